@@ -1,0 +1,49 @@
+"""sunogen: turns one OpenAPI spec per Suno-style gateway into the typed `suno_clients` package.
+
+`generate()` below is the whole pipeline, top to bottom: load, check, build, models, rules, render, format.
+Everything before `write` is a pure function of the spec files' text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .diagnostics import SpecError, SpecErrors
+
+__all__ = ["SpecError", "SpecErrors", "generate", "read_specs"]
+
+
+def read_specs(specs: Path) -> dict[str, str]:
+    """The text of every `<vendor>.yaml` in a folder, keyed by its path as given, in name order."""
+    return {str(path): path.read_text(encoding="utf-8") for path in sorted(specs.glob("*.yaml"))}
+
+
+def generate(sources: dict[str, str]) -> dict[str, str]:
+    """Every file of the generated package, keyed by relative path. Raises SpecErrors with every spec error."""
+    from .build import build
+    from .check import check
+    from .format import format_files
+    from .load import load
+    from .models import generate_models
+    from .render import VendorParts, render, runtime_files
+    from .rules import compile_rules
+
+    if not sources:
+        raise SpecErrors([SpecError("specs", 1, 1, "no-specs", "no <vendor>.yaml files found")])
+    errors: list[SpecError] = []
+    loaded = []
+    for file, text in sources.items():
+        try:
+            spec = load(file, text)
+        except SpecErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        found = check(spec)
+        errors.extend(found)
+        if not found:
+            loaded.append(spec)
+    if errors:
+        raise SpecErrors(errors)
+    vendors = tuple(build(spec) for spec in loaded)
+    parts = tuple(VendorParts(v, generate_models(v, v.shapes), compile_rules(v)) for v in vendors)
+    return format_files(render(parts, runtime_files()))

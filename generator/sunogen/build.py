@@ -1,0 +1,245 @@
+"""Stage 3, build: a checked spec document to the immutable IR (names, types and literals decided here)."""
+
+from __future__ import annotations
+
+import hashlib
+import keyword
+import re
+from typing import Any
+
+from . import ir
+from .check import REF_PREFIX
+from .load import LoadedSpec, escape
+from .shapes import shape_document
+
+_PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+def freeze(value: Any) -> ir.JsonValue:
+    """A JSON value with lists as tuples and objects as `Frozen`, so the IR stays immutable."""
+    if isinstance(value, dict):
+        return ir.Frozen(tuple((k, freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    return value  # type: ignore[no-any-return]
+
+
+def thaw(value: ir.JsonValue) -> Any:
+    """The inverse of `freeze`: plain dicts and lists again."""
+    if isinstance(value, ir.Frozen):
+        return {k: thaw(v) for k, v in value.items}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
+def python_name(name: str) -> str:
+    """A JSON field or parameter name as a Python identifier (`taskId` -> `task_id`, `from` -> `from_`)."""
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+    snake = re.sub(r"\W", "_", snake)
+    return f"{snake}_" if keyword.iskeyword(snake) or snake[:1].isdigit() else snake
+
+
+def _paths(value: Any) -> tuple[ir.JsonPath, ...]:
+    items = [value] if isinstance(value, str) else list(value or [])
+    return tuple(tuple(item.split(".")) for item in items)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value or ())
+
+
+def schema(node: Any, pointer: str, *, under_applicator: bool = False) -> ir.Schema:
+    """One schema node to IR. A titled node reached through an applicator is a named rule."""
+    if node is True:
+        return ir.Schema(pointer)
+    if node is False:
+        return ir.Schema(pointer, not_=ir.Schema(f"{pointer}/not"))
+
+    def sub(key: str, applicator: bool = True) -> ir.Schema | None:
+        return schema(node[key], f"{pointer}/{key}", under_applicator=applicator) if key in node else None
+
+    def subs(key: str) -> tuple[ir.Schema, ...]:
+        return tuple(
+            schema(child, f"{pointer}/{key}/{i}", under_applicator=True) for i, child in enumerate(node.get(key, ()))
+        )
+
+    types = node.get("type", ())
+    additional = node.get("additionalProperties")
+    rule = None
+    if under_applicator and "title" in node:
+        rule = ir.Rule(node["title"], node.get("description", node["title"]))
+    return ir.Schema(
+        pointer=pointer,
+        ref=node["$ref"].removeprefix(REF_PREFIX) if "$ref" in node else None,
+        types=(types,) if isinstance(types, str) else tuple(types),
+        enum=tuple(freeze(v) for v in node["enum"]) if "enum" in node else None,
+        has_const="const" in node,
+        const=freeze(node.get("const")),
+        properties=tuple(
+            (name, schema(child, f"{pointer}/properties/{escape(name)}"))
+            for name, child in node.get("properties", {}).items()
+        ),
+        required=tuple(node.get("required", ())),
+        additional=(
+            additional
+            if isinstance(additional, bool) or additional is None
+            else schema(additional, f"{pointer}/additionalProperties")
+        ),
+        property_names=sub("propertyNames", applicator=False),
+        dependent_required=tuple((k, tuple(v)) for k, v in node.get("dependentRequired", {}).items()),
+        min_length=node.get("minLength"),
+        max_length=node.get("maxLength"),
+        pattern=node.get("pattern"),
+        format=node.get("format"),
+        minimum=node.get("minimum"),
+        maximum=node.get("maximum"),
+        exclusive_minimum=node.get("exclusiveMinimum"),
+        exclusive_maximum=node.get("exclusiveMaximum"),
+        items=sub("items", applicator=False),
+        min_items=node.get("minItems"),
+        max_items=node.get("maxItems"),
+        all_of=subs("allOf"),
+        any_of=subs("anyOf"),
+        one_of=subs("oneOf"),
+        not_=sub("not"),
+        if_=sub("if"),
+        then=sub("then"),
+        else_=sub("else"),
+        rule=rule,
+    )
+
+
+def _ref_name(media: dict[str, Any] | None) -> str | None:
+    if not media or "schema" not in media:
+        return None
+    return str(media["schema"]["$ref"]).removeprefix(REF_PREFIX)
+
+
+def _examples(media: dict[str, Any] | None) -> tuple[ir.Example, ...]:
+    if not media:
+        return ()
+    return tuple(
+        ir.Example(name, str(ex.get("summary", "")), freeze(ex["value"]))
+        for name, ex in (media.get("examples") or {}).items()
+    )
+
+
+def _json_media(container: dict[str, Any]) -> dict[str, Any] | None:
+    content = container.get("content")
+    return content["application/json"] if content else None  # type: ignore[no-any-return]
+
+
+def _param(p: dict[str, Any]) -> ir.Param:
+    types = p["schema"].get("type", "string")
+    py = " | ".join(_PY_TYPES.get(t, "str") for t in ([types] if isinstance(types, str) else types))
+    return ir.Param(p["name"], python_name(p["name"]), p["in"], bool(p.get("required")), py, p.get("description", ""))
+
+
+def _poll(value: dict[str, Any] | None) -> ir.Poll | None:
+    if value is None:
+        return None
+    clip = value.get("clip", {})
+    return ir.Poll(
+        status=_paths(value.get("status")),
+        pending=_strings(value.get("pending")),
+        success=_strings(value.get("success")),
+        failure=_strings(value.get("failure")),
+        reason=_paths(value.get("reason")),
+        clips=_paths(value.get("clips")),
+        clip_id=_paths(clip.get("id")),
+        clip_audio_url=_paths(clip.get("audio_url")),
+        clip_image_url=_paths(clip.get("image_url")),
+        clip_title=_paths(clip.get("title")),
+        clip_duration=_paths(clip.get("duration")),
+        clip_status=_paths(clip.get("status")),
+        clip_success=_strings(value.get("clip_success")),
+        clip_failure=_strings(value.get("clip_failure")),
+    )
+
+
+def _operation(path: str, method: str, op: dict[str, Any]) -> ir.Operation:
+    body = op.get("requestBody")
+    body_media = _json_media(body) if body else None
+    responses = tuple(
+        ir.Response(status, r.get("description", ""), _ref_name(_json_media(r)), _examples(_json_media(r)))
+        for status, r in op.get("responses", {}).items()
+    )
+    success = next(r for r in responses if r.status.startswith("2"))
+    task = op.get("x-sunogen-task")
+    return ir.Operation(
+        id=op["operationId"],
+        method="GET" if method == "get" else "POST",
+        path=path,
+        summary=str(op.get("summary", "")),
+        description=str(op.get("description", "")),
+        params=tuple(_param(p) for p in op.get("parameters", ())),
+        request=_ref_name(body_media),
+        request_examples=_examples(body_media),
+        responses=responses,
+        result_model=success.model,
+        creates_task=bool(op.get("x-sunogen-creates-task", False)),
+        task=ir.TaskRef(_paths(task["id"]), task["poll"]) if task else None,
+        poll=_poll(op.get("x-sunogen-poll")),
+    )
+
+
+def _request_closure(schemas: dict[str, Any], roots: set[str]) -> set[str]:
+    """Every component reachable from the request bodies: these are request models (strict, no extras)."""
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        stack.extend(re.findall(r"#/components/schemas/(\w+)", repr(schemas[name])))
+    return seen
+
+
+def build(spec: LoadedSpec) -> ir.Vendor:
+    """The IR of one checked spec."""
+    doc = spec.document
+    schemes = doc["components"]["securitySchemes"]
+    ((scheme,),) = [tuple(schemes.values())]
+    auth = (
+        ir.Auth("header", scheme["name"]) if scheme["type"] == "apiKey" else ir.Auth("bearer", "Authorization")
+    )
+    env = doc["x-sunogen-envelope"]
+    operations = tuple(
+        _operation(path, method, item[method])
+        for path, item in doc["paths"].items()
+        for method in ("get", "post")
+        if method in item
+    )
+    schemas: dict[str, Any] = doc["components"].get("schemas", {})
+    request_names = _request_closure(schemas, {op.request for op in operations if op.request})
+    components = tuple(
+        ir.Component(name, schema(node, f"/components/schemas/{escape(name)}"), name in request_names)
+        for name, node in schemas.items()
+    )
+    callback = None
+    if "x-sunogen-callback" in doc:
+        cb = doc["x-sunogen-callback"]
+        sig = cb.get("signature") or {}
+        callback = ir.Callback(
+            str(cb["schema"]["$ref"]).removeprefix(REF_PREFIX), sig.get("header"), sig.get("algorithm")
+        )
+    info = doc["info"]
+    return ir.Vendor(
+        id=spec.vendor,
+        file=spec.file,
+        content_hash=hashlib.sha256(spec.text.encode()).hexdigest()[:16],
+        title=info["title"],
+        version=str(info["version"]),
+        description=str(info.get("description", "")).strip(),
+        document=info["x-sunogen-document"],
+        base_url=doc["servers"][0]["url"] if doc.get("servers") else None,
+        env_key=f"SUNOGEN_{spec.vendor.upper()}_API_KEY",
+        auth=auth,
+        envelope=ir.Envelope(env.get("code"), tuple(env.get("success", ())), env.get("message"), env.get("data")),
+        components=components,
+        shapes=ir.Frozen(tuple((k, freeze(v)) for k, v in shape_document(schemas).items())),
+        operations=operations,
+        callback=callback,
+    )

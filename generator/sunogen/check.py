@@ -1,0 +1,518 @@
+"""Stage 2, check: every mistake in a loaded spec, at its line, before anything is built or written.
+
+The spec boundary is strict: unknown keys are errors, every `$ref` must resolve, and a JSON Schema keyword
+outside the subset the rule compiler supports is an error at its line, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .diagnostics import SpecError
+from .load import LoadedSpec, escape
+
+SCHEMA_KEYWORDS = frozenset(
+    {
+        "type", "enum", "const", "properties", "required", "additionalProperties", "propertyNames",
+        "dependentRequired", "minLength", "maxLength", "pattern", "format", "minimum", "maximum",
+        "exclusiveMinimum", "exclusiveMaximum", "items", "minItems", "maxItems", "allOf", "anyOf", "oneOf",
+        "not", "if", "then", "else", "$ref", "title", "description", "default", "examples", "$comment",
+        "deprecated",
+    }
+)  # fmt: skip
+JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
+REQUEST_FORMATS = frozenset({"uri"})
+RESPONSE_FORMATS = frozenset({"uri", "date-time", "uuid"})
+METHODS = frozenset({"get", "post"})
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+COMPONENT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REF_PREFIX = "#/components/schemas/"
+POLL_PATHS = ("status", "reason", "clips")
+CLIP_FIELDS = ("id", "audio_url", "image_url", "title", "duration", "status")
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "root": frozenset({"openapi", "info", "servers", "security", "paths", "components", "tags",
+                       "x-sunogen-envelope", "x-sunogen-callback"}),
+    "info": frozenset({"title", "version", "description", "summary", "x-sunogen-document"}),
+    "server": frozenset({"url", "description"}),
+    "components": frozenset({"schemas", "securitySchemes"}),
+    "securityScheme": frozenset({"type", "in", "name", "scheme", "description", "bearerFormat"}),
+    "pathItem": frozenset({"get", "post", "summary", "description"}),
+    "operation": frozenset({"operationId", "summary", "description", "tags", "parameters", "requestBody",
+                            "responses", "security", "deprecated", "x-sunogen-creates-task", "x-sunogen-task",
+                            "x-sunogen-poll"}),
+    "parameter": frozenset({"name", "in", "required", "description", "schema", "example"}),
+    "requestBody": frozenset({"required", "description", "content"}),
+    "media": frozenset({"schema", "examples"}),
+    "example": frozenset({"summary", "description", "value"}),
+    "response": frozenset({"description", "content", "headers"}),
+    "envelope": frozenset({"code", "success", "message", "data"}),
+    "task": frozenset({"id", "poll"}),
+    "poll": frozenset({"status", "pending", "success", "failure", "reason", "clips", "clip", "clip_success",
+                       "clip_failure"}),
+    "clip": frozenset(CLIP_FIELDS),
+    "callback": frozenset({"schema", "signature"}),
+    "signature": frozenset({"header", "algorithm"}),
+}  # fmt: skip
+
+
+class _Checker:
+    """Walks one loaded spec and collects every SpecError; `check()` below is the stage's entry point."""
+
+    def __init__(self, spec: LoadedSpec) -> None:
+        self.spec = spec
+        self.errors: list[SpecError] = []
+        doc = spec.document if isinstance(spec.document, dict) else {}
+        components = doc.get("components") if isinstance(doc.get("components"), dict) else {}
+        schemas = components.get("schemas") if isinstance(components, dict) else None
+        self.schemas: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
+        self.rule_ids: dict[str, str] = {}
+        self.operation_ids: dict[str, str] = {}
+
+    def error(self, pointer: str, code: str, message: str) -> None:
+        self.errors.append(self.spec.error(pointer, code, message))
+
+    # -- generic helpers -------------------------------------------------------------------------------------
+
+    def mapping(self, value: Any, pointer: str, kind: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.error(pointer, "wrong-type", f"expected a mapping ({kind}), got {_json_type(value)}")
+            return None
+        for key in value:
+            if key not in ALLOWED[kind]:
+                self.error(f"{pointer}/{escape(key)}", "unknown-key", f"unknown key {key!r} in {kind}")
+        return value
+
+    def string(self, value: Any, pointer: str, *, required: bool = True) -> str | None:
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value:
+            self.error(pointer, "wrong-type", f"expected a non-empty string, got {_json_type(value)}")
+            return None
+        return value
+
+    def string_list(self, value: Any, pointer: str) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            self.error(pointer, "wrong-type", "expected a string or a non-empty list of strings")
+            return []
+        return value
+
+    # -- document --------------------------------------------------------------------------------------------
+
+    def run(self) -> list[SpecError]:
+        doc = self.mapping(self.spec.document, "", "root")
+        if doc is None:
+            return self.errors
+        for key in ("openapi", "info", "paths"):
+            if key not in doc:
+                self.error("", "missing-key", f"the document has no {key!r}")
+        if "openapi" in doc and not (isinstance(doc["openapi"], str) and doc["openapi"].startswith("3.1.")):
+            self.error("/openapi", "unsupported-version", "only OpenAPI 3.1.x documents are supported")
+        self.info(doc.get("info"))
+        self.servers(doc.get("servers"))
+        self.security(doc)
+        self.envelope(doc.get("x-sunogen-envelope"))
+        for name, schema in self.schemas.items():
+            pointer = f"/components/schemas/{escape(name)}"
+            if not COMPONENT_NAME.match(name):
+                self.error(pointer, "bad-name", f"component {name!r} must be PascalCase")
+            self.schema(schema, pointer, request=False)
+        self.paths(doc.get("paths"))
+        if "x-sunogen-callback" in doc:
+            self.callback(doc["x-sunogen-callback"])
+        return self.errors
+
+    def info(self, value: Any) -> None:
+        info = self.mapping(value, "/info", "info")
+        if info is None:
+            return
+        for key in ("title", "version", "x-sunogen-document"):
+            if key not in info:
+                self.error("/info", "missing-key", f"info has no {key!r}")
+            else:
+                self.string(info[key], f"/info/{key}")
+
+    def servers(self, value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list) or not value:
+            self.error("/servers", "wrong-type", "servers must be a non-empty list (or absent: no fixed host)")
+            return
+        for i, server in enumerate(value):
+            item = self.mapping(server, f"/servers/{i}", "server")
+            if item is not None:
+                url = self.string(item.get("url"), f"/servers/{i}/url")
+                if url is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", url):
+                    self.error(f"/servers/{i}/url", "bad-url", f"{url!r} is not an absolute http(s) URL")
+
+    def security(self, doc: dict[str, Any]) -> None:
+        components = doc.get("components")
+        if components is not None:
+            self.mapping(components, "/components", "components")
+        schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+        if not isinstance(schemes, dict) or len(schemes) != 1:
+            self.error("/components", "auth", "exactly one entry in components.securitySchemes is required")
+            return
+        ((name, scheme),) = schemes.items()
+        pointer = f"/components/securitySchemes/{escape(name)}"
+        item = self.mapping(scheme, pointer, "securityScheme")
+        if item is not None:
+            kind = item.get("type")
+            if kind == "apiKey":
+                if item.get("in") != "header" or not isinstance(item.get("name"), str):
+                    self.error(pointer, "auth", "an apiKey scheme must be `in: header` with a `name`")
+            elif not (kind == "http" and item.get("scheme") == "bearer"):
+                self.error(pointer, "auth", "the scheme must be `type: apiKey` or `type: http, scheme: bearer`")
+        security = doc.get("security")
+        if security != [{name: []}]:
+            self.error("/security" if "security" in doc else "", "auth", f"top-level security must be [{{{name}: []}}]")
+
+    def envelope(self, value: Any) -> None:
+        if value is None:
+            self.error("", "missing-key", "the document has no 'x-sunogen-envelope'")
+            return
+        item = self.mapping(value, "/x-sunogen-envelope", "envelope")
+        if item is None:
+            return
+        success = item.get("success")
+        if not isinstance(success, list) or not all(
+            isinstance(v, str | int) and not isinstance(v, bool) for v in success
+        ):
+            self.error("/x-sunogen-envelope/success", "wrong-type", "success must be a list of strings or integers")
+        for key in ("code", "message", "data"):
+            if item.get(key) is not None:
+                self.string(item[key], f"/x-sunogen-envelope/{key}")
+
+    def callback(self, value: Any) -> None:
+        item = self.mapping(value, "/x-sunogen-callback", "callback")
+        if item is None:
+            return
+        self.ref_only(item.get("schema"), "/x-sunogen-callback/schema")
+        if "signature" in item:
+            sig = self.mapping(item["signature"], "/x-sunogen-callback/signature", "signature")
+            if sig is not None:
+                self.string(sig.get("header"), "/x-sunogen-callback/signature/header")
+                if sig.get("algorithm") != "hmac-sha256":
+                    self.error("/x-sunogen-callback/signature", "unsupported", "algorithm must be hmac-sha256")
+
+    # -- paths -----------------------------------------------------------------------------------------------
+
+    def paths(self, value: Any) -> None:
+        if not isinstance(value, dict) or not value:
+            self.error("/paths", "wrong-type", "paths must be a non-empty mapping")
+            return
+        operations: list[tuple[str, dict[str, Any]]] = []
+        for path, item in value.items():
+            pointer = f"/paths/{escape(path)}"
+            if not path.startswith("/"):
+                self.error(pointer, "bad-path", f"path {path!r} must start with '/'")
+            path_item = self.mapping(item, pointer, "pathItem")
+            if path_item is None:
+                continue
+            for method in METHODS & path_item.keys():
+                op = self.operation(path, method, path_item[method], f"{pointer}/{method}")
+                if op is not None:
+                    operations.append((f"{pointer}/{method}", op))
+        for pointer, op in operations:
+            task = op.get("x-sunogen-task")
+            if isinstance(task, dict) and isinstance(task.get("poll"), str):
+                target = task["poll"]
+                if target not in self.operation_ids:
+                    self.error(f"{pointer}/x-sunogen-task/poll", "unknown-operation", f"no operation {target!r}")
+                else:
+                    target_op = self._operation_by_id(value, target)
+                    if target_op is not None and "x-sunogen-poll" not in target_op:
+                        self.error(f"{pointer}/x-sunogen-task/poll", "not-pollable", f"{target!r} has no x-sunogen-poll")
+
+    def _operation_by_id(self, paths: dict[str, Any], op_id: str) -> dict[str, Any] | None:
+        for item in paths.values():
+            if isinstance(item, dict):
+                for method in METHODS & item.keys():
+                    if isinstance(item[method], dict) and item[method].get("operationId") == op_id:
+                        return item[method]  # type: ignore[no-any-return]
+        return None
+
+    def operation(self, path: str, method: str, value: Any, pointer: str) -> dict[str, Any] | None:
+        op = self.mapping(value, pointer, "operation")
+        if op is None:
+            return None
+        op_id = self.string(op.get("operationId"), f"{pointer}/operationId")
+        if op_id is not None:
+            if not IDENTIFIER.match(op_id):
+                self.error(f"{pointer}/operationId", "bad-name", f"operationId {op_id!r} must be snake_case")
+            elif op_id in self.operation_ids:
+                self.error(f"{pointer}/operationId", "duplicate-operation", f"operationId {op_id!r} is used twice")
+            self.operation_ids[op_id] = pointer
+        declared = set(re.findall(r"{([^}]+)}", path))
+        seen: set[str] = set()
+        for i, param in enumerate(op.get("parameters") or []):
+            p = self.mapping(param, f"{pointer}/parameters/{i}", "parameter")
+            if p is None:
+                continue
+            name = self.string(p.get("name"), f"{pointer}/parameters/{i}/name")
+            where = p.get("in")
+            if where not in ("path", "query"):
+                self.error(f"{pointer}/parameters/{i}/in", "unsupported", "parameters must be `in: path` or `in: query`")
+            if where == "path":
+                if name not in declared:
+                    self.error(f"{pointer}/parameters/{i}", "bad-parameter", f"{name!r} is not in the path {path!r}")
+                if p.get("required") is not True:
+                    self.error(f"{pointer}/parameters/{i}", "bad-parameter", "a path parameter must be required")
+                seen.add(name or "")
+            if "schema" not in p:
+                self.error(f"{pointer}/parameters/{i}", "missing-key", "a parameter needs a schema")
+            else:
+                self.schema(p["schema"], f"{pointer}/parameters/{i}/schema", request=True)
+        for name in sorted(declared - seen):
+            self.error(pointer, "bad-parameter", f"path parameter {{{name}}} is not declared in parameters")
+        if "requestBody" in op:
+            self.request_body(op["requestBody"], f"{pointer}/requestBody")
+        self.responses(op.get("responses"), f"{pointer}/responses")
+        creates = op.get("x-sunogen-creates-task", False)
+        if not isinstance(creates, bool):
+            self.error(f"{pointer}/x-sunogen-creates-task", "wrong-type", "expected true or false")
+        if "x-sunogen-task" in op:
+            task = self.mapping(op["x-sunogen-task"], f"{pointer}/x-sunogen-task", "task")
+            if task is not None:
+                self.string_list(task.get("id"), f"{pointer}/x-sunogen-task/id")
+                self.string(task.get("poll"), f"{pointer}/x-sunogen-task/poll")
+        if "x-sunogen-poll" in op:
+            self.poll(op["x-sunogen-poll"], f"{pointer}/x-sunogen-poll")
+        return op
+
+    def poll(self, value: Any, pointer: str) -> None:
+        poll = self.mapping(value, pointer, "poll")
+        if poll is None:
+            return
+        for key in ("pending", "success", "failure", "clip_success", "clip_failure"):
+            if key in poll:
+                self.string_list(poll[key], f"{pointer}/{key}")
+        for key in ("success", "clips", "clip"):
+            if key not in poll and not (key == "success" and "clip_success" in poll):
+                self.error(pointer, "missing-key", f"x-sunogen-poll has no {key!r}")
+        if "status" not in poll and "clip_success" not in poll:
+            self.error(pointer, "missing-key", "x-sunogen-poll needs a task `status` or clip statuses")
+        for key in POLL_PATHS:
+            if key in poll:
+                self.string_list(poll[key], f"{pointer}/{key}")
+        clip = self.mapping(poll.get("clip", {}), f"{pointer}/clip", "clip")
+        if clip is not None:
+            for key in CLIP_FIELDS:
+                if key in clip:
+                    self.string_list(clip[key], f"{pointer}/clip/{key}")
+                elif key != "status":
+                    self.error(f"{pointer}/clip", "missing-key", f"clip has no {key!r}")
+
+    def request_body(self, value: Any, pointer: str) -> None:
+        body = self.mapping(value, pointer, "requestBody")
+        if body is None:
+            return
+        media = self.content(body.get("content"), f"{pointer}/content")
+        if media is None:
+            return
+        name = self.ref_only(media.get("schema"), f"{pointer}/content/application~1json/schema")
+        if name is not None and name in self.schemas:
+            self.schema(self.schemas[name], f"/components/schemas/{escape(name)}", request=True, walked=set())
+
+    def content(self, value: Any, pointer: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict) or set(value) != {"application/json"}:
+            self.error(pointer, "unsupported", "content must have exactly one media type, application/json")
+            return None
+        media = self.mapping(value["application/json"], f"{pointer}/application~1json", "media")
+        if media is not None and "examples" in media:
+            examples = media["examples"]
+            if not isinstance(examples, dict):
+                self.error(f"{pointer}/application~1json/examples", "wrong-type", "examples must be a mapping")
+            else:
+                for name, example in examples.items():
+                    ex_pointer = f"{pointer}/application~1json/examples/{escape(name)}"
+                    ex = self.mapping(example, ex_pointer, "example")
+                    if ex is not None and "value" not in ex:
+                        self.error(ex_pointer, "missing-key", "an example needs a value")
+        return media
+
+    def responses(self, value: Any, pointer: str) -> None:
+        if not isinstance(value, dict) or not value:
+            self.error(pointer, "wrong-type", "responses must be a non-empty mapping")
+            return
+        success = [s for s in value if isinstance(s, str) and s.startswith("2")]
+        if len(success) != 1:
+            self.error(pointer, "responses", "exactly one 2xx response is required")
+        for status, response in value.items():
+            r_pointer = f"{pointer}/{escape(str(status))}"
+            if not (isinstance(status, str) and re.match(r"^([1-5][0-9][0-9]|default)$", status)):
+                self.error(r_pointer, "bad-status", f"{status!r} is not a status code (quote it: '200')")
+            r = self.mapping(response, r_pointer, "response")
+            if r is None:
+                continue
+            self.string(r.get("description"), f"{r_pointer}/description")
+            if "content" in r:
+                media = self.content(r["content"], f"{r_pointer}/content")
+                if media is not None and "schema" in media:
+                    self.ref_only(media["schema"], f"{r_pointer}/content/application~1json/schema")
+
+    def ref_only(self, value: Any, pointer: str) -> str | None:
+        if not isinstance(value, dict) or set(value) != {"$ref"}:
+            self.error(pointer, "ref-required", f"expected {{$ref: '{REF_PREFIX}<Name>'}}")
+            return None
+        return self.ref(value["$ref"], f"{pointer}/$ref")
+
+    def ref(self, value: Any, pointer: str) -> str | None:
+        if not isinstance(value, str) or not value.startswith(REF_PREFIX):
+            self.error(pointer, "bad-ref", f"a $ref must point into {REF_PREFIX!r}, got {value!r}")
+            return None
+        name = value.removeprefix(REF_PREFIX)
+        if name not in self.schemas:
+            self.error(pointer, "unresolved-ref", f"{value!r} does not resolve: no component {name!r}")
+            return None
+        return name
+
+    # -- schemas ---------------------------------------------------------------------------------------------
+
+    def schema(self, value: Any, pointer: str, *, request: bool, walked: set[str] | None = None) -> None:
+        """Check one schema node; with `request`, also what only the rule compiler needs (formats, rule ids)."""
+        if isinstance(value, bool):
+            return
+        if not isinstance(value, dict):
+            self.error(pointer, "wrong-type", f"a schema must be a mapping, got {_json_type(value)}")
+            return
+        for key in value:
+            if key not in SCHEMA_KEYWORDS and not key.startswith("x-"):
+                self.error(f"{pointer}/{escape(key)}", "unsupported-keyword", f"{key!r} is not supported")
+        for key, check in _KEYWORD_CHECKS.items():
+            if key in value:
+                for code, message in check(value[key]):
+                    self.error(f"{pointer}/{escape(key)}", code, message)
+        if "$ref" in value:
+            name = self.ref(value["$ref"], f"{pointer}/$ref")
+            if name is not None and request and walked is not None and name not in walked:
+                walked.add(name)
+                self.schema(self.schemas[name], f"/components/schemas/{escape(name)}", request=True, walked=walked)
+        if request and "format" in value and value["format"] not in REQUEST_FORMATS:
+            self.error(f"{pointer}/format", "unsupported-format", f"format {value['format']!r} is not checked")
+        elif "format" in value and value["format"] not in RESPONSE_FORMATS:
+            self.error(f"{pointer}/format", "unsupported-format", f"format {value['format']!r} is not supported")
+        if request and "title" in value and pointer.rsplit("/", 2)[-2:-1] != ["schemas"]:
+            self.rule(value, pointer)
+        for key, child in _children(value):
+            self.schema(child, f"{pointer}/{key}", request=request, walked=walked)
+
+    def rule(self, value: dict[str, Any], pointer: str) -> None:
+        title = value["title"]
+        if not isinstance(title, str) or not RULE_ID.match(title):
+            self.error(f"{pointer}/title", "bad-rule", f"a rule title must be a kebab-case id, got {title!r}")
+            return
+        if title in self.rule_ids and self.rule_ids[title] != pointer:
+            self.error(f"{pointer}/title", "duplicate-rule", f"rule {title!r} is already defined")
+        self.rule_ids.setdefault(title, pointer)
+        if not isinstance(value.get("description"), str) or not value["description"]:
+            self.error(pointer, "bad-rule", f"rule {title!r} needs a description: its message")
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _children(schema: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    for key in ("items", "additionalProperties", "propertyNames", "not", "if", "then", "else"):
+        if key in schema and not (key == "additionalProperties" and isinstance(schema[key], bool)):
+            yield key, schema[key]
+    for key in ("allOf", "anyOf", "oneOf"):
+        if isinstance(schema.get(key), list):
+            for i, child in enumerate(schema[key]):
+                yield f"{key}/{i}", child
+    if isinstance(schema.get("properties"), dict):
+        for name, child in schema["properties"].items():
+            yield f"properties/{escape(name)}", child
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _count(v: Any) -> Iterator[tuple[str, str]]:
+    if not (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
+        yield "wrong-type", f"expected a non-negative integer, got {v!r}"
+
+
+def _number(v: Any) -> Iterator[tuple[str, str]]:
+    if not _is_number(v):
+        yield "wrong-type", f"expected a number, got {v!r}"
+
+
+def _type(v: Any) -> Iterator[tuple[str, str]]:
+    names = v if isinstance(v, list) else [v]
+    for name in names:
+        if name not in JSON_TYPES:
+            yield "bad-type", f"{name!r} is not a JSON type ({', '.join(sorted(JSON_TYPES))})"
+
+
+def _names(v: Any) -> Iterator[tuple[str, str]]:
+    if not isinstance(v, list) or not all(isinstance(n, str) for n in v) or len(set(v)) != len(v):
+        yield "wrong-type", "expected a list of distinct field names"
+
+
+def _enum(v: Any) -> Iterator[tuple[str, str]]:
+    if not isinstance(v, list) or not v:
+        yield "wrong-type", "enum must be a non-empty list"
+
+
+def _schemas(v: Any) -> Iterator[tuple[str, str]]:
+    if not isinstance(v, list) or not v:
+        yield "wrong-type", "expected a non-empty list of schemas"
+
+
+def _properties(v: Any) -> Iterator[tuple[str, str]]:
+    if not isinstance(v, dict):
+        yield "wrong-type", "properties must be a mapping"
+
+
+def _dependent(v: Any) -> Iterator[tuple[str, str]]:
+    if not isinstance(v, dict) or not all(isinstance(d, list) and all(isinstance(n, str) for n in d) for d in v.values()):
+        yield "wrong-type", "dependentRequired maps a field to a list of field names"
+
+
+def _pattern(v: Any) -> Iterator[tuple[str, str]]:
+    try:
+        re.compile(v)
+    except (re.error, TypeError) as exc:
+        yield "bad-pattern", f"{v!r} is not a regular expression: {exc}"
+
+
+def _text(v: Any) -> Iterator[tuple[str, str]]:
+    if not isinstance(v, str):
+        yield "wrong-type", f"expected a string, got {v!r}"
+
+
+_KEYWORD_CHECKS: dict[str, Callable[[Any], Iterator[tuple[str, str]]]] = {
+    "type": _type,
+    "enum": _enum,
+    "required": _names,
+    "properties": _properties,
+    "dependentRequired": _dependent,
+    "minLength": _count,
+    "maxLength": _count,
+    "minItems": _count,
+    "maxItems": _count,
+    "minimum": _number,
+    "maximum": _number,
+    "exclusiveMinimum": _number,
+    "exclusiveMaximum": _number,
+    "pattern": _pattern,
+    "allOf": _schemas,
+    "anyOf": _schemas,
+    "oneOf": _schemas,
+    "description": _text,
+    "$comment": _text,
+}
+
+
+def check(spec: LoadedSpec) -> list[SpecError]:
+    """Every error in one loaded spec (empty when it is valid), in document order."""
+    return sorted(_Checker(spec).run())

@@ -1,0 +1,127 @@
+"""The `sunogen` command: generate, check, and validate (offline, no network, no generator imports)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own usage errors exit 2, as ours do
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sunogen", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, text in (
+        ("generate", "write suno_clients/ into --out from the specs"),
+        ("check", "exit 1 and list stale files if --out is not what the specs produce; write nothing"),
+    ):
+        cmd = sub.add_parser(name, help=text, description=text)
+        cmd.add_argument("--specs", type=Path, default=Path("specs"), help="folder of <vendor>.yaml (default specs/)")
+        cmd.add_argument("--out", type=Path, default=Path("generated"), help="output folder (default generated/)")
+    val = sub.add_parser(
+        "validate",
+        help="validate JSON request bodies offline",
+        description="Validate JSON request bodies offline: exit 0 if all are valid, 1 if any is not, 2 on usage errors.",
+    )
+    val.add_argument("--vendor", required=True, help="vendor id (sunor, crun, gptge, sunoapi, relay)")
+    val.add_argument("--operation", required=True, help="operation id, e.g. create_task")
+    val.add_argument("--json", action="store_true", help="print the result as JSON")
+    val.add_argument("files", nargs="+", metavar="FILE", help="JSON file to check; - reads standard input")
+    return parser
+
+
+def _generate(args: argparse.Namespace, *, write: bool) -> int:
+    from . import SpecErrors, generate, read_specs
+    from .write import stale
+    from .write import write as write_files
+
+    if not args.specs.is_dir():
+        print(f"sunogen: error: no specs folder {str(args.specs)!r}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        files = generate(read_specs(args.specs))
+    except SpecErrors as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        print(f"sunogen: {len(exc.errors)} error(s); nothing written", file=sys.stderr)
+        return EXIT_INVALID
+    if write:
+        changed = write_files(files, args.out)
+        print(f"sunogen: {len(files)} files in {args.out}/, {len(changed)} changed")
+        return EXIT_OK
+    problems = stale(files, args.out)
+    for rel in problems:
+        print(f"{args.out / rel}: stale (run `make generate`)")
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _read(name: str, stdin: TextIO) -> tuple[Any, str | None]:
+    try:
+        text = stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}"
+    try:
+        return json.loads(text, parse_constant=_reject_constant), None
+    except json.JSONDecodeError as exc:
+        return None, f"{name}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}"
+    except ValueError as exc:
+        return None, f"{name}: malformed JSON: {exc}"
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    import suno_clients
+
+    if args.vendor not in suno_clients.VENDORS:
+        print(f"sunogen: error: unknown vendor {args.vendor!r}; try one of {', '.join(suno_clients.VENDORS)}", file=err)
+        return EXIT_USAGE
+    validators = suno_clients.vendor_validators(args.vendor)
+    if args.operation not in validators:
+        known = ", ".join(sorted(validators))
+        print(f"sunogen: error: {args.vendor} has no operation {args.operation!r} with a body; try one of {known}", file=err)
+        return EXIT_USAGE
+    payloads = []
+    for name in args.files:
+        payload, problem = _read(name, stdin)
+        if problem is not None:
+            print(f"sunogen: error: {problem}", file=err)
+            return EXIT_USAGE
+        payloads.append((name, payload))
+    results = [(name, validators[args.operation](payload)) for name, payload in payloads]
+    if args.json:
+        report = [{"file": n, "valid": not v, "violations": [x.as_dict() for x in v]} for n, v in results]
+        print(json.dumps(report, indent=2, ensure_ascii=False), file=out)
+    else:
+        for name, violations in results:
+            if not violations:
+                print(f"{name}: valid", file=out)
+                continue
+            print(f"{name}: {len(violations)} violation(s)", file=out)
+            for violation in violations:
+                print(f"  {violation}", file=out)
+    return EXIT_INVALID if any(v for _, v in results) else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 invalid or stale, 2 usage error)."""
+    args = _parser().parse_args(argv)
+    if args.command == "validate":
+        return _validate(args, sys.stdout, sys.stderr, stdin or sys.stdin)
+    return _generate(args, write=args.command == "generate")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,404 @@
+"""Base client: configuration, request building, envelope checks and error mapping shared by sync and async."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Final, Generic, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from .clock import Clock, SystemClock
+from .descriptors import Operation, Poll, TaskRef, Vendor
+from .exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ConfigurationError,
+    RequestValidationError,
+    ResponseValidationError,
+    status_error_class,
+)
+from .paths import MISSING, first_present, format_paths
+from .redaction import Redactor
+from .retries import may_retry_error, may_retry_status, parse_retry_after, retry_delay
+
+__all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "NOT_GIVEN", "BaseClient", "CallResult", "NotGiven", "log"]
+
+log = logging.getLogger("suno_clients")
+
+M = TypeVar("M", bound=BaseModel)
+HttpxClientT = TypeVar("HttpxClientT", httpx.Client, httpx.AsyncClient)
+
+DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_MAX_RETRIES: Final = 2
+_SNIPPET = 200
+
+
+class NotGiven:
+    """The type of NOT_GIVEN: an argument left out, as distinct from an explicit None."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult(Generic[M]):
+    """One successful call: the validated model, the decoded JSON body and the raw response (request redacted)."""
+
+    model: M
+    data: Any
+    response: httpx.Response
+
+
+class BaseClient(Generic[HttpxClientT]):
+    """State and pure logic shared by SyncAPIClient and AsyncAPIClient; generated clients set `vendor`."""
+
+    vendor: ClassVar[Vendor]
+
+    base_url: str
+    max_retries: int
+    timeout: httpx.Timeout | None
+    _client: HttpxClientT
+
+    def __init__(
+        self,
+        api_key: str | None,
+        *,
+        base_url: str | None,
+        timeout: float | httpx.Timeout | None | NotGiven,
+        max_retries: int,
+        injected_client: bool,
+        default_headers: Mapping[str, str] | None,
+        clock: Clock | None,
+    ) -> None:
+        vendor = getattr(type(self), "vendor", None)
+        if not isinstance(vendor, Vendor):
+            raise TypeError(f"{type(self).__name__} must set the class attribute `vendor` to a Vendor")
+        key = api_key if api_key is not None else os.environ.get(vendor.env_key)
+        if not key or not key.strip():
+            raise ConfigurationError(
+                f"{vendor.id}: no API key: pass api_key=... or set the {vendor.env_key} environment variable",
+                vendor=vendor.id,
+            )
+        # SecretStr: even vars(client) or a debugger's locals view shows '**********'.
+        self._api_key = SecretStr(key.strip())
+        self._redactor = Redactor(key.strip(), vendor.auth.header)
+        self.base_url = _check_base_url(vendor, base_url if base_url is not None else vendor.base_url)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ConfigurationError(f"{vendor.id}: max_retries must be an integer >= 0", vendor=vendor.id)
+        self.max_retries = max_retries
+        if isinstance(timeout, NotGiven):
+            # An injected httpx client keeps its own timeout unless one is passed here explicitly.
+            self.timeout = None if injected_client else DEFAULT_TIMEOUT
+            self._per_request_timeout = False
+        else:
+            self.timeout = timeout if isinstance(timeout, httpx.Timeout) or timeout is None else httpx.Timeout(timeout)
+            self._per_request_timeout = injected_client
+        self._default_headers = dict(default_headers or {})
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._operations = {operation.id: operation for operation in vendor.operations}
+        self._tasks = dict(vendor.tasks)
+        self._polls = dict(vendor.polls)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} vendor={self.vendor.id!r} base_url={self.base_url!r}>"
+
+    # -- requests -----------------------------------------------------------------------------------------------
+
+    def _operation(self, operation_id: str) -> Operation:
+        try:
+            return self._operations[operation_id]
+        except KeyError:
+            raise ConfigurationError(
+                f"{self.vendor.id}: no operation {operation_id!r} in the spec", vendor=self.vendor.id
+            ) from None
+
+    def _auth_headers(self) -> dict[str, str]:
+        auth = self.vendor.auth
+        key = self._api_key.get_secret_value()
+        value = f"Bearer {key}" if auth.kind == "bearer" else key
+        return {auth.header: value}
+
+    def _build_request(
+        self, operation: Operation, body: Mapping[str, object] | None, params: Mapping[str, object] | None
+    ) -> httpx.Request:
+        """The request for one call: path formatted, query added, body as compact JSON, auth header set."""
+        path, query = self._render_params(operation, dict(params or {}))
+        headers = {"Accept": "application/json", **self._default_headers, **self._auth_headers()}
+        content: bytes | None = None
+        if body is not None:
+            if not operation.has_body:
+                raise TypeError(f"{operation.id} takes no request body")
+            content = json.dumps(dict(body), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+            headers["Content-Type"] = "application/json"
+        extra: dict[str, Any] = {"timeout": self.timeout} if self._per_request_timeout else {}
+        return self._client.build_request(
+            operation.method, self.base_url + path, params=query, content=content, headers=headers, **extra
+        )
+
+    def _render_params(self, operation: Operation, params: dict[str, object]) -> tuple[str, dict[str, str]]:
+        known = {param.python_name for param in operation.params}
+        unknown = sorted(set(params) - known)
+        if unknown:
+            raise TypeError(f"{operation.id} got unexpected parameters: {', '.join(unknown)}")
+        path = operation.path
+        query: dict[str, str] = {}
+        problems: list[str] = []
+        for param in operation.params:
+            value = params.get(param.python_name)
+            if value is None or (param.location == "path" and isinstance(value, str) and not value.strip()):
+                if param.required or param.location == "path":
+                    problems.append(f"{param.name}: a value is required ({param.location} parameter)")
+                continue
+            text = _param_text(value)
+            if param.location == "path":
+                # quote(safe="") keeps an id like "../account" from reaching another endpoint.
+                path = path.replace("{" + param.name + "}", quote(text, safe=""))
+            else:
+                query[param.name] = text
+        if problems:
+            raise RequestValidationError(problems, vendor=self.vendor.id, operation=operation.id)
+        return path, query
+
+    def _received(self, request: httpx.Request, response: httpx.Response) -> None:
+        """Swap the response's request for a redacted copy, so no error built from it can carry the key."""
+        response.request = self._redactor.request(request)
+        log.debug("%s %s -> HTTP %d", request.method, request.url, response.status_code)
+
+    # -- responses ----------------------------------------------------------------------------------------------
+
+    def _handle_response(
+        self, operation: Operation, response: httpx.Response, response_model: type[M], *, unwrap: bool
+    ) -> CallResult[M]:
+        """Check the HTTP status and the envelope, then validate the body (or its data field) into the model."""
+        if not response.is_success:
+            raise self._status_error(operation, response, _decode_or_missing(response))
+        try:
+            data = json.loads(response.content)
+        except ValueError as exc:
+            raise self._invalid_response(operation, response, _describe_non_json(response, exc)) from None
+        if self._envelope_failed(data):
+            raise self._status_error(operation, response, data)
+        payload = data
+        envelope = self.vendor.envelope
+        if unwrap and envelope.data is not None:
+            if not isinstance(data, dict) or envelope.data not in data:
+                raise self._invalid_response(operation, response, f"the body has no {envelope.data!r} field")
+            payload = data[envelope.data]
+        try:
+            model = response_model.model_validate(payload)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False, include_input=False)
+            summary = "; ".join(f"{'.'.join(str(part) for part in e['loc']) or '(body)'}: {e['msg']}" for e in errors[:5])
+            more = f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""
+            message = f"the body does not match {response_model.__name__}: {summary}{more}"
+            raise self._invalid_response(operation, response, message, errors=errors) from None
+        return CallResult(model, data, response)
+
+    def _envelope_failed(self, data: Any) -> bool:
+        """True when a 2xx body's envelope code is present and not a success value (bools never match numbers)."""
+        envelope = self.vendor.envelope
+        if envelope.code is None or not isinstance(data, dict) or data.get(envelope.code) is None:
+            return False
+        code = data[envelope.code]
+        return not any(_same_code(code, success) for success in envelope.success)
+
+    def _status_error(self, operation: Operation, response: httpx.Response, data: Any) -> APIStatusError:
+        """The typed error for an error response or a 2xx body that reports failure.
+
+        The envelope's numeric code wins when it is an error code (400-599): crun answers HTTP 200 with
+        `code: 455`. A non-numeric code (gptge's "error", "invalid_request") maps by the HTTP status; with a
+        2xx status that leaves the generic APIStatusError (its `code` says which), since a string code alone
+        does not say whether the request or the server is at fault.
+        """
+        envelope = self.vendor.envelope
+        code = data.get(envelope.code) if envelope.code and isinstance(data, dict) else None
+        numeric = _numeric(code)
+        status = numeric if numeric is not None and 400 <= numeric < 600 else response.status_code
+        message_field = data.get(envelope.message) if envelope.message and isinstance(data, dict) else None
+        text = self._redactor.text(response.text)
+        detail = message_field if isinstance(message_field, str) and message_field.strip() else _snippet(text)
+        shown_code = f", code {code!r}" if code is not None else ""
+        if response.is_success:
+            head = f"the body reports failure (HTTP {response.status_code}{shown_code})"
+        else:
+            head = f"HTTP {response.status_code} {response.reason_phrase}".rstrip() + (
+                f" (code {code!r})" if code is not None else ""
+            )
+        message = self._redactor.text(f"{self.vendor.id} {operation.id}: {head}: {detail}")
+        error_class = status_error_class(status)
+        return error_class(
+            message,
+            response=response,
+            body=text,
+            vendor=self.vendor.id,
+            operation=operation.id,
+            status_code=status,
+            code=code,
+        )
+
+    def _invalid_response(
+        self, operation: Operation, response: httpx.Response, problem: str, *, errors: Any = ()
+    ) -> ResponseValidationError:
+        text = self._redactor.text(response.text)
+        message = self._redactor.text(f"{self.vendor.id} {operation.id}: malformed response: {problem}")
+        return ResponseValidationError(
+            message, response=response, body=text, vendor=self.vendor.id, operation=operation.id, errors=errors
+        )
+
+    def _connection_error(
+        self, operation: Operation, request: httpx.Request, exc: httpx.RequestError
+    ) -> APIConnectionError:
+        redacted = self._redactor.request(request)
+        exc.request = redacted  # the chained cause must not carry the key either
+        error_class = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        what = "timed out" if error_class is APITimeoutError else "connection error"
+        reason = self._redactor.text(str(exc)) or type(exc).__name__
+        message = f"{self.vendor.id} {operation.id}: {what} ({type(exc).__name__}: {reason})"
+        return error_class(message, request=redacted, vendor=self.vendor.id, operation=operation.id)
+
+    # -- retries ------------------------------------------------------------------------------------------------
+
+    def _pause_after_error(self, operation: Operation, exc: httpx.RequestError, retries_taken: int) -> float | None:
+        """Seconds to wait before retrying a transport failure, or None to give up."""
+        if retries_taken >= self.max_retries or not may_retry_error(operation, exc):
+            return None
+        pause = retry_delay(retries_taken, None)
+        self._log_retry(operation, type(exc).__name__, pause, retries_taken)
+        return pause
+
+    def _pause_after_status(self, operation: Operation, error: APIStatusError, retries_taken: int) -> float | None:
+        """Seconds to wait before retrying an error status (Retry-After honoured), or None to give up."""
+        if retries_taken >= self.max_retries or not may_retry_status(operation, error.status_code):
+            return None
+        after = parse_retry_after(error.response.headers, now=self._clock.time())
+        pause = retry_delay(retries_taken, after)
+        self._log_retry(operation, f"status {error.status_code}", pause, retries_taken)
+        return pause
+
+    def _log_retry(self, operation: Operation, cause: str, pause: float, retries_taken: int) -> None:
+        log.debug(
+            "%s %s failed (%s); retry %d of %d in %.2fs",
+            operation.method,
+            operation.path,
+            cause,
+            retries_taken + 1,
+            self.max_retries,
+            pause,
+        )
+
+    # -- tasks --------------------------------------------------------------------------------------------------
+
+    def _task_ref(self, operation_id: str) -> TaskRef:
+        try:
+            return self._tasks[operation_id]
+        except KeyError:
+            raise ConfigurationError(
+                f"{self.vendor.id}: {operation_id} does not create a task (no x-sunogen-task)", vendor=self.vendor.id
+            ) from None
+
+    def _poll_target(self, operation_id: str | None) -> tuple[Operation, Poll, str]:
+        """The query operation that follows a task, its Poll descriptor and the parameter that takes the task id."""
+        if operation_id is None:
+            if len(self._polls) != 1:
+                raise ConfigurationError(
+                    f"{self.vendor.id}: say which operation polls the task ({', '.join(sorted(self._polls))})",
+                    vendor=self.vendor.id,
+                )
+            operation_id = next(iter(self._polls))
+        if operation_id not in self._polls:
+            raise ConfigurationError(
+                f"{self.vendor.id}: {operation_id} has no x-sunogen-poll", vendor=self.vendor.id
+            )
+        operation = self._operation(operation_id)
+        required = [param for param in operation.params if param.required]
+        if operation.has_body or len(required) != 1:
+            raise ConfigurationError(
+                f"{self.vendor.id}: {operation_id} must take the task id as its one required parameter",
+                vendor=self.vendor.id,
+            )
+        return operation, self._polls[operation_id], required[0].python_name
+
+    def _task_id_of(self, operation_id: str, result: CallResult[Any]) -> str:
+        """The new task's id from a create call's body, by the TaskRef paths (first present wins)."""
+        ref = self._task_ref(operation_id)
+        value = first_present(result.data, ref.id, skip_empty=True)
+        if value is MISSING or isinstance(value, bool) or not isinstance(value, str | int):
+            raise self._invalid_response(
+                self._operation(operation_id), result.response, f"no task id at {format_paths(ref.id)}"
+            )
+        return str(value)
+
+
+def _check_base_url(vendor: Vendor, base_url: str | None) -> str:
+    if base_url is None or not base_url.strip():
+        raise ConfigurationError(
+            f"{vendor.id}: this gateway has no default host: pass base_url='https://...'", vendor=vendor.id
+        )
+    try:
+        url = httpx.URL(base_url.strip())
+    except httpx.InvalidURL as exc:
+        raise ConfigurationError(f"{vendor.id}: base_url is not a URL: {exc}", vendor=vendor.id) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(f"{vendor.id}: base_url must be an http(s) URL with a host", vendor=vendor.id)
+    return str(url).rstrip("/")
+
+
+def _param_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise TypeError(f"a path or query parameter must be a str, int, float or bool, not {type(value).__name__}")
+
+
+def _numeric(code: object) -> int | None:
+    if isinstance(code, bool):
+        return None
+    if isinstance(code, int):
+        return code
+    if isinstance(code, str) and code.strip().isdigit():
+        return int(code.strip())
+    return None
+
+
+def _same_code(code: object, success: str | int) -> bool:
+    if isinstance(success, bool) or isinstance(code, bool):
+        return False
+    if isinstance(success, int):
+        return _numeric(code) == success
+    return isinstance(code, str) and code == success
+
+
+def _decode_or_missing(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return MISSING
+
+
+def _describe_non_json(response: httpx.Response, exc: ValueError) -> str:
+    text = response.text
+    if not text.strip():
+        return "the body is empty, not JSON"
+    if "html" in response.headers.get("content-type", "").lower() or text.lstrip().startswith("<"):
+        return f"the body is an HTML page, not JSON: {_snippet(text)}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"the body is not valid JSON ({exc.msg} at char {exc.pos}; truncated?): {_snippet(text)}"
+    return f"the body is not valid JSON: {_snippet(text)}"
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    if not flat:
+        return "(empty body)"
+    return flat if len(flat) <= _SNIPPET else flat[:_SNIPPET] + "..."

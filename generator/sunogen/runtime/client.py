@@ -1,0 +1,325 @@
+"""Clients: SyncAPIClient and AsyncAPIClient, the httpx loops (send, retry, poll) every generated client subclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Self, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from .base_client import DEFAULT_MAX_RETRIES, NOT_GIVEN, BaseClient, CallResult, NotGiven, log
+from .clock import Clock
+from .exceptions import APIStatusError, ConfigurationError
+from .polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult, Waiter
+
+__all__ = ["AsyncAPIClient", "SyncAPIClient"]
+
+M = TypeVar("M", bound=BaseModel)
+P = TypeVar("P", bound=BaseModel)
+
+
+class SyncAPIClient(BaseClient[httpx.Client]):
+    """Blocking client over httpx.Client. Use as a context manager, or call close()."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """Key from `api_key` or the vendor's SUNOGEN_<VENDOR>_API_KEY; `base_url` overrides the spec's server.
+
+        `timeout` defaults to 60 s (10 s to connect); an injected `http_client` is used as given and is not
+        closed by close(). `clock` replaces real time and sleeps (tests).
+        """
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            injected_client=http_client is not None,
+            default_headers=default_headers,
+            clock=clock,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise ConfigurationError(
+                f"{self.vendor.id}: http_client must be an httpx.Client (AsyncClient goes to AsyncClient)",
+                vendor=self.vendor.id,
+            )
+        self._owns_client = http_client is None
+        self._client = http_client if http_client is not None else httpx.Client(timeout=self.timeout)
+
+    def close(self) -> None:
+        """Close the underlying httpx.Client, unless it was injected."""
+        if self._owns_client:
+            self._client.close()
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the underlying httpx.Client is closed."""
+        return self._client.is_closed
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _call(
+        self,
+        operation_id: str,
+        *,
+        body: Mapping[str, object] | None = None,
+        params: Mapping[str, object] | None = None,
+        response_model: type[M],
+        unwrap: bool = False,
+    ) -> M:
+        """Send one operation and return its validated response model (the whole body, or its data with unwrap).
+
+        Raises RequestValidationError before sending (missing path parameter), an APIStatusError subclass for an
+        error status or a failure envelope, APIConnectionError/APITimeoutError, or ResponseValidationError.
+        """
+        return self._request(operation_id, body=body, params=params, response_model=response_model, unwrap=unwrap).model
+
+    def _request(
+        self,
+        operation_id: str,
+        *,
+        body: Mapping[str, object] | None,
+        params: Mapping[str, object] | None,
+        response_model: type[M],
+        unwrap: bool = False,
+    ) -> CallResult[M]:
+        operation = self._operation(operation_id)
+        request = self._build_request(operation, body, params)
+        retries_taken = 0
+        while True:
+            log.debug("%s %s (%s, attempt %d)", request.method, request.url, operation.id, retries_taken + 1)
+            try:
+                response = self._client.send(request)
+            except httpx.RequestError as exc:
+                pause = self._pause_after_error(operation, exc, retries_taken)
+                if pause is None:
+                    raise self._connection_error(operation, request, exc) from exc
+            else:
+                self._received(request, response)
+                try:
+                    return self._handle_response(operation, response, response_model, unwrap=unwrap)
+                except APIStatusError as error:
+                    pause = self._pause_after_status(operation, error, retries_taken)
+                    if pause is None:
+                        raise
+            self._clock.sleep(pause)
+            retries_taken += 1
+
+    def _wait(
+        self,
+        task_id: str,
+        *,
+        response_model: type[M],
+        operation: str | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[M]:
+        """Poll the query operation until the task reaches a terminal status of the spec's vocabulary.
+
+        Returns a TaskResult whose clips all have final audio; raises TaskFailedError with the vendor's
+        reason or TaskTimeoutError. `response_model` is the query's whole-body (envelope) model.
+        """
+        query, poll, param = self._poll_target(operation)
+        waiter: Waiter[M] = Waiter(
+            vendor=self.vendor.id,
+            task_id=task_id,
+            poll=poll,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            clock=self._clock,
+            scrub=self._redactor.text,
+        )
+        while True:
+            result = self._request(query.id, body=None, params={param: task_id}, response_model=response_model)
+            done = waiter.observe(result)
+            if done is not None:
+                return done
+            self._clock.sleep(waiter.next_pause())
+
+    def _create_and_wait(
+        self,
+        operation_id: str,
+        *,
+        body: Mapping[str, object] | None,
+        params: Mapping[str, object] | None = None,
+        response_model: type[BaseModel],
+        poll_response_model: type[P],
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[P]:
+        """Create a task (never retried once it may have reached the server), then _wait for it by its TaskRef."""
+        created = self._request(operation_id, body=body, params=params, response_model=response_model)
+        task_id = self._task_id_of(operation_id, created)
+        return self._wait(
+            task_id,
+            response_model=poll_response_model,
+            operation=self._task_ref(operation_id).poll,
+            timeout=timeout,
+            poll_interval=poll_interval,
+        )
+
+
+class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
+    """Asyncio client over httpx.AsyncClient. Use as an async context manager, or await close()."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """As SyncAPIClient, with an httpx.AsyncClient."""
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            injected_client=http_client is not None,
+            default_headers=default_headers,
+            clock=clock,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise ConfigurationError(
+                f"{self.vendor.id}: http_client must be an httpx.AsyncClient (Client goes to the sync Client)",
+                vendor=self.vendor.id,
+            )
+        self._owns_client = http_client is None
+        self._client = http_client if http_client is not None else httpx.AsyncClient(timeout=self.timeout)
+
+    async def close(self) -> None:
+        """Close the underlying httpx.AsyncClient, unless it was injected."""
+        if self._owns_client:
+            await self._client.aclose()
+
+    aclose = close
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the underlying httpx.AsyncClient is closed."""
+        return self._client.is_closed
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def _call(
+        self,
+        operation_id: str,
+        *,
+        body: Mapping[str, object] | None = None,
+        params: Mapping[str, object] | None = None,
+        response_model: type[M],
+        unwrap: bool = False,
+    ) -> M:
+        """As SyncAPIClient._call."""
+        result = await self._request(
+            operation_id, body=body, params=params, response_model=response_model, unwrap=unwrap
+        )
+        return result.model
+
+    async def _request(
+        self,
+        operation_id: str,
+        *,
+        body: Mapping[str, object] | None,
+        params: Mapping[str, object] | None,
+        response_model: type[M],
+        unwrap: bool = False,
+    ) -> CallResult[M]:
+        operation = self._operation(operation_id)
+        request = self._build_request(operation, body, params)
+        retries_taken = 0
+        while True:
+            log.debug("%s %s (%s, attempt %d)", request.method, request.url, operation.id, retries_taken + 1)
+            try:
+                response = await self._client.send(request)
+            except httpx.RequestError as exc:
+                pause = self._pause_after_error(operation, exc, retries_taken)
+                if pause is None:
+                    raise self._connection_error(operation, request, exc) from exc
+            else:
+                self._received(request, response)
+                try:
+                    return self._handle_response(operation, response, response_model, unwrap=unwrap)
+                except APIStatusError as error:
+                    pause = self._pause_after_status(operation, error, retries_taken)
+                    if pause is None:
+                        raise
+            await self._clock.async_sleep(pause)
+            retries_taken += 1
+
+    async def _wait(
+        self,
+        task_id: str,
+        *,
+        response_model: type[M],
+        operation: str | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[M]:
+        """As SyncAPIClient._wait."""
+        query, poll, param = self._poll_target(operation)
+        waiter: Waiter[M] = Waiter(
+            vendor=self.vendor.id,
+            task_id=task_id,
+            poll=poll,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            clock=self._clock,
+            scrub=self._redactor.text,
+        )
+        while True:
+            result = await self._request(query.id, body=None, params={param: task_id}, response_model=response_model)
+            done = waiter.observe(result)
+            if done is not None:
+                return done
+            await self._clock.async_sleep(waiter.next_pause())
+
+    async def _create_and_wait(
+        self,
+        operation_id: str,
+        *,
+        body: Mapping[str, object] | None,
+        params: Mapping[str, object] | None = None,
+        response_model: type[BaseModel],
+        poll_response_model: type[P],
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[P]:
+        """As SyncAPIClient._create_and_wait."""
+        created = await self._request(operation_id, body=body, params=params, response_model=response_model)
+        task_id = self._task_id_of(operation_id, created)
+        return await self._wait(
+            task_id,
+            response_model=poll_response_model,
+            operation=self._task_ref(operation_id).poll,
+            timeout=timeout,
+            poll_interval=poll_interval,
+        )
+
+

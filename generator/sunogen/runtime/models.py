@@ -1,0 +1,96 @@
+"""Base classes of the generated pydantic models: strict, closed requests that run the spec's rules; open responses."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from .violations import Violation
+
+Check = Callable[[object], list[Violation]]
+_checks: dict[type[BaseModel], Check | None] = {}
+
+
+def to_json(value: Any) -> Any:
+    """A payload as it will be sent: models dumped by alias with only the fields that were set."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    return value
+
+
+def _check_for(cls: type[BaseModel]) -> Check | None:
+    # The compiled rules of `suno_clients.<vendor>.models` live in `suno_clients._validators.<vendor>.RULES`,
+    # keyed by model name.
+    if cls not in _checks:
+        root, _, rest = cls.__module__.partition(".")
+        try:
+            rules: dict[str, Check] = importlib.import_module(f"{root}._validators.{rest.split('.')[0]}").RULES
+        except (ImportError, AttributeError):
+            rules = {}
+        _checks[cls] = rules.get(cls.__name__)
+    return _checks[cls]
+
+
+def _loc(path: str) -> tuple[str | int, ...]:
+    # "$.input.prompt" -> ("input", "prompt"); "$.ids[0]" -> ("ids", 0)
+    parts: list[str | int] = []
+    for piece in path.removeprefix("$").replace("[", ".[").split("."):
+        if not piece:
+            continue
+        if piece.startswith("[") and piece.endswith("]"):
+            inner = piece[1:-1]
+            parts.append(int(inner) if inner.isdigit() else inner.strip('"'))
+        else:
+            parts.append(piece)
+    return tuple(parts)
+
+
+def violations_error(title: str, violations: Sequence[Violation], payload: object) -> ValidationError:
+    """A pydantic ValidationError with one line per violation, worded as `sunogen validate` words it."""
+    return ValidationError.from_exception_data(
+        title,
+        [
+            InitErrorDetails(
+                type=PydanticCustomError(
+                    "sunogen_rule", "{message} [{rule}]", {"message": v.message, "rule": v.rule or v.keyword}
+                ),
+                loc=_loc(v.path),
+                input=payload,
+            )
+            for v in violations
+        ],
+    )
+
+
+class RequestModel(BaseModel):
+    """A request body: unknown fields are errors, JSON types are strict, and the spec's rules run first."""
+
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="forbid", strict=True, protected_namespaces=(), populate_by_name=True
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _run_spec_rules(cls, data: Any) -> Any:
+        check = _check_for(cls)
+        if check is None:
+            return data
+        payload = to_json(data)
+        violations = check(payload)
+        if violations:
+            raise violations_error(cls.__name__, violations, payload)
+        return data
+
+
+class ResponseModel(BaseModel):
+    """A response body: gateways add fields unannounced, so extra fields are kept, never rejected."""
+
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="allow", protected_namespaces=(), populate_by_name=True)

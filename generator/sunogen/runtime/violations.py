@@ -1,0 +1,131 @@
+"""What a failed offline check reports, and the small helpers the generated validators call."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+__all__ = ["MISSING", "Rule", "Violation", "violation", "is_uri", "json_equal", "json_type", "path_index", "path_key"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named rule of a vendor document: its id and the message the document words it with."""
+
+    id: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One way a payload breaks its spec: where (a JSON path), which rule, and what to do about it."""
+
+    path: str
+    keyword: str
+    message: str
+    rule: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.rule or self.keyword}]"
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The violation as a JSON object (what `sunogen validate --json` prints)."""
+        return {"path": self.path, "keyword": self.keyword, "rule": self.rule, "message": self.message}
+
+
+def violation(path: str, keyword: str, detail: str, rule: Rule | None) -> Violation:
+    """A violation worded by its rule where the spec names one, by the keyword's own detail otherwise."""
+    if rule is None:
+        return Violation(path, keyword, detail)
+    return Violation(path, keyword, f"{rule.message} ({detail})", rule.id)
+
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def path_key(path: str, key: str) -> str:
+    """The JSON path of an object member: `$.input.prompt`, or `$["odd key"]` when the key needs quoting."""
+    return f"{path}.{key}" if _IDENT.match(key) else f"{path}[{json.dumps(key)}]"
+
+
+def path_index(path: str, index: int) -> str:
+    """The JSON path of an array item: `$.ids[0]`."""
+    return f"{path}[{index}]"
+
+
+def json_type(value: object) -> str:
+    """The JSON type name of a Python value as json.loads would produce it (a bool is not a number)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def json_equal(a: object, b: object) -> bool:
+    """Equality as JSON Schema defines it for const and enum: 1 == 1.0, but true != 1."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+# RFC 3986 `URI` (scheme ":" hier-part [ "?" query ] [ "#" fragment ]), the grammar of its Appendix A, written
+# to accept exactly what the rfc3986-validator package accepts, which jsonschema uses for `format: uri`.
+_HEX4 = "[0-9A-Fa-f]{1,4}"
+_DEC = "(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)"
+_IPV4 = rf"(?:{_DEC}\.){{3}}{_DEC}"
+_LS32 = rf"(?:{_HEX4}:{_HEX4}|{_IPV4})"
+_IPV6 = (
+    rf"(?:(?:{_HEX4}:){{6}}{_LS32}|::(?:{_HEX4}:){{5}}{_LS32}|(?:{_HEX4})?::(?:{_HEX4}:){{4}}{_LS32}"
+    rf"|(?:(?:{_HEX4}:)?{_HEX4})?::(?:{_HEX4}:){{3}}{_LS32}|(?:(?:{_HEX4}:){{,2}}{_HEX4})?::(?:{_HEX4}:){{2}}{_LS32}"
+    rf"|(?:(?:{_HEX4}:){{,3}}{_HEX4})?::(?:{_HEX4}:){_LS32}|(?:(?:{_HEX4}:){{,4}}{_HEX4})?::{_LS32}"
+    rf"|(?:(?:{_HEX4}:){{,5}}{_HEX4})?::{_HEX4}|(?:(?:{_HEX4}:){{,6}}{_HEX4})?::)"
+)
+_SUB = r"a-zA-Z0-9_.~\-!$&'()*+,;="
+_PCT = "%[0-9A-Fa-f]{2}"
+_AUTHORITY = (
+    rf"(?:(?:[{_SUB}:]|{_PCT})*@)?"
+    rf"(?:\[(?:{_IPV6}|v[0-9A-Fa-f]+\.[{_SUB}:]+)\]|{_IPV4}|(?:[{_SUB}]|{_PCT})*)"
+    r"(?::[0-9]*)?"
+)
+_PCHAR = rf"(?:[{_SUB}:@]|{_PCT})"
+_QUERY = rf"(?:[{_SUB}:@/?]|{_PCT})*"
+_URI = re.compile(
+    rf"^[a-zA-Z][a-zA-Z0-9+.-]*:"
+    rf"(?://{_AUTHORITY}(?:/{_PCHAR}*)*|/(?:{_PCHAR}+(?:/{_PCHAR}*)*)?|{_PCHAR}+(?:/{_PCHAR}*)*|)"
+    rf"(?:\?{_QUERY})?(?:\#{_QUERY})?$"
+)
+
+
+def is_uri(value: str) -> bool:
+    """Whether a string is an absolute URI (RFC 3986), the meaning of JSON Schema's `format: uri`."""
+    return _URI.match(value) is not None
+
+
+class _Missing:
+    """The sentinel for an absent member (None is JSON null, a value)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()

@@ -1,0 +1,49 @@
+"""Part of stage 3: the *shape* schema of each component, the layer datamodel-code-generator reads.
+
+The rules (titled entries of allOf/anyOf/oneOf, if/then/else, not, dependentRequired, propertyNames) are
+compiled by `rules`, so they are left out here; so are `format` and `pattern`, which pydantic would check
+with other semantics than JSON Schema's. What remains is fields, JSON types, enums, defaults and static limits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_RULE_KEYWORDS = frozenset({"if", "then", "else", "not", "dependentRequired", "propertyNames"})
+_DROPPED = frozenset({"format", "pattern", "$comment", "examples", "deprecated"})
+_APPLICATORS = ("allOf", "anyOf", "oneOf")
+
+
+def _is_rule_list(children: list[Any]) -> bool:
+    return any(isinstance(c, dict) and "title" in c for c in children)
+
+
+def shape(node: Any) -> Any:
+    """The shape of a schema node: rules and formats removed, annotations and structure kept."""
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _RULE_KEYWORDS or key in _DROPPED or key.startswith("x-"):
+            continue
+        if key in _APPLICATORS and _is_rule_list(value):
+            continue
+        if key == "$ref":
+            out[key] = value.replace("#/components/schemas/", "#/$defs/")
+        elif key == "properties":
+            out[key] = {name: shape(child) for name, child in value.items()}
+        elif key in _APPLICATORS:
+            out[key] = [shape(child) for child in value]
+        elif key in ("items", "additionalProperties"):
+            out[key] = shape(value)
+        else:
+            out[key] = value
+    return out
+
+
+def shape_document(components: dict[str, Any]) -> dict[str, Any]:
+    """A JSON Schema document whose $defs are the shapes of every component, in spec order."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": {name: shape(node) for name, node in components.items()},
+    }
