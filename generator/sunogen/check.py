@@ -117,12 +117,13 @@ class _Checker:
         self.servers(doc.get("servers"))
         self.security(doc)
         self.envelope(doc.get("x-sunogen-envelope"))
+        self.paths(doc.get("paths"))
+        requests = self.request_components(doc.get("paths"))
         for name, schema in self.schemas.items():
             pointer = f"/components/schemas/{escape(name)}"
             if not COMPONENT_NAME.match(name):
                 self.error(pointer, "bad-name", f"component {name!r} must be PascalCase")
-            self.schema(schema, pointer, request=False)
-        self.paths(doc.get("paths"))
+            self.schema(schema, pointer, request=name in requests)
         if "x-sunogen-callback" in doc:
             self.callback(doc["x-sunogen-callback"])
         return self.errors
@@ -227,7 +228,9 @@ class _Checker:
                 else:
                     target_op = self._operation_by_id(value, target)
                     if target_op is not None and "x-sunogen-poll" not in target_op:
-                        self.error(f"{pointer}/x-sunogen-task/poll", "not-pollable", f"{target!r} has no x-sunogen-poll")
+                        self.error(
+                            f"{pointer}/x-sunogen-task/poll", "not-pollable", f"{target!r} has no x-sunogen-poll"
+                        )
 
     def _operation_by_id(self, paths: dict[str, Any], op_id: str) -> dict[str, Any] | None:
         for item in paths.values():
@@ -257,7 +260,9 @@ class _Checker:
             name = self.string(p.get("name"), f"{pointer}/parameters/{i}/name")
             where = p.get("in")
             if where not in ("path", "query"):
-                self.error(f"{pointer}/parameters/{i}/in", "unsupported", "parameters must be `in: path` or `in: query`")
+                self.error(
+                    f"{pointer}/parameters/{i}/in", "unsupported", "parameters must be `in: path` or `in: query`"
+                )
             if where == "path":
                 if name not in declared:
                     self.error(f"{pointer}/parameters/{i}", "bad-parameter", f"{name!r} is not in the path {path!r}")
@@ -315,9 +320,7 @@ class _Checker:
         media = self.content(body.get("content"), f"{pointer}/content")
         if media is None:
             return
-        name = self.ref_only(media.get("schema"), f"{pointer}/content/application~1json/schema")
-        if name is not None and name in self.schemas:
-            self.schema(self.schemas[name], f"/components/schemas/{escape(name)}", request=True, walked=set())
+        self.ref_only(media.get("schema"), f"{pointer}/content/application~1json/schema")
 
     def content(self, value: Any, pointer: str) -> dict[str, Any] | None:
         if not isinstance(value, dict) or set(value) != {"application/json"}:
@@ -374,7 +377,19 @@ class _Checker:
 
     # -- schemas ---------------------------------------------------------------------------------------------
 
-    def schema(self, value: Any, pointer: str, *, request: bool, walked: set[str] | None = None) -> None:
+    def request_components(self, paths: Any) -> set[str]:
+        """The components some request body reaches, directly or through $refs: these get the strict checks."""
+        found: set[str] = set()
+        stack = re.findall(r"#/components/schemas/(\w+)", repr(_request_schemas(paths)))
+        while stack:
+            name = stack.pop()
+            if name in found or name not in self.schemas:
+                continue
+            found.add(name)
+            stack.extend(re.findall(r"#/components/schemas/(\w+)", repr(self.schemas[name])))
+        return found
+
+    def schema(self, value: Any, pointer: str, *, request: bool) -> None:
         """Check one schema node; with `request`, also what only the rule compiler needs (formats, rule ids)."""
         if isinstance(value, bool):
             return
@@ -389,10 +404,7 @@ class _Checker:
                 for code, message in check(value[key]):
                     self.error(f"{pointer}/{escape(key)}", code, message)
         if "$ref" in value:
-            name = self.ref(value["$ref"], f"{pointer}/$ref")
-            if name is not None and request and walked is not None and name not in walked:
-                walked.add(name)
-                self.schema(self.schemas[name], f"/components/schemas/{escape(name)}", request=True, walked=walked)
+            self.ref(value["$ref"], f"{pointer}/$ref")
         if request and "format" in value and value["format"] not in REQUEST_FORMATS:
             self.error(f"{pointer}/format", "unsupported-format", f"format {value['format']!r} is not checked")
         elif "format" in value and value["format"] not in RESPONSE_FORMATS:
@@ -400,7 +412,7 @@ class _Checker:
         if request and "title" in value and pointer.rsplit("/", 2)[-2:-1] != ["schemas"]:
             self.rule(value, pointer)
         for key, child in _children(value):
-            self.schema(child, f"{pointer}/{key}", request=request, walked=walked)
+            self.schema(child, f"{pointer}/{key}", request=request)
 
     def rule(self, value: dict[str, Any], pointer: str) -> None:
         title = value["title"]
@@ -412,6 +424,18 @@ class _Checker:
         self.rule_ids.setdefault(title, pointer)
         if not isinstance(value.get("description"), str) or not value["description"]:
             self.error(pointer, "bad-rule", f"rule {title!r} needs a description: its message")
+
+
+def _request_schemas(paths: Any) -> list[Any]:
+    if not isinstance(paths, dict):
+        return []
+    return [
+        op["requestBody"]
+        for item in paths.values()
+        if isinstance(item, dict)
+        for method, op in item.items()
+        if method in METHODS and isinstance(op, dict) and "requestBody" in op
+    ]
 
 
 def _json_type(value: Any) -> str:
@@ -474,7 +498,9 @@ def _properties(v: Any) -> Iterator[tuple[str, str]]:
 
 
 def _dependent(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, dict) or not all(isinstance(d, list) and all(isinstance(n, str) for n in d) for d in v.values()):
+    if not isinstance(v, dict) or not all(
+        isinstance(d, list) and all(isinstance(n, str) for n in d) for d in v.values()
+    ):
         yield "wrong-type", "dependentRequired maps a field to a list of field names"
 
 

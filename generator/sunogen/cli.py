@@ -26,12 +26,12 @@ def _parser() -> argparse.ArgumentParser:
         ("check", "exit 1 and list stale files if --out is not what the specs produce; write nothing"),
     ):
         cmd = sub.add_parser(name, help=text, description=text)
-        cmd.add_argument("--specs", type=Path, default=Path("specs"), help="folder of <vendor>.yaml (default specs/)")
+        cmd.add_argument("--specs", type=Path, default=Path("specs"), help="folder of <vendor>.yaml (default: specs)")
         cmd.add_argument("--out", type=Path, default=Path("generated"), help="output folder (default generated/)")
     val = sub.add_parser(
         "validate",
         help="validate JSON request bodies offline",
-        description="Validate JSON request bodies offline: exit 0 if all are valid, 1 if any is not, 2 on usage errors.",
+        description="Validate JSON request bodies offline. Exit 0: all valid; 1: one is not; 2: usage error.",
     )
     val.add_argument("--vendor", required=True, help="vendor id (sunor, crun, gptge, sunoapi, relay)")
     val.add_argument("--operation", required=True, help="operation id, e.g. create_task")
@@ -91,7 +91,10 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO)
     validators = suno_clients.vendor_validators(args.vendor)
     if args.operation not in validators:
         known = ", ".join(sorted(validators))
-        print(f"sunogen: error: {args.vendor} has no operation {args.operation!r} with a body; try one of {known}", file=err)
+        print(
+            f"sunogen: error: {args.vendor} has no operation {args.operation!r} with a body; try one of {known}",
+            file=err,
+        )
         return EXIT_USAGE
     payloads = []
     for name in args.files:

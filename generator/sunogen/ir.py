@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-JsonValue: TypeAlias = "str | int | float | bool | None | tuple[JsonValue, ...] | Frozen"
+JsonValue: TypeAlias = "str | int | float | bool | tuple[JsonValue, ...] | Frozen | None"
 JsonPath: TypeAlias = tuple[str, ...]
 
 

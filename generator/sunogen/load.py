@@ -13,7 +13,7 @@ from .diagnostics import SpecError, SpecErrors
 try:  # the C composer is several times faster; both build the same node tree
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,10 +23,18 @@ class Models:
 
 def generate_models(vendor: ir.Vendor, shapes: ir.Frozen) -> Models:
     """The models module body (no header) for one vendor. Imported lazily: it is the slowest import we have."""
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator import (  # type: ignore[attr-defined]
+        DataModelType,
+        InputFileType,
+        LiteralType,
+        PythonVersion,
+        generate,
+    )
 
     document: dict[str, Any] = thaw(shapes)
-    base = {c.name: f"{RUNTIME}.{'RequestModel' if c.request else 'ResponseModel'}" for c in vendor.components}
+    base: dict[str, str | list[str]] = {
+        c.name: f"{RUNTIME}.{'RequestModel' if c.request else 'ResponseModel'}" for c in vendor.components
+    }
     source = generate(
         json.dumps(document),
         input_file_type=InputFileType.JsonSchema,
@@ -42,7 +50,7 @@ def generate_models(vendor: ir.Vendor, shapes: ir.Frozen) -> Models:
         use_standard_collections=True,
         use_union_operator=True,
         field_constraints=True,
-        enum_field_as_literal="all",
+        enum_field_as_literal=LiteralType.All,
         use_title_as_name=False,
         use_double_quotes=True,
         keep_model_order=True,

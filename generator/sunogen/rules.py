@@ -122,7 +122,9 @@ class _Compiler:
         if _is_trivial(schema):
             return "True"
         if _is_leaf(schema):
-            return " and ".join(self._leaf_tests(schema, x)) or "True"
+            tests = self._leaf_tests(schema, x)
+            # parenthesised: callers write `not <expr>` and `<a> and <expr>`
+            return "True" if not tests else tests[0] if len(tests) == 1 else f"({' and '.join(tests)})"
         return f"{self.function('ok', schema)}({x})"
 
     def _leaf_tests(self, s: ir.Schema, x: str) -> list[str]:
@@ -239,7 +241,10 @@ class _Compiler:
         if s.additional is False:
             lines += [f"if not {self.known(s)}.issuperset(x):", "    return False"]
         elif isinstance(s.additional, ir.Schema) and not _is_trivial(s.additional):
-            lines += ["for k, v in x.items():", f"    if k not in {self.known(s)} and not {self.ok(s.additional, 'v')}:"]
+            lines += [
+                "for k, v in x.items():",
+                f"    if k not in {self.known(s)} and not {self.ok(s.additional, 'v')}:",
+            ]
             lines.append("        return False")
         if s.property_names is not None and not _is_trivial(s.property_names):
             lines += ["for k in x:", f"    if not {self.ok(s.property_names, 'k')}:", "        return False"]

@@ -9,12 +9,12 @@ from .render import PACKAGE
 
 def stale(files: dict[str, str], out: Path) -> list[str]:
     """Paths (relative to `out`) that are missing, different, or should not be there; sorted."""
-    found = {
-        str(p.relative_to(out))
-        for p in (out / PACKAGE).rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
-    } if (out / PACKAGE).exists() else set()
-    problems = {rel for rel in found - files.keys()}
+    found = (
+        {str(p.relative_to(out)) for p in (out / PACKAGE).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+        if (out / PACKAGE).exists()
+        else set()
+    )
+    problems = set(found - files.keys())
     for rel, text in files.items():
         path = out / rel
         if not path.is_file() or path.read_text(encoding="utf-8") != text:

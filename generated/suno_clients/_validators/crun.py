@@ -147,10 +147,10 @@ def _ok1(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("mode", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S1):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S1)):
         return False
     v = x.get("model", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S2):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S2)):
         return False
     v = x.get("instrumental", MISSING)
     if v is not MISSING and not isinstance(v, bool):
@@ -207,7 +207,7 @@ def _ok0(x: object) -> bool:
     if not ("model" in x and "input" in x):
         return False
     v = x.get("model", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S0):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S0)):
         return False
     v = x.get("input", MISSING)
     if v is not MISSING and not _ok1(v):
@@ -423,7 +423,7 @@ def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
 
 
 def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if (1 if (isinstance(x, str) and x in _S7) else 0) + (1 if isinstance(x, str) and is_uri(x) else 0) == 0:
+    if (1 if (isinstance(x, str) and x in _S7) else 0) + (1 if (isinstance(x, str) and is_uri(x)) else 0) == 0:
         out.append(violation(path, "anyOf", 'must be one of: ""; a string holding an absolute URI', r))
 
 

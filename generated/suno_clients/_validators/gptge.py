@@ -156,7 +156,7 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("mv", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S0):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S0)):
         return False
     v = x.get("title", MISSING)
     if v is not MISSING and not isinstance(v, str):
@@ -168,7 +168,7 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not isinstance(v, bool):
         return False
     v = x.get("task_id", MISSING)
-    if v is not MISSING and not isinstance(v, str) and len(v) >= 1:
+    if v is not MISSING and not (isinstance(v, str) and len(v) >= 1):
         return False
     v = x.get("continue_at", MISSING)
     if v is not MISSING and not (isinstance(v, int | float) and not isinstance(v, bool)):
@@ -177,10 +177,10 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("gpt_description_prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str) and len(v) >= 1:
+    if v is not MISSING and not (isinstance(v, str) and len(v) >= 1):
         return False
     v = x.get("notify_hook", MISSING)
-    if v is not MISSING and not isinstance(v, str) and is_uri(v):
+    if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
         return False
     if not _K1.issuperset(x):
         return False
@@ -370,10 +370,10 @@ def _ok32(x: object) -> bool:
     if "prompt" not in x:
         return False
     v = x.get("prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str) and len(v) >= 1:
+    if v is not MISSING and not (isinstance(v, str) and len(v) >= 1):
         return False
     v = x.get("notify_hook", MISSING)
-    if v is not MISSING and not isinstance(v, str) and is_uri(v):
+    if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
         return False
     if not _K6.issuperset(x):
         return False
@@ -435,7 +435,7 @@ def _ok36(x: object) -> bool:
     if v is not MISSING and not _ok37(v):
         return False
     v = x.get("action", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S7):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S7)):
         return False
     if not _K8.issuperset(x):
         return False

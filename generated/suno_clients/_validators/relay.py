@@ -178,19 +178,19 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("mv", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S0):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S0)):
         return False
     v = x.get("title", MISSING)
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("tags", MISSING)
-    if v is not MISSING and not isinstance(v, str) and _P1.search(v) is not None:
+    if v is not MISSING and not (isinstance(v, str) and _P1.search(v) is not None):
         return False
     v = x.get("make_instrumental", MISSING)
     if v is not MISSING and not isinstance(v, bool):
         return False
     v = x.get("task_id", MISSING)
-    if v is not MISSING and not isinstance(v, str) and len(v) >= 1:
+    if v is not MISSING and not (isinstance(v, str) and len(v) >= 1):
         return False
     v = x.get("continue_at", MISSING)
     if v is not MISSING and not (isinstance(v, int | float) and not isinstance(v, bool)):
@@ -199,13 +199,13 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("gpt_description_prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str) and len(v) >= 1:
+    if v is not MISSING and not (isinstance(v, str) and len(v) >= 1):
         return False
     v = x.get("notify_hook", MISSING)
-    if v is not MISSING and not isinstance(v, str) and is_uri(v):
+    if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
         return False
     v = x.get("task", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S2):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S2)):
         return False
     if not _K3.issuperset(x):
         return False
@@ -418,10 +418,10 @@ def _ok38(x: object) -> bool:
     if "prompt" not in x:
         return False
     v = x.get("prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str) and len(v) >= 1:
+    if v is not MISSING and not (isinstance(v, str) and len(v) >= 1):
         return False
     v = x.get("notify_hook", MISSING)
-    if v is not MISSING and not isinstance(v, str) and is_uri(v):
+    if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
         return False
     if not _K9.issuperset(x):
         return False
@@ -483,7 +483,7 @@ def _ok42(x: object) -> bool:
     if v is not MISSING and not _ok43(v):
         return False
     v = x.get("action", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S10):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S10)):
         return False
     if not _K11.issuperset(x):
         return False

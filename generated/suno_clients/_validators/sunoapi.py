@@ -118,7 +118,7 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("webhook_url", MISSING)
-    if v is not MISSING and not isinstance(v, str) and is_uri(v):
+    if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
         return False
     v = x.get("webhook_secret", MISSING)
     if v is not MISSING and not isinstance(v, str):

@@ -155,7 +155,7 @@ def _ok1(x: object) -> bool:
     if v is not MISSING and not (isinstance(v, int | float) and not isinstance(v, bool)):
         return False
     v = x.get("url", MISSING)
-    if v is not MISSING and not isinstance(v, str) and is_uri(v):
+    if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
         return False
     v = x.get("clip_id", MISSING)
     if v is not MISSING and not isinstance(v, str):
@@ -164,7 +164,7 @@ def _ok1(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("lyrics_type", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S2):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S2)):
         return False
     v = x.get("seed", MISSING)
     if v is not MISSING and not (
@@ -764,10 +764,10 @@ def _ok0(x: object) -> bool:
     if not ("model" in x and "task_type" in x and "input" in x):
         return False
     v = x.get("model", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S0):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S0)):
         return False
     v = x.get("task_type", MISSING)
-    if v is not MISSING and not isinstance(v, str) and (isinstance(v, str) and v in _S1):
+    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S1)):
         return False
     v = x.get("input", MISSING)
     if v is not MISSING and not _ok1(v):

@@ -74,7 +74,7 @@ class BaseClient(Generic[HttpxClientT]):
         api_key: str | None,
         *,
         base_url: str | None,
-        timeout: float | httpx.Timeout | None | NotGiven,
+        timeout: float | httpx.Timeout | NotGiven | None,
         max_retries: int,
         injected_client: bool,
         default_headers: Mapping[str, str] | None,
@@ -198,7 +198,9 @@ class BaseClient(Generic[HttpxClientT]):
             model = response_model.model_validate(payload)
         except ValidationError as exc:
             errors = exc.errors(include_url=False, include_input=False)
-            summary = "; ".join(f"{'.'.join(str(part) for part in e['loc']) or '(body)'}: {e['msg']}" for e in errors[:5])
+            summary = "; ".join(
+                f"{'.'.join(str(part) for part in e['loc']) or '(body)'}: {e['msg']}" for e in errors[:5]
+            )
             more = f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""
             message = f"the body does not match {response_model.__name__}: {summary}{more}"
             raise self._invalid_response(operation, response, message, errors=errors) from None
@@ -316,9 +318,7 @@ class BaseClient(Generic[HttpxClientT]):
                 )
             operation_id = next(iter(self._polls))
         if operation_id not in self._polls:
-            raise ConfigurationError(
-                f"{self.vendor.id}: {operation_id} has no x-sunogen-poll", vendor=self.vendor.id
-            )
+            raise ConfigurationError(f"{self.vendor.id}: {operation_id} has no x-sunogen-poll", vendor=self.vendor.id)
         operation = self._operation(operation_id)
         required = [param for param in operation.params if param.required]
         if operation.has_body or len(required) != 1:

@@ -28,7 +28,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -183,7 +183,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -321,5 +321,3 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             timeout=timeout,
             poll_interval=poll_interval,
         )
-
-

@@ -237,8 +237,13 @@ class Waiter(Generic[M]):
             message = self._scrub(f"{self._vendor}: malformed task response: {exc}")
             body = self._scrub(result.response.text)
             raise ResponseValidationError(message, response=result.response, body=body, vendor=self._vendor) from None
-        log.debug("task %s: %s, status %s%s", self._task_id, snapshot.state, snapshot.status,
-                  f" ({snapshot.note})" if snapshot.note else "")
+        log.debug(
+            "task %s: %s, status %s%s",
+            self._task_id,
+            snapshot.state,
+            snapshot.status,
+            f" ({snapshot.note})" if snapshot.note else "",
+        )
         if snapshot.state == "success":
             return TaskResult(self._task_id, snapshot.status or "", snapshot.clips, result.data, result.model)
         if snapshot.state == "failure":
@@ -264,4 +269,3 @@ class Waiter(Generic[M]):
         pause = max(0.0, min(self._interval, self._deadline - self._clock.monotonic()))
         self._interval = min(self._interval * _GROWTH, self._max_interval)
         return pause
-

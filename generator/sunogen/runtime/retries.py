@@ -1,4 +1,4 @@
-"""Retry policy: which failures a call may retry (never a paid create the server may have acted on) and how long to wait."""
+"""Retry policy: which failures a call may retry (never a paid create the server may have acted on), and when."""
 
 from __future__ import annotations
 

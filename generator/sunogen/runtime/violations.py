@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 
-__all__ = ["MISSING", "Rule", "Violation", "violation", "is_uri", "json_equal", "json_type", "path_index", "path_key"]
+__all__ = ["MISSING", "Rule", "Violation", "is_uri", "json_equal", "json_type", "path_index", "path_key", "violation"]
 
 
 @dataclass(frozen=True, slots=True)
