@@ -52,7 +52,10 @@ def test_a_field_added_to_a_copied_spec_is_accepted_by_the_regenerated_validator
     assert [v["keyword"] for v in _validate_in(GENERATED, payload)] == ["additionalProperties"]
     out = _regenerate(
         tmp_path,
-        ("      properties:\n        mode:\n", "      properties:\n        seed:\n          type: integer\n        mode:\n"),
+        (
+            "      properties:\n        mode:\n",
+            "      properties:\n        seed:\n          type: integer\n        mode:\n",
+        ),
     )
     assert _validate_in(out, payload) == []
     assert "seed: int | None" in (out / "suno_clients" / "crun" / "models.py").read_text()
@@ -61,6 +64,12 @@ def test_a_field_added_to_a_copied_spec_is_accepted_by_the_regenerated_validator
 def test_a_limit_tightened_in_a_copied_spec_rejects_what_it_accepted_before(tmp_path: Path) -> None:
     long_prompt = {**SIMPLE, "input": {**SIMPLE["input"], "prompt": "x" * 50}}  # type: ignore[dict-item]
     assert _validate_in(GENERATED, long_prompt) == []
-    out = _regenerate(tmp_path, ("        prompt:\n          type: string\n", "        prompt:\n          type: string\n          maxLength: 40\n"))
+    out = _regenerate(
+        tmp_path,
+        (
+            "        prompt:\n          type: string\n",
+            "        prompt:\n          type: string\n          maxLength: 40\n",
+        ),
+    )
     violations = _validate_in(out, long_prompt)
     assert [(v["path"], v["keyword"]) for v in violations] == [("$.input.prompt", "maxLength")]

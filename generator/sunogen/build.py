@@ -158,7 +158,21 @@ def _poll(value: dict[str, Any] | None) -> ir.Poll | None:
     )
 
 
-def _operation(path: str, method: str, op: dict[str, Any]) -> ir.Operation:
+def _data_model(schemas: dict[str, Any], envelope_data: str | None, model: str | None) -> str | None:
+    """The component an envelope's data field holds, when it is one: what a method returns, unwrapped."""
+    if envelope_data is None or model is None:
+        return None
+    field = schemas.get(model, {}).get("properties", {}).get(envelope_data, {})
+    if not isinstance(field, dict):
+        return None
+    # `$ref`, or `anyOf: [$ref, {type: null}]`: a success body's data is the component (null data is malformed)
+    branches = [field] if "$ref" in field else [b for b in field.get("anyOf", []) if b != {"type": "null"}]
+    if len(branches) == 1 and set(branches[0]) == {"$ref"}:
+        return str(branches[0]["$ref"]).removeprefix(REF_PREFIX)
+    return None
+
+
+def _operation(path: str, method: str, op: dict[str, Any], schemas: dict[str, Any], data: str | None) -> ir.Operation:
     body = op.get("requestBody")
     body_media = _json_media(body) if body else None
     responses = tuple(
@@ -178,6 +192,7 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> ir.Operation:
         request_examples=_examples(body_media),
         responses=responses,
         result_model=success.model,
+        result_data_model=_data_model(schemas, data, success.model),
         creates_task=bool(op.get("x-sunogen-creates-task", False)),
         task=ir.TaskRef(_paths(task["id"]), task["poll"]) if task else None,
         poll=_poll(op.get("x-sunogen-poll")),
@@ -204,13 +219,13 @@ def build(spec: LoadedSpec) -> ir.Vendor:
     ((scheme,),) = [tuple(schemes.values())]
     auth = ir.Auth("header", scheme["name"]) if scheme["type"] == "apiKey" else ir.Auth("bearer", "Authorization")
     env = doc["x-sunogen-envelope"]
+    schemas: dict[str, Any] = doc["components"].get("schemas", {})
     operations = tuple(
-        _operation(path, method, item[method])
+        _operation(path, method, item[method], schemas, env.get("data"))
         for path, item in doc["paths"].items()
         for method in ("get", "post")
         if method in item
     )
-    schemas: dict[str, Any] = doc["components"].get("schemas", {})
     request_names = _request_closure(schemas, {op.request for op in operations if op.request})
     components = tuple(
         ir.Component(name, schema(node, f"/components/schemas/{escape(name)}"), name in request_names)

@@ -145,6 +145,7 @@ class Operation:
     request_examples: tuple[Example, ...]
     responses: tuple[Response, ...]
     result_model: str | None
+    result_data_model: str | None
     creates_task: bool
     task: TaskRef | None
     poll: Poll | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from .rules import CompiledRules, validator_name
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 RUNTIME = Path(__file__).resolve().parent / "runtime"
 PACKAGE = "suno_clients"
+POLL_FIELDS = tuple(f.name for f in fields(ir.Poll))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,13 @@ def _environment() -> Any:
     )
     env.filters["pyrepr"] = repr
     return env
+
+
+def _error_names() -> tuple[str, ...]:
+    """The runtime's exception family, re-exported by every vendor module (the runtime's __all__ is the list)."""
+    from .runtime import exceptions
+
+    return tuple(exceptions.__all__)
 
 
 def runtime_files() -> dict[str, str]:
@@ -82,7 +90,12 @@ def render(parts: tuple[VendorParts, ...], runtime: Mapping[str, str]) -> dict[s
         docstring = vendor.description.splitlines()[0] if vendor.description else "generated client"
         base = f"{PACKAGE}/{vendor.id}"
         files[f"{base}/__init__.py"] = env.get_template("vendor_init.py.jinja").render(
-            context, exports=exports, docstring=docstring
+            context, exports=exports, docstring=docstring, errors=_error_names()
+        )
+        files[f"{base}/_client.py"] = env.get_template("client.py.jinja").render(
+            context,
+            poll_fields=POLL_FIELDS,
+            polls_by_id={op.id: op for op in vendor.operations if op.poll},
         )
         files[f"{base}/models.py"] = env.get_template("models.py.jinja").render(context, models=part.models.source)
         files[f"{PACKAGE}/_validators/{vendor.id}.py"] = env.get_template("_validators.py.jinja").render(

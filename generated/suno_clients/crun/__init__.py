@@ -4,8 +4,36 @@
 Generated from specs/crun.yaml, which transcribes the vendor document crun.txt.
 """
 
+from suno_clients._runtime.exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CallbackError,
+    CallbackPayloadError,
+    CallbackSignatureError,
+    ConfigurationError,
+    FeatureDisabledError,
+    GenerationFailedError,
+    InternalServerError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+    ServiceUnavailableError,
+    SunoError,
+    TaskFailedError,
+    TaskTimeoutError,
+    UnprocessableEntityError,
+    status_error_class,
+)
 from suno_clients._validators.crun import OPERATIONS, validate
 
+from ._client import VENDOR, AsyncClient, Client, parse_callback
 from .models import (
     CreateTaskData,
     CreateTaskRequest,
@@ -19,8 +47,37 @@ from .models import (
     TaskResult,
 )
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - the client first, then the models in spec order
+    "AsyncClient",
+    "Client",
     "OPERATIONS",
+    "VENDOR",
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CallbackError",
+    "CallbackPayloadError",
+    "CallbackSignatureError",
+    "ConfigurationError",
+    "FeatureDisabledError",
+    "GenerationFailedError",
+    "InternalServerError",
+    "NotFoundError",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "ResponseValidationError",
+    "ServiceUnavailableError",
+    "SunoError",
+    "TaskFailedError",
+    "TaskTimeoutError",
+    "UnprocessableEntityError",
+    "status_error_class",
+    "parse_callback",
     "CreateTaskData",
     "CreateTaskRequest",
     "CreateTaskResponse",

@@ -4,8 +4,36 @@
 Generated from specs/relay.yaml, which transcribes the vendor document relay.txt.
 """
 
+from suno_clients._runtime.exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CallbackError,
+    CallbackPayloadError,
+    CallbackSignatureError,
+    ConfigurationError,
+    FeatureDisabledError,
+    GenerationFailedError,
+    InternalServerError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+    ServiceUnavailableError,
+    SunoError,
+    TaskFailedError,
+    TaskTimeoutError,
+    UnprocessableEntityError,
+    status_error_class,
+)
 from suno_clients._validators.relay import OPERATIONS, validate
 
+from ._client import VENDOR, AsyncClient, Client
 from .models import (
     Clip,
     ClipMetadata,
@@ -20,8 +48,36 @@ from .models import (
     TaskInfo,
 )
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - the client first, then the models in spec order
+    "AsyncClient",
+    "Client",
     "OPERATIONS",
+    "VENDOR",
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CallbackError",
+    "CallbackPayloadError",
+    "CallbackSignatureError",
+    "ConfigurationError",
+    "FeatureDisabledError",
+    "GenerationFailedError",
+    "InternalServerError",
+    "NotFoundError",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "ResponseValidationError",
+    "ServiceUnavailableError",
+    "SunoError",
+    "TaskFailedError",
+    "TaskTimeoutError",
+    "UnprocessableEntityError",
+    "status_error_class",
     "Clip",
     "ClipMetadata",
     "ErrorResponse",

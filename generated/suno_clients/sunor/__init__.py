@@ -4,8 +4,36 @@
 Generated from specs/sunor.yaml, which transcribes the vendor document sunor.md.
 """
 
+from suno_clients._runtime.exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CallbackError,
+    CallbackPayloadError,
+    CallbackSignatureError,
+    ConfigurationError,
+    FeatureDisabledError,
+    GenerationFailedError,
+    InternalServerError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+    ServiceUnavailableError,
+    SunoError,
+    TaskFailedError,
+    TaskTimeoutError,
+    UnprocessableEntityError,
+    status_error_class,
+)
 from suno_clients._validators.sunor import OPERATIONS, validate
 
+from ._client import VENDOR, AsyncClient, Client
 from .models import (
     Balance,
     BalanceResponse,
@@ -23,8 +51,36 @@ from .models import (
     UsageResponse,
 )
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - the client first, then the models in spec order
+    "AsyncClient",
+    "Client",
     "OPERATIONS",
+    "VENDOR",
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CallbackError",
+    "CallbackPayloadError",
+    "CallbackSignatureError",
+    "ConfigurationError",
+    "FeatureDisabledError",
+    "GenerationFailedError",
+    "InternalServerError",
+    "NotFoundError",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "ResponseValidationError",
+    "ServiceUnavailableError",
+    "SunoError",
+    "TaskFailedError",
+    "TaskTimeoutError",
+    "UnprocessableEntityError",
+    "status_error_class",
     "Balance",
     "BalanceResponse",
     "Clip",

@@ -261,7 +261,9 @@ class BaseClient(Generic[HttpxClientT]):
         self, operation: Operation, request: httpx.Request, exc: httpx.RequestError
     ) -> APIConnectionError:
         redacted = self._redactor.request(request)
-        exc.request = redacted  # the chained cause must not carry the key either
+        # The chained cause is printed in tracebacks: it must not carry the key either.
+        exc.request = redacted
+        exc.args = tuple(self._redactor.text(arg) if isinstance(arg, str) else arg for arg in exc.args)
         error_class = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         what = "timed out" if error_class is APITimeoutError else "connection error"
         reason = self._redactor.text(str(exc)) or type(exc).__name__

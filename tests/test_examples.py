@@ -1,0 +1,150 @@
+"""Every example in the specs holds: request examples validate and build their models, response examples parse."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+from pydantic import BaseModel
+
+import suno_clients
+from suno_clients._runtime.models import to_json
+
+from .conftest import SPECS
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+@cache
+def spec(vendor: str) -> dict[str, Any]:
+    """The parsed spec of one vendor."""
+    loaded: dict[str, Any] = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
+    return loaded
+
+
+def model_class(vendor: str, ref: str) -> type[BaseModel]:
+    """The generated pydantic model of a `#/components/schemas/<Name>` reference."""
+    model: type[BaseModel] = getattr(suno_clients.vendor_module(vendor), ref.rsplit("/", 1)[-1])
+    return model
+
+
+def operations(vendor: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(path, method, operation) of every operation in a spec."""
+    return [
+        (path, method, op)
+        for path, item in spec(vendor)["paths"].items()
+        for method, op in item.items()
+        if method in HTTP_METHODS
+    ]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One documented body: whose it is, which model reads it, and the body itself."""
+
+    vendor: str
+    operation: str
+    where: str  # "request" or the response status
+    example_id: str
+    ref: str
+    value: Any
+
+    @property
+    def id(self) -> str:
+        return f"{self.vendor}/{self.operation}/{self.where}/{self.example_id}"
+
+
+def request_examples() -> list[Example]:
+    return [
+        Example(vendor, op["operationId"], "request", example_id, media["schema"]["$ref"], example["value"])
+        for vendor in suno_clients.VENDORS
+        for _, _, op in operations(vendor)
+        if (media := op.get("requestBody", {}).get("content", {}).get("application/json"))
+        for example_id, example in (media.get("examples") or {}).items()
+    ]
+
+
+def response_examples() -> list[Example]:
+    return [
+        Example(vendor, op["operationId"], str(status), example_id, media["schema"]["$ref"], example["value"])
+        for vendor in suno_clients.VENDORS
+        for _, _, op in operations(vendor)
+        for status, response in op.get("responses", {}).items()
+        if (media := (response.get("content") or {}).get("application/json"))
+        for example_id, example in (media.get("examples") or {}).items()
+    ]
+
+
+REQUEST_EXAMPLES = request_examples()
+RESPONSE_EXAMPLES = response_examples()
+
+
+def test_there_is_one_spec_per_vendor_and_one_vendor_per_spec() -> None:
+    assert sorted(p.stem for p in SPECS.glob("*.yaml")) == sorted(suno_clients.VENDORS)
+
+
+def test_every_vendor_documents_at_least_one_request_example() -> None:
+    assert {e.vendor for e in REQUEST_EXAMPLES} == set(suno_clients.VENDORS)
+    assert len(REQUEST_EXAMPLES) >= 17
+
+
+def test_both_success_and_error_response_examples_are_covered() -> None:
+    statuses = {e.where for e in RESPONSE_EXAMPLES}
+    assert any(s.startswith("2") for s in statuses)
+    assert any(s.startswith(("4", "5")) for s in statuses)
+
+
+@pytest.mark.parametrize("example", REQUEST_EXAMPLES, ids=lambda e: e.id)
+def test_every_request_example_passes_offline_validation(example: Example) -> None:
+    assert suno_clients.validate(example.vendor, example.operation, example.value) == []
+
+
+@pytest.mark.parametrize("example", REQUEST_EXAMPLES, ids=lambda e: e.id)
+def test_every_request_example_is_valid_for_jsonschema_too(example: Example) -> None:
+    checker = Draft202012Validator(
+        {"$ref": example.ref, "components": spec(example.vendor)["components"]},
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    assert [error.message for error in checker.iter_errors(example.value)] == []
+
+
+@pytest.mark.parametrize("example", REQUEST_EXAMPLES, ids=lambda e: e.id)
+def test_every_request_example_builds_its_request_model(example: Example) -> None:
+    model = model_class(example.vendor, example.ref)
+    built = model(**copy.deepcopy(example.value))
+    assert isinstance(built, model)
+
+
+@pytest.mark.parametrize("example", REQUEST_EXAMPLES, ids=lambda e: e.id)
+def test_a_request_model_built_from_an_example_sends_that_example_back(example: Example) -> None:
+    built = model_class(example.vendor, example.ref)(**copy.deepcopy(example.value))
+    assert to_json(built) == example.value
+
+
+@pytest.mark.parametrize("example", RESPONSE_EXAMPLES, ids=lambda e: e.id)
+def test_every_response_example_parses_with_its_response_model(example: Example) -> None:
+    model = model_class(example.vendor, example.ref)
+    parsed = model.model_validate(copy.deepcopy(example.value))
+    assert isinstance(parsed, model)
+
+
+def test_every_response_schema_has_a_generated_model() -> None:
+    refs = {
+        (vendor, media["schema"]["$ref"])
+        for vendor in suno_clients.VENDORS
+        for _, _, op in operations(vendor)
+        for response in op.get("responses", {}).values()
+        if (media := (response.get("content") or {}).get("application/json"))
+    }
+    assert refs
+    missing = [
+        (vendor, ref)
+        for vendor, ref in sorted(refs)
+        if not hasattr(suno_clients.vendor_module(vendor), ref.rsplit("/", 1)[-1])
+    ]
+    assert missing == []
