@@ -294,4 +294,6 @@ def relay_clip(clip_id: str, status: str, audio_url: str) -> dict[str, Any]:
 
 def json_response(status: int, body: object, **headers: str) -> httpx.Response:
     """An httpx.Response with a JSON body."""
-    return httpx.Response(status, content=json.dumps(body).encode(), headers={"content-type": "application/json", **headers})
+    return httpx.Response(
+        status, content=json.dumps(body).encode(), headers={"content-type": "application/json", **headers}
+    )

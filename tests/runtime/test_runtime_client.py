@@ -219,12 +219,12 @@ def test_explicit_timeout_applies_to_an_injected_http_client() -> None:
 
 async def test_async_http_client_is_refused_by_the_sync_client() -> None:
     async with httpx.AsyncClient() as async_client:
-        with pytest.raises(ConfigurationError, match="httpx.Client"):
+        with pytest.raises(ConfigurationError, match=r"httpx\.Client"):
             AcmeClient(KEY, http_client=async_client)  # type: ignore[arg-type]
 
 
 async def test_sync_http_client_is_refused_by_the_async_client() -> None:
-    with httpx.Client() as sync_client, pytest.raises(ConfigurationError, match="httpx.AsyncClient"):
+    with httpx.Client() as sync_client, pytest.raises(ConfigurationError, match=r"httpx\.AsyncClient"):
         AsyncAcmeClient(KEY, http_client=sync_client)  # type: ignore[arg-type]
 
 

@@ -73,14 +73,20 @@ def test_each_http_status_raises_its_exception(
     assert error.vendor == "acme"
     assert error.operation == "create_task"
     assert "Task not found" in str(error)
-    assert error.body == '{"code": %d, "message": "Task not found"}' % status
+    assert error.body == f'{{"code": {status}, "message": "Task not found"}}'
     assert error.response.status_code == status
 
 
 @pytest.mark.parametrize(
     ("code", "error_class"),
-    [(402, PaymentRequiredError), (422, UnprocessableEntityError), (455, ServiceUnavailableError),
-     (501, GenerationFailedError), (505, FeatureDisabledError), (500, InternalServerError)],
+    [
+        (402, PaymentRequiredError),
+        (422, UnprocessableEntityError),
+        (455, ServiceUnavailableError),
+        (501, GenerationFailedError),
+        (505, FeatureDisabledError),
+        (500, InternalServerError),
+    ],
 )
 def test_envelope_failure_with_http_200_raises_the_typed_error_of_its_code(
     code: int, error_class: type[APIStatusError], respx_mock: respx.MockRouter

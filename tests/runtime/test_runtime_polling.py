@@ -42,9 +42,7 @@ def responses(*bodies: dict[str, Any]) -> list[httpx.Response]:
 
 def test_wait_goes_pending_then_running_then_success(respx_mock: respx.MockRouter) -> None:
     done = acme_task("success", result=[acme_clip("c1", duration="104.88"), acme_clip("c2", duration=128)])
-    route = respx_mock.get(TASK_URL).mock(
-        side_effect=responses(acme_task("pending"), acme_task("running"), done)
-    )
+    route = respx_mock.get(TASK_URL).mock(side_effect=responses(acme_task("pending"), acme_task("running"), done))
     clock = FakeClock()
     with AcmeClient(KEY, clock=clock) as client:
         result = client._wait("t-1", response_model=TaskResponse, poll_interval=5)
@@ -184,7 +182,10 @@ def test_task_status_is_derived_from_clip_states_when_the_vendor_has_none(respx_
             {"code": 200, "data": []},
             {"code": 200, "data": [hook_clip("a", "running"), hook_clip("b", "pending")]},
             {"code": 200, "data": [hook_clip("a", "succeeded", MP3.format("a")), hook_clip("b", "running")]},
-            {"code": 200, "data": [hook_clip("a", "succeeded", MP3.format("a")), hook_clip("b", "succeeded", MP3.format("b"))]},
+            {
+                "code": 200,
+                "data": [hook_clip("a", "succeeded", MP3.format("a")), hook_clip("b", "succeeded", MP3.format("b"))],
+            },
         )
     )
     with HookClient(KEY, clock=FakeClock()) as client:
@@ -240,18 +241,14 @@ def test_create_and_wait_reads_the_task_id_from_its_alternative_path(respx_mock:
         json_response(200, {"code": 200, "data": [hook_clip("a", "succeeded", MP3.format("a"))]})
     )
     with HookClient(KEY, clock=FakeClock()) as client:
-        result = client._create_and_wait(
-            "create", body={}, response_model=Open, poll_response_model=HookResponse
-        )
+        result = client._create_and_wait("create", body={}, response_model=Open, poll_response_model=HookResponse)
     assert result.task_id == "h-1"
 
 
 def test_create_and_wait_without_a_task_id_raises_response_validation_error(respx_mock: respx.MockRouter) -> None:
     respx_mock.post(CREATE_URL).mock(json_response(202, {"code": 202, "data": {"status": "pending"}}))
-    with AcmeClient(KEY, clock=FakeClock()) as client, pytest.raises(ResponseValidationError, match="data.task_id"):
-        client._create_and_wait(
-            "create_task", body={}, response_model=Open, poll_response_model=TaskResponse
-        )
+    with AcmeClient(KEY, clock=FakeClock()) as client, pytest.raises(ResponseValidationError, match=r"data\.task_id"):
+        client._create_and_wait("create_task", body={}, response_model=Open, poll_response_model=TaskResponse)
 
 
 def test_wait_rejects_nonsense_arguments() -> None:
@@ -281,8 +278,19 @@ def test_final_audio_url(url: object, final: bool) -> None:
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [(128.92, 128.92), (240, 240.0), ("104.88", 104.88), (" 240 ", 240.0), ("2:05", 125.0), ("1:00:00", 3600.0),
-     (None, None), (True, None), ("soon", None), (-1, None), ("nan", None)],
+    [
+        (128.92, 128.92),
+        (240, 240.0),
+        ("104.88", 104.88),
+        (" 240 ", 240.0),
+        ("2:05", 125.0),
+        ("1:00:00", 3600.0),
+        (None, None),
+        (True, None),
+        ("soon", None),
+        (-1, None),
+        ("nan", None),
+    ],
 )
 def test_duration_is_normalised_to_float_seconds(value: object, seconds: float | None) -> None:
     assert to_seconds(value) == seconds

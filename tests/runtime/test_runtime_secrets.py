@@ -145,9 +145,9 @@ def test_task_errors_never_carry_the_key(respx_mock: respx.MockRouter) -> None:
 
 
 def test_configuration_errors_never_carry_the_key() -> None:
-    error = raised(RelayClient, "__call__", api_key=KEY)
-    assert isinstance(error, ConfigurationError)
-    assert_no_key(error)
+    with pytest.raises(ConfigurationError) as caught:
+        RelayClient(KEY)
+    assert_no_key(caught.value)
 
 
 def test_debug_logs_show_method_url_status_and_retries_but_never_the_key(

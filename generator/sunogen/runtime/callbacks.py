@@ -35,7 +35,7 @@ def verify_signature(
     signature = vendor.callback_signature
     if signature is None:
         raise ConfigurationError(f"{vendor.id}: this gateway does not sign its callbacks", vendor=vendor.id)
-    given = httpx.Headers(headers).get(signature.header)
+    given = _header(headers, signature.header)
     if given is None or not given.strip():
         raise CallbackSignatureError(
             f"{vendor.id}: callback rejected: no {signature.header} header (expected the body's HMAC-SHA256)",
@@ -50,6 +50,15 @@ def verify_signature(
         raise CallbackSignatureError(
             f"{vendor.id}: callback rejected: the {signature.header} header does not match the body", vendor=vendor.id
         )
+
+
+def _header(headers: Mapping[str, str] | httpx.Headers, name: str) -> str | None:
+    """A header's value, by case-insensitive name (web frameworks hand over dicts, multidicts or httpx.Headers)."""
+    if isinstance(headers, httpx.Headers):
+        found: str | None = headers.get(name)
+        return found
+    wanted = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
 def parse_callback(
