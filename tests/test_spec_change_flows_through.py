@@ -31,7 +31,8 @@ def _validate_in(out: Path, payload: object) -> list[dict[str, object]]:
     code = (
         "import json, sys, suno_clients\n"
         "assert suno_clients.__file__.startswith(sys.argv[1]), suno_clients.__file__\n"
-        "print(json.dumps([v.as_dict() for v in suno_clients.validate('crun', 'create_task', json.loads(sys.argv[2]))]))"
+        "found = suno_clients.validate('crun', 'create_task', json.loads(sys.argv[2]))\n"
+        "print(json.dumps([v.as_dict() for v in found]))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(out), json.dumps(payload)],

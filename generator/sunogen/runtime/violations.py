@@ -46,7 +46,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def path_key(path: str, key: str) -> str:
     """The JSON path of an object member: `$.input.prompt`, or `$["odd key"]` when the key needs quoting."""
-    return f"{path}.{key}" if _IDENT.match(key) else f"{path}[{json.dumps(key)}]"
+    return f"{path}.{key}" if _IDENT.fullmatch(key) else f"{path}[{json.dumps(key)}]"
 
 
 def path_index(path: str, index: int) -> str:
