@@ -145,7 +145,11 @@ SUNOAPI_SAMPLE = example("sunoapi", "sample-request")
 
 # gptge.txt has only an Inspiration Mode example: its Custom Mode is the relay's custom example with gptge's mv.
 GPTGE_CUSTOM = changed(RELAY_CUSTOM, mv="chirp-v4")
-CONTINUATION_FIELDS: Final = {"task_id": "Original task ID", "continue_at": 120.0, "continue_clip_id": "Original song ID"}
+CONTINUATION_FIELDS: Final = {
+    "task_id": "Original task ID",
+    "continue_at": 120.0,
+    "continue_clip_id": "Original song ID",
+}
 
 
 # -- the table ----------------------------------------------------------------------------------------------------
@@ -312,9 +316,12 @@ def test_every_case_names_a_rule_of_its_spec() -> None:
     assert sorted({(case.vendor, case.rule) for case in CASES} - set(SPEC_RULES)) == []
 
 
-def test_the_rule_walk_finds_the_rules_of_every_vendor() -> None:
+def test_the_rule_walk_finds_at_least_the_rules_known_today() -> None:
+    # guards the meta-test above: a walk that found nothing would make it pass vacuously
     per_vendor = {vendor: sum(1 for v, _ in SPEC_RULES if v == vendor) for vendor in suno_clients.VENDORS}
-    assert per_vendor == {"crun": 4, "gptge": 3, "relay": 4, "sunoapi": 3, "sunor": 14}
+    known_today = {"crun": 4, "gptge": 3, "relay": 4, "sunoapi": 3, "sunor": 14}
+    assert all(per_vendor[vendor] >= n for vendor, n in known_today.items()), per_vendor
+    assert ("crun", "v4-tags-and-lyrics-max-length") in SPEC_RULES  # inside a $ref'd nested component
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)

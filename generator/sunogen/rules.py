@@ -467,7 +467,8 @@ def compile_rules(vendor: ir.Vendor) -> CompiledRules:
     entries: list[tuple[str, str]] = []
     functions: list[str] = []
     for component in vendor.components:
-        if not component.request or component.name not in {op.request for op in vendor.operations}:
+        # every request model gets its validator, nested ones too, so a model built on its own is checked as well
+        if not component.request:
             continue
         ok = compiler.ok(component.schema, "payload")
         err = compiler.err(component.schema, "payload", '"$"')

@@ -460,8 +460,41 @@ def validate_create_task_request(payload: object) -> list[Violation]:
     return out
 
 
+def validate_music_generate_input(payload: object) -> list[Violation]:
+    """Every violation of MusicGenerateInput in `payload` (a parsed JSON value); empty when valid."""
+    if _ok1(payload):
+        return []
+    out: list[Violation] = []
+    r: Rule | None = None
+    _err18(payload, "$", out, r)
+    return out
+
+
+def validate_generation_mode(payload: object) -> list[Violation]:
+    """Every violation of GenerationMode in `payload` (a parsed JSON value); empty when valid."""
+    if isinstance(payload, str) and (isinstance(payload, str) and payload in _S1):
+        return []
+    out: list[Violation] = []
+    r: Rule | None = None
+    _err19(payload, "$", out, r)
+    return out
+
+
+def validate_model_version(payload: object) -> list[Violation]:
+    """Every violation of ModelVersion in `payload` (a parsed JSON value); empty when valid."""
+    if isinstance(payload, str) and (isinstance(payload, str) and payload in _S2):
+        return []
+    out: list[Violation] = []
+    r: Rule | None = None
+    _err20(payload, "$", out, r)
+    return out
+
+
 RULES: dict[str, Callable[[object], list[Violation]]] = {
     "CreateTaskRequest": validate_create_task_request,
+    "MusicGenerateInput": validate_music_generate_input,
+    "GenerationMode": validate_generation_mode,
+    "ModelVersion": validate_model_version,
 }
 """The validator of each request model, by model name (what the models' own validation runs)."""
 

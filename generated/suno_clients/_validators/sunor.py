@@ -1275,8 +1275,19 @@ def validate_create_task_request(payload: object) -> list[Violation]:
     return out
 
 
+def validate_sunor_task_input(payload: object) -> list[Violation]:
+    """Every violation of SunorTaskInput in `payload` (a parsed JSON value); empty when valid."""
+    if _ok1(payload):
+        return []
+    out: list[Violation] = []
+    r: Rule | None = None
+    _err78(payload, "$", out, r)
+    return out
+
+
 RULES: dict[str, Callable[[object], list[Violation]]] = {
     "CreateTaskRequest": validate_create_task_request,
+    "SunorTaskInput": validate_sunor_task_input,
 }
 """The validator of each request model, by model name (what the models' own validation runs)."""
 

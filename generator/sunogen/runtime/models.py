@@ -71,11 +71,15 @@ def violations_error(title: str, violations: Sequence[Violation], payload: objec
 
 
 class RequestModel(BaseModel):
-    """A request body: unknown fields are errors, JSON types are strict, and the spec's rules run first."""
+    """A request body: unknown fields are errors, JSON types are strict, and the spec's rules run first.
 
-    model_config: ClassVar[ConfigDict] = ConfigDict(
-        extra="forbid", strict=True, protected_namespaces=(), populate_by_name=True
-    )
+    Strictness comes from the compiled validator, which runs on the JSON before pydantic sees it and follows
+    JSON Schema exactly ("false" is not false, but 30.0 is an integer). pydantic's own strict mode would reject
+    30.0 for an int field and so disagree with `validate()`; after the validator, its lax mode has nothing left
+    to coerce but integral floats.
+    """
+
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", protected_namespaces=(), populate_by_name=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,180 @@
+"""Figure 4, import: cold `import suno_clients.crun` against `import httpx, pydantic`; what must stay unimported."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from bench import profiling
+from bench.core import (
+    BIN,
+    PAIR_HEADER,
+    PYTHON,
+    Command,
+    Figure,
+    Pair,
+    Settings,
+    Target,
+    pair_rows,
+    table,
+    time_processes,
+)
+
+TARGET = 1.3
+REFERENCE = Command((str(PYTHON), "-c", "import httpx, pydantic"))
+"""What a hand-written httpx + pydantic client costs to import at the least: the reference of figures 4 and 5."""
+
+FLOOR = Command((str(PYTHON), "-c", "import httpx, pydantic; pydantic.create_model('M', x=(int, ...))"))
+"""The reference plus the first pydantic model: the least any client with pydantic models pays (not a target)."""
+
+GENERATOR_ONLY = ("jinja2", "yaml", "datamodel_code_generator")
+"""Packages the generator needs and `sunogen validate` must never import."""
+
+
+def payload_file(folder: Path) -> Path:
+    """The crun create_task payload (the spec's first request example) as a JSON file in `folder`."""
+    from bench.fig2_validate import request_of
+
+    path = folder / "crun-create_task.json"
+    path.write_text(json.dumps(request_of("crun", "create_task").example, indent=2), encoding="utf-8")
+    return path
+
+
+def validate_command(path: Path) -> Command:
+    """`sunogen validate` on one file, which must be valid (exit 0)."""
+    return Command(
+        (str(BIN / "sunogen"), "validate", "--vendor", "crun", "--operation", "create_task", str(path)),
+        display=".venv/bin/sunogen validate --vendor crun --operation create_task <tmp>/crun-create_task.json",
+    )
+
+
+def run(settings: Settings) -> Figure:
+    """Time the two imports in fresh processes, alternating; check what `import suno_clients` and validate load."""
+    import suno_clients
+
+    figure = Figure(4, "Import")
+    rounds = settings.rounds_or(21)
+    ours = Command((str(PYTHON), "-c", "import suno_clients.crun"))
+    mine, theirs, floor = time_processes(
+        rounds,
+        (ours, REFERENCE, FLOOR),
+        ("import suno_clients.crun", "import httpx, pydantic", "import httpx, pydantic + one model"),
+    )
+    pair = Pair(mine, theirs)
+    with_model = Pair(floor, theirs)
+    figure.targets.append(
+        Target(
+            4,
+            f"cold `import suno_clients.crun` ≤ {TARGET:.1f}× `import httpx, pydantic`",
+            f"{pair.ratio:.2f}×",
+            f"≤ {TARGET:.1f}×",
+            pair.ratio <= TARGET,
+        )
+    )
+
+    bare = {m.name for m in profiling.import_times(["-c", "import suno_clients"])}
+    vendor_modules = sorted(
+        m
+        for m in bare
+        for v in suno_clients.VENDORS
+        for prefix in (f"suno_clients.{v}", f"suno_clients._validators.{v}")
+        if m == prefix or m.startswith(prefix + ".")
+    )
+    figure.targets.append(
+        Target(
+            4,
+            "`import suno_clients` imports no vendor module",
+            ", ".join(vendor_modules) or "none imported",
+            "none",
+            not vendor_modules,
+        )
+    )
+    with tempfile.TemporaryDirectory(prefix="sunogen-bench-") as tmp:
+        validate = validate_command(payload_file(Path(tmp)))
+        validating = profiling.import_times(validate.argv)
+    loaded = {m.name.split(".")[0] for m in validating}
+    forbidden = [p for p in GENERATOR_ONLY if p in loaded]
+    figure.targets.append(
+        Target(
+            4,
+            "`sunogen validate` imports none of jinja2, yaml, datamodel_code_generator",
+            ", ".join(forbidden) or "none imported",
+            "none",
+            not forbidden,
+        )
+    )
+
+    def has(modules: set[str], package: str) -> str:
+        return "yes" if package in modules else "no"
+
+    bare_roots = {m.split(".")[0] for m in bare}
+    figure.body += [
+        f"Fresh processes, {rounds} interleaved rounds (each command run once untimed first, so bytecode and the "
+        "file cache are warm: cold means a new interpreter, not a cold disk).",
+        "",
+        *table(PAIR_HEADER, pair_rows([pair, with_model])),
+        "",
+        "The second row is not a target: it shows what defining one pydantic model adds to the reference (pydantic "
+        "imports its model machinery lazily, on first use), a floor for any client whose models are built at "
+        "import time.",
+        "",
+        "```sh",
+        ours.text,
+        REFERENCE.text,
+        FLOOR.text,
+        "```",
+        "",
+        "What stays unimported, from `-X importtime` of the real processes:",
+        "",
+        *table(
+            ("process", "modules", "vendor modules", "httpx", "pydantic", "jinja2 / yaml / datamodel_code_generator"),
+            [
+                [
+                    "`python -c 'import suno_clients'`",
+                    str(len(bare)),
+                    str(len(vendor_modules)),
+                    has(bare_roots, "httpx"),
+                    has(bare_roots, "pydantic"),
+                    " / ".join(has(bare_roots, p) for p in GENERATOR_ONLY),
+                ],
+                [
+                    f"`{validate.text}`",
+                    str(len(validating)),
+                    "crun validators only"
+                    if not any(m.name.startswith("suno_clients.crun") for m in validating)
+                    else "crun (package)",
+                    has(loaded, "httpx"),
+                    has(loaded, "pydantic"),
+                    " / ".join(has(loaded, p) for p in GENERATOR_ONLY),
+                ],
+            ],
+        ),
+    ]
+    if settings.profile or not all(t.holds for t in figure.targets):
+        crun = profiling.import_times(["-c", "import suno_clients.crun"])
+        own = sorted((m for m in crun if m.name.startswith("suno_clients")), key=lambda m: -m.self_s)[:10]
+        reference = profiling.import_times(list(REFERENCE.argv[1:]))
+        figure.body += [
+            "",
+            "### Where `import suno_clients.crun` spends its time",
+            "",
+            *profiling.extra_section(
+                "What `import suno_clients.crun` imports beyond `import httpx, pydantic`",
+                crun,
+                reference,
+                "suno_clients",
+            ),
+            "",
+            *profiling.import_section("`import suno_clients.crun`", crun),
+            "",
+            *profiling.import_section("`import httpx, pydantic`", reference),
+            "",
+            "suno_clients' own modules by their own import time (without what they import):",
+            "",
+            *table(
+                ("module", "own", "with imports"),
+                [[m.name, f"{m.self_s * 1e3:.1f} ms", f"{m.cumulative_s * 1e3:.1f} ms"] for m in own],
+            ),
+        ]
+    return figure
