@@ -22,6 +22,8 @@ SCHEMA_KEYWORDS = frozenset(
         "deprecated",
     }
 )  # fmt: skip
+SCHEMA_EXTENSIONS = frozenset({"x-sunogen-unit"})
+UNITS = frozenset({"unix-time"})
 JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
 REQUEST_FORMATS = frozenset({"uri"})
 RESPONSE_FORMATS = frozenset({"uri", "date-time", "uuid"})
@@ -405,6 +407,15 @@ class _Checker:
                     self.error(f"{pointer}/{escape(key)}", code, message)
         if "$ref" in value:
             self.ref(value["$ref"], f"{pointer}/$ref")
+        for key in value:
+            if key.startswith("x-") and key not in SCHEMA_EXTENSIONS:
+                self.error(f"{pointer}/{escape(key)}", "unknown-key", f"unknown extension {key!r} in a schema")
+        if "x-sunogen-unit" in value and (request or value["x-sunogen-unit"] not in UNITS):
+            self.error(
+                f"{pointer}/x-sunogen-unit",
+                "bad-unit",
+                f"x-sunogen-unit must be one of {sorted(UNITS)} and only in responses",
+            )
         if request and "format" in value and value["format"] not in REQUEST_FORMATS:
             self.error(f"{pointer}/format", "unsupported-format", f"format {value['format']!r} is not checked")
         elif "format" in value and value["format"] not in RESPONSE_FORMATS:

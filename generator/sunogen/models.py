@@ -57,6 +57,7 @@ def generate_models(vendor: ir.Vendor, shapes: ir.Frozen) -> Models:
         formatters=[],
         custom_file_header="",
         collapse_root_models=True,
+        field_extra_keys={"x-sunogen-unit"},
         skip_root_model=True,
         input_filename=vendor.file,
     )

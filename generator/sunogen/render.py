@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -49,9 +50,12 @@ def _environment() -> Any:
 
 def _error_names() -> tuple[str, ...]:
     """The runtime's exception family, re-exported by every vendor module (the runtime's __all__ is the list)."""
-    from .runtime import exceptions
-
-    return tuple(exceptions.__all__)
+    # read from the source rather than imported: importing it would import httpx into the generator
+    tree = ast.parse((RUNTIME / "exceptions.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            return tuple(ast.literal_eval(node.value))
+    raise RuntimeError("runtime/exceptions.py has no __all__")
 
 
 def runtime_files() -> dict[str, str]:

@@ -12,6 +12,8 @@ from typing import Any
 _RULE_KEYWORDS = frozenset({"if", "then", "else", "not", "dependentRequired", "propertyNames"})
 _DROPPED = frozenset({"format", "pattern", "$comment", "examples", "deprecated"})
 _APPLICATORS = ("allOf", "anyOf", "oneOf")
+# Extensions the models read at run time (datamodel-code-generator copies them into Field(json_schema_extra=...)).
+_KEPT_EXTENSIONS = frozenset({"x-sunogen-unit"})
 
 
 def _is_rule_list(children: list[Any]) -> bool:
@@ -24,7 +26,7 @@ def shape(node: Any) -> Any:
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key in _RULE_KEYWORDS or key in _DROPPED or key.startswith("x-"):
+        if key in _RULE_KEYWORDS or key in _DROPPED or (key.startswith("x-") and key not in _KEPT_EXTENSIONS):
             continue
         if key in _APPLICATORS and _is_rule_list(value):
             continue

@@ -141,8 +141,9 @@ class BaseClient(Generic[HttpxClientT]):
             content = json.dumps(dict(body), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
             headers["Content-Type"] = "application/json"
         extra: dict[str, Any] = {"timeout": self.timeout} if self._per_request_timeout else {}
+        # params=None when there is no query: an empty dict makes httpx parse and merge the URL again
         return self._client.build_request(
-            operation.method, self.base_url + path, params=query, content=content, headers=headers, **extra
+            operation.method, self.base_url + path, params=query or None, content=content, headers=headers, **extra
         )
 
     def _render_params(self, operation: Operation, params: dict[str, object]) -> tuple[str, dict[str, str]]:

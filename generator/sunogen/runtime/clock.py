@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Protocol
 
@@ -46,4 +45,6 @@ class SystemClock:
 
     async def async_sleep(self, seconds: float) -> None:
         """Sleep for real without blocking the event loop."""
+        import asyncio  # only async callers pay for importing asyncio
+
         await asyncio.sleep(seconds)

@@ -94,7 +94,44 @@ class RequestModel(BaseModel):
         return data
 
 
+# A unix time this large in seconds would be in the year 5138: it is milliseconds (as relay.txt's task page has it).
+_MILLISECONDS_FROM = 100_000_000_000
+
+
+def unix_seconds(value: Any) -> Any:
+    """A unix time in seconds or milliseconds, as whole seconds; anything else is left for validation to judge."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= _MILLISECONDS_FROM:
+        return int(value // 1000)
+    return value
+
+
+_units: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
+
+
+def _unit_fields(cls: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    # (JSON name, unit) of the fields the spec marks with x-sunogen-unit, read once per class
+    if cls not in _units:
+        found = []
+        for name, field in cls.model_fields.items():
+            extra = field.json_schema_extra
+            if isinstance(extra, dict) and isinstance(extra.get("x-sunogen-unit"), str):
+                found.append((field.alias or name, str(extra["x-sunogen-unit"])))
+        _units[cls] = tuple(found)
+    return _units[cls]
+
+
 class ResponseModel(BaseModel):
-    """A response body: gateways add fields unannounced, so extra fields are kept, never rejected."""
+    """A response body: gateways add fields unannounced, so extra fields are kept, never rejected.
+
+    Fields the spec marks `x-sunogen-unit: unix-time` accept seconds or milliseconds and hold seconds.
+    """
 
     model_config: ClassVar[ConfigDict] = ConfigDict(extra="allow", protected_namespaces=(), populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise_units(cls, data: Any) -> Any:
+        fields = _unit_fields(cls)
+        if not fields or not isinstance(data, dict):
+            return data
+        return {**data, **{key: unix_seconds(data[key]) for key, _ in fields if key in data}}

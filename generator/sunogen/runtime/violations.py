@@ -114,9 +114,14 @@ _URI = re.compile(
 )
 
 
+# The common shape (https://host/path?query) in a pattern the full grammar also accepts, tried first: it is
+# several times faster, and anything it does not match goes to the full grammar.
+_SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?(?:\?[A-Za-z0-9._~=&/-]*)?")
+
+
 def is_uri(value: str) -> bool:
     """Whether a string is an absolute URI (RFC 3986), the meaning of JSON Schema's `format: uri`."""
-    return _URI.match(value) is not None
+    return _SIMPLE_URL.fullmatch(value) is not None or _URI.match(value) is not None
 
 
 class _Missing:
