@@ -7,24 +7,12 @@ outside the subset the rule compiler supports is an error at its line, never dro
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from .diagnostics import SpecError
 from .load import LoadedSpec, escape
+from .schema_keywords import KEYWORD_CHECKS, SCHEMA_EXTENSIONS, SCHEMA_KEYWORDS, UNITS, children, json_type
 
-SCHEMA_KEYWORDS = frozenset(
-    {
-        "type", "enum", "const", "properties", "required", "additionalProperties", "propertyNames",
-        "dependentRequired", "minLength", "maxLength", "pattern", "format", "minimum", "maximum",
-        "exclusiveMinimum", "exclusiveMaximum", "items", "minItems", "maxItems", "allOf", "anyOf", "oneOf",
-        "not", "if", "then", "else", "$ref", "title", "description", "default", "examples", "$comment",
-        "deprecated",
-    }
-)  # fmt: skip
-SCHEMA_EXTENSIONS = frozenset({"x-sunogen-unit"})
-UNITS = frozenset({"unix-time"})
-JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
 REQUEST_FORMATS = frozenset({"uri"})
 RESPONSE_FORMATS = frozenset({"uri", "date-time", "uuid"})
 METHODS = frozenset({"get", "post"})
@@ -81,7 +69,7 @@ class _Checker:
 
     def mapping(self, value: Any, pointer: str, kind: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.error(pointer, "wrong-type", f"expected a mapping ({kind}), got {_json_type(value)}")
+            self.error(pointer, "wrong-type", f"expected a mapping ({kind}), got {json_type(value)}")
             return None
         for key in value:
             if key not in ALLOWED[kind]:
@@ -92,7 +80,7 @@ class _Checker:
         if value is None and not required:
             return None
         if not isinstance(value, str) or not value:
-            self.error(pointer, "wrong-type", f"expected a non-empty string, got {_json_type(value)}")
+            self.error(pointer, "wrong-type", f"expected a non-empty string, got {json_type(value)}")
             return None
         return value
 
@@ -396,12 +384,12 @@ class _Checker:
         if isinstance(value, bool):
             return
         if not isinstance(value, dict):
-            self.error(pointer, "wrong-type", f"a schema must be a mapping, got {_json_type(value)}")
+            self.error(pointer, "wrong-type", f"a schema must be a mapping, got {json_type(value)}")
             return
         for key in value:
             if key not in SCHEMA_KEYWORDS and not key.startswith("x-"):
                 self.error(f"{pointer}/{escape(key)}", "unsupported-keyword", f"{key!r} is not supported")
-        for key, check in _KEYWORD_CHECKS.items():
+        for key, check in KEYWORD_CHECKS.items():
             if key in value:
                 for code, message in check(value[key]):
                     self.error(f"{pointer}/{escape(key)}", code, message)
@@ -422,7 +410,7 @@ class _Checker:
             self.error(f"{pointer}/format", "unsupported-format", f"format {value['format']!r} is not supported")
         if request and "title" in value and pointer.rsplit("/", 2)[-2:-1] != ["schemas"]:
             self.rule(value, pointer)
-        for key, child in _children(value):
+        for key, child in children(value):
             self.schema(child, f"{pointer}/{key}", request=request)
 
     def rule(self, value: dict[str, Any], pointer: str) -> None:
@@ -447,107 +435,6 @@ def _request_schemas(paths: Any) -> list[Any]:
         for method, op in item.items()
         if method in METHODS and isinstance(op, dict) and "requestBody" in op
     ]
-
-
-def _json_type(value: Any) -> str:
-    names = {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer", float: "number"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
-
-
-def _children(schema: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    for key in ("items", "additionalProperties", "propertyNames", "not", "if", "then", "else"):
-        if key in schema and not (key == "additionalProperties" and isinstance(schema[key], bool)):
-            yield key, schema[key]
-    for key in ("allOf", "anyOf", "oneOf"):
-        if isinstance(schema.get(key), list):
-            for i, child in enumerate(schema[key]):
-                yield f"{key}/{i}", child
-    if isinstance(schema.get("properties"), dict):
-        for name, child in schema["properties"].items():
-            yield f"properties/{escape(name)}", child
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _count(v: Any) -> Iterator[tuple[str, str]]:
-    if not (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
-        yield "wrong-type", f"expected a non-negative integer, got {v!r}"
-
-
-def _number(v: Any) -> Iterator[tuple[str, str]]:
-    if not _is_number(v):
-        yield "wrong-type", f"expected a number, got {v!r}"
-
-
-def _type(v: Any) -> Iterator[tuple[str, str]]:
-    names = v if isinstance(v, list) else [v]
-    for name in names:
-        if name not in JSON_TYPES:
-            yield "bad-type", f"{name!r} is not a JSON type ({', '.join(sorted(JSON_TYPES))})"
-
-
-def _names(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, list) or not all(isinstance(n, str) for n in v) or len(set(v)) != len(v):
-        yield "wrong-type", "expected a list of distinct field names"
-
-
-def _enum(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, list) or not v:
-        yield "wrong-type", "enum must be a non-empty list"
-
-
-def _schemas(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, list) or not v:
-        yield "wrong-type", "expected a non-empty list of schemas"
-
-
-def _properties(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, dict):
-        yield "wrong-type", "properties must be a mapping"
-
-
-def _dependent(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, dict) or not all(
-        isinstance(d, list) and all(isinstance(n, str) for n in d) for d in v.values()
-    ):
-        yield "wrong-type", "dependentRequired maps a field to a list of field names"
-
-
-def _pattern(v: Any) -> Iterator[tuple[str, str]]:
-    try:
-        re.compile(v)
-    except (re.error, TypeError) as exc:
-        yield "bad-pattern", f"{v!r} is not a regular expression: {exc}"
-
-
-def _text(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, str):
-        yield "wrong-type", f"expected a string, got {v!r}"
-
-
-_KEYWORD_CHECKS: dict[str, Callable[[Any], Iterator[tuple[str, str]]]] = {
-    "type": _type,
-    "enum": _enum,
-    "required": _names,
-    "properties": _properties,
-    "dependentRequired": _dependent,
-    "minLength": _count,
-    "maxLength": _count,
-    "minItems": _count,
-    "maxItems": _count,
-    "minimum": _number,
-    "maximum": _number,
-    "exclusiveMinimum": _number,
-    "exclusiveMaximum": _number,
-    "pattern": _pattern,
-    "allOf": _schemas,
-    "anyOf": _schemas,
-    "oneOf": _schemas,
-    "description": _text,
-    "$comment": _text,
-}
 
 
 def check(spec: LoadedSpec) -> list[SpecError]:
