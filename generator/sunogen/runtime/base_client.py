@@ -171,8 +171,7 @@ class BaseClient(Generic[HttpxClientT]):
         return path, query
 
     def _received(self, request: httpx.Request, response: httpx.Response) -> None:
-        """Swap the response's request for a redacted copy, so no error built from it can carry the key."""
-        response.request = self._redactor.request(request)
+        """Log the answer (never headers). Redaction waits for an error: a success keeps no response around."""
         log.debug("%s %s -> HTTP %d", request.method, request.url, response.status_code)
 
     # -- responses ----------------------------------------------------------------------------------------------
@@ -223,6 +222,7 @@ class BaseClient(Generic[HttpxClientT]):
         2xx status that leaves the generic APIStatusError (its `code` says which), since a string code alone
         does not say whether the request or the server is at fault.
         """
+        self._redact(response)
         envelope = self.vendor.envelope
         code = data.get(envelope.code) if envelope.code and isinstance(data, dict) else None
         numeric = _numeric(code)
@@ -252,11 +252,16 @@ class BaseClient(Generic[HttpxClientT]):
     def _invalid_response(
         self, operation: Operation, response: httpx.Response, problem: str, *, errors: Any = ()
     ) -> ResponseValidationError:
+        self._redact(response)
         text = self._redactor.text(response.text)
         message = self._redactor.text(f"{self.vendor.id} {operation.id}: malformed response: {problem}")
         return ResponseValidationError(
             message, response=response, body=text, vendor=self.vendor.id, operation=operation.id, errors=errors
         )
+
+    def _redact(self, response: httpx.Response) -> None:
+        """Swap the response's request for a redacted copy before an error carries it: the key must not leak."""
+        response.request = self._redactor.request(response.request)
 
     def _connection_error(
         self, operation: Operation, request: httpx.Request, exc: httpx.RequestError
