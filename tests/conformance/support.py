@@ -18,6 +18,8 @@ import pytest
 import respx
 import yaml
 
+from tests.runtime.support import FakeClock  # one fake clock for every test suite
+
 KEY = "sk-conformance-0123456789abcdef-TOPSECRET"
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 MP3 = "https://cdn1.suno.ai/{}.mp3"
@@ -28,32 +30,6 @@ TRUNCATED = '{"code": 200, "data": {"task_id": "t-1", "sta'
 
 Mode = Literal["sync", "async"]
 Json = dict[str, Any]
-
-
-class FakeClock:
-    """A clock that only moves when slept on; records every sleep, so nothing sleeps for real."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.wall = 1_700_000_000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        """The fake monotonic reading."""
-        return self.now
-
-    def time(self) -> float:
-        """The fake wall clock."""
-        return self.wall + self.now
-
-    def sleep(self, seconds: float) -> None:
-        """Record the pause and move time on."""
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        """As sleep()."""
-        self.sleep(seconds)
 
 
 @dataclass(frozen=True)
