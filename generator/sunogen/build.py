@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from . import ir
-from .check import REF_PREFIX
+from .check import REF_PREFIX, request_components
 from .load import LoadedSpec, escape
 from .shapes import shape_document
 
@@ -199,19 +199,6 @@ def _operation(path: str, method: str, op: dict[str, Any], schemas: dict[str, An
     )
 
 
-def _request_closure(schemas: dict[str, Any], roots: set[str]) -> set[str]:
-    """Every component reachable from the request bodies: these are request models (strict, no extras)."""
-    seen: set[str] = set()
-    stack = list(roots)
-    while stack:
-        name = stack.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        stack.extend(re.findall(r"#/components/schemas/(\w+)", repr(schemas[name])))
-    return seen
-
-
 def build(spec: LoadedSpec) -> ir.Vendor:
     """The IR of one checked spec."""
     doc = spec.document
@@ -226,7 +213,7 @@ def build(spec: LoadedSpec) -> ir.Vendor:
         for method in ("get", "post")
         if method in item
     )
-    request_names = _request_closure(schemas, {op.request for op in operations if op.request})
+    request_names = request_components(schemas, [f"{REF_PREFIX}{op.request}" for op in operations if op.request])
     components = tuple(
         ir.Component(name, schema(node, f"/components/schemas/{escape(name)}"), name in request_names)
         for name, node in schemas.items()

@@ -369,15 +369,7 @@ class _Checker:
 
     def request_components(self, paths: Any) -> set[str]:
         """The components some request body reaches, directly or through $refs: these get the strict checks."""
-        found: set[str] = set()
-        stack = re.findall(r"#/components/schemas/(\w+)", repr(_request_schemas(paths)))
-        while stack:
-            name = stack.pop()
-            if name in found or name not in self.schemas:
-                continue
-            found.add(name)
-            stack.extend(re.findall(r"#/components/schemas/(\w+)", repr(self.schemas[name])))
-        return found
+        return request_components(self.schemas, _request_schemas(paths))
 
     def schema(self, value: Any, pointer: str, *, request: bool) -> None:
         """Check one schema node; with `request`, also what only the rule compiler needs (formats, rule ids)."""
@@ -423,6 +415,19 @@ class _Checker:
         self.rule_ids.setdefault(title, pointer)
         if not isinstance(value.get("description"), str) or not value["description"]:
             self.error(pointer, "bad-rule", f"rule {title!r} needs a description: its message")
+
+
+def request_components(schemas: dict[str, Any], roots: Any) -> set[str]:
+    """The component names `roots` (any JSON value holding $refs) reach, directly or through other components."""
+    found: set[str] = set()
+    stack = re.findall(r"#/components/schemas/(\w+)", repr(roots))
+    while stack:
+        name = stack.pop()
+        if name in found or name not in schemas:
+            continue
+        found.add(name)
+        stack.extend(re.findall(r"#/components/schemas/(\w+)", repr(schemas[name])))
+    return found
 
 
 def _request_schemas(paths: Any) -> list[Any]:

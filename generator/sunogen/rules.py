@@ -13,6 +13,7 @@ Both follow JSON Schema 2020-12 exactly (a keyword applies only to its instance 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from . import ir
@@ -58,8 +59,6 @@ def _lit(value: ir.JsonValue) -> str:
 
 
 def _json(value: ir.JsonValue) -> str:
-    import json
-
     return json.dumps(thaw(value), ensure_ascii=False)
 
 
