@@ -3,7 +3,7 @@
 
 from collections.abc import Callable
 
-from suno_clients._runtime.violations import MISSING, Rule, Violation, is_uri, json_type, path_key, violation
+from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, is_uri, json_type, path_key, violation
 
 _S0 = frozenset({"suno/music-generate"})
 _S1 = frozenset({"custom", "simple"})
@@ -35,88 +35,28 @@ _R11 = Rule("custom-mode-vocal-requires-lyrics", "mode=custom and instrumental=f
 _R12 = Rule("v4-tags-and-lyrics-max-length", "model=v4: tags max length is 200 and lyrics max length is 3000.")
 
 
-def _ok3(x: object) -> bool:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            return False
+def _ok0(x: object) -> bool:
+    if not (
+        not (not isinstance(x, dict) or ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5)))
+        or (not isinstance(x, dict) or ("title" in x and "tags" in x))
+    ):
+        return False
     return True
 
 
-def _ok4(x: object) -> bool:
+def _ok1(x: object) -> bool:
     if isinstance(x, dict):
         if "mode" not in x:
             return False
         v = x.get("mode", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S4):
+        if v is not MISSING and not (isinstance(v, str) and v in _S5):
             return False
+    if not isinstance(x, dict) or ("instrumental" in x and (x["instrumental"] is True)):
+        return False
     return True
 
 
 def _ok2(x: object) -> bool:
-    if not (_ok3(x) if _ok4(x) else True):
-        return False
-    return True
-
-
-def _ok6(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("title" in x and "tags" in x):
-            return False
-    return True
-
-
-def _ok7(x: object) -> bool:
-    if isinstance(x, dict):
-        if "mode" not in x:
-            return False
-        v = x.get("mode", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S5):
-            return False
-    return True
-
-
-def _ok5(x: object) -> bool:
-    if not (_ok6(x) if _ok7(x) else True):
-        return False
-    return True
-
-
-def _ok9(x: object) -> bool:
-    if isinstance(x, dict):
-        if "lyrics" not in x:
-            return False
-    return True
-
-
-def _ok11(x: object) -> bool:
-    if isinstance(x, dict):
-        if "instrumental" not in x:
-            return False
-        v = x.get("instrumental", MISSING)
-        if v is not MISSING and v is not True:
-            return False
-    return True
-
-
-def _ok10(x: object) -> bool:
-    if isinstance(x, dict):
-        if "mode" not in x:
-            return False
-        v = x.get("mode", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S5):
-            return False
-    if _ok11(x):
-        return False
-    return True
-
-
-def _ok8(x: object) -> bool:
-    if not (_ok9(x) if _ok10(x) else True):
-        return False
-    return True
-
-
-def _ok13(x: object) -> bool:
     if isinstance(x, dict):
         v = x.get("tags", MISSING)
         if v is not MISSING and not (not isinstance(v, str) or len(v) <= 200):
@@ -127,30 +67,14 @@ def _ok13(x: object) -> bool:
     return True
 
 
-def _ok14(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S6):
-            return False
-    return True
-
-
-def _ok12(x: object) -> bool:
-    if not (_ok13(x) if _ok14(x) else True):
-        return False
-    return True
-
-
-def _ok1(x: object) -> bool:
+def _ok3(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("mode", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S1)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S1)):
         return False
     v = x.get("model", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S2)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S2)):
         return False
     v = x.get("instrumental", MISSING)
     if v is not MISSING and not isinstance(v, bool):
@@ -171,10 +95,10 @@ def _ok1(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("style_weight", MISSING)
-    if v is not MISSING and not (isinstance(v, int | float) and not isinstance(v, bool)):
+    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
         return False
     v = x.get("weirdness_constraint", MISSING)
-    if v is not MISSING and not (isinstance(v, int | float) and not isinstance(v, bool)):
+    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
         return False
     v = x.get("negative_tags", MISSING)
     if v is not MISSING and not isinstance(v, str):
@@ -184,309 +108,330 @@ def _ok1(x: object) -> bool:
         return False
     if not _K3.issuperset(x):
         return False
-    if not _ok2(x):
+    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S4)) or "prompt" in x):
         return False
-    if not _ok5(x):
+    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5)) or ("title" in x and "tags" in x)):
         return False
-    if not _ok8(x):
+    if not (
+        not (
+            ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5))
+            and (not ("instrumental" in x and (x["instrumental"] is True)))
+        )
+        or "lyrics" in x
+    ):
         return False
-    if not _ok12(x):
+    if not (not ("model" in x and (isinstance(x["model"], str) and x["model"] in _S6)) or _ok2(x)):
         return False
     return True
 
 
-def _ok15(x: object) -> bool:
+def _ok4(x: object) -> bool:
     if not ((isinstance(x, str) and x in _S7) or (isinstance(x, str) and is_uri(x))):
         return False
     return True
 
 
-def _ok0(x: object) -> bool:
+def _ok5(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if not ("model" in x and "input" in x):
         return False
     v = x.get("model", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S0)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
         return False
     v = x.get("input", MISSING)
-    if v is not MISSING and not _ok1(v):
+    if v is not MISSING and not _ok3(v):
         return False
     v = x.get("callback_url", MISSING)
-    if v is not MISSING and not _ok15(v):
+    if v is not MISSING and not ((isinstance(v, str) and v in _S7) or (isinstance(v, str) and is_uri(v))):
         return False
     if not _K8.issuperset(x):
         return False
     return True
 
 
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S0):
+    if x not in _S0:
         out.append(violation(path, "const", 'must be "suno/music-generate"', r))
+
+
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S1:
+        out.append(violation(path, "enum", 'must be one of "simple", "custom"', r))
+
+
+def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S2:
+        out.append(
+            violation(path, "enum", 'must be one of "v3", "v3.5", "v4", "v4.5", "v4.5all", "v4.5plus", "v5", "v5.5"', r)
+        )
+
+
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, bool):
+        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
+        return
+
+
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
+        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
+        return
+
+
+def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
+        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
+        return
 
 
 def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S1):
-        out.append(violation(path, "enum", 'must be one of "simple", "custom"', r))
 
 
 def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S2):
-        out.append(
-            violation(path, "enum", 'must be one of "v3", "v3.5", "v4", "v4.5", "v4.5all", "v4.5plus", "v5", "v5.5"', r)
-        )
-
-
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
 
 
 def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
+    if isinstance(x, dict):
+        if "prompt" not in x:
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
+def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    r = _R9
+    if not isinstance(x, dict) or ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S4)):
+        if not (not isinstance(x, dict) or "prompt" in x):
+            _err22(x, path, out, r)
 
 
 def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
+    if isinstance(x, dict):
+        if "title" not in x:
+            out.append(violation(path + ".title", "required", "'title' is required", r))
+        if "tags" not in x:
+            out.append(violation(path + ".tags", "required", "'tags' is required", r))
 
 
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
+def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    r = _R10
+    if not isinstance(x, dict) or ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5)):
+        if not (not isinstance(x, dict) or ("title" in x and "tags" in x)):
+            _err24(x, path, out, r)
 
 
 def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
+    if isinstance(x, dict):
+        if "lyrics" not in x:
+            out.append(violation(path + ".lyrics", "required", "'lyrics' is required", r))
 
 
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, int | float) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, int | float) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
+def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    r = _R11
+    if _ok1(x):
+        if not (not isinstance(x, dict) or "lyrics" in x):
+            _err26(x, path, out, r)
 
 
 def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err32(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path_key(path, "prompt"), "required", "'prompt' is required", r))
-
-
-def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R9
-    if _ok4(x):
-        _err32(x, path, out, r)
-
-
-def _err34(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "title" not in x:
-            out.append(violation(path_key(path, "title"), "required", "'title' is required", r))
-        if "tags" not in x:
-            out.append(violation(path_key(path, "tags"), "required", "'tags' is required", r))
-
-
-def _err33(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R10
-    if _ok7(x):
-        _err34(x, path, out, r)
-
-
-def _err36(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "lyrics" not in x:
-            out.append(violation(path_key(path, "lyrics"), "required", "'lyrics' is required", r))
-
-
-def _err35(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R11
-    if _ok10(x):
-        _err36(x, path, out, r)
-
-
-def _err39(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, str):
         if len(x) > 200:
             out.append(violation(path, "maxLength", f"must be at most 200 characters, not {len(x)}", r))
 
 
-def _err40(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, str):
         if len(x) > 3000:
             out.append(violation(path, "maxLength", f"must be at most 3000 characters, not {len(x)}", r))
 
 
-def _err38(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "tags"
-        if k in x:
-            _err39(x[k], path_key(path, k), out, r)
-        k = "lyrics"
-        if k in x:
-            _err40(x[k], path_key(path, k), out, r)
+        if "tags" in x:
+            if not (not isinstance(x["tags"], str) or len(x["tags"]) <= 200):
+                _err29(x["tags"], path + ".tags", out, r)
+        if "lyrics" in x:
+            if not (not isinstance(x["lyrics"], str) or len(x["lyrics"]) <= 3000):
+                _err30(x["lyrics"], path + ".lyrics", out, r)
 
 
-def _err37(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R12
-    if _ok14(x):
-        _err38(x, path, out, r)
+    if not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S6)):
+        if not _ok2(x):
+            _err28(x, path, out, r)
 
 
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        k = "mode"
-        if k in x:
-            _err19(x[k], path_key(path, k), out, r)
-        k = "model"
-        if k in x:
-            _err20(x[k], path_key(path, k), out, r)
-        k = "instrumental"
-        if k in x:
-            _err21(x[k], path_key(path, k), out, r)
-        k = "prompt"
-        if k in x:
-            _err22(x[k], path_key(path, k), out, r)
-        k = "title"
-        if k in x:
-            _err23(x[k], path_key(path, k), out, r)
-        k = "tags"
-        if k in x:
-            _err24(x[k], path_key(path, k), out, r)
-        k = "lyrics"
-        if k in x:
-            _err25(x[k], path_key(path, k), out, r)
-        k = "vocal_gender"
-        if k in x:
-            _err26(x[k], path_key(path, k), out, r)
-        k = "style_weight"
-        if k in x:
-            _err27(x[k], path_key(path, k), out, r)
-        k = "weirdness_constraint"
-        if k in x:
-            _err28(x[k], path_key(path, k), out, r)
-        k = "negative_tags"
-        if k in x:
-            _err29(x[k], path_key(path, k), out, r)
-        k = "persona_id"
-        if k in x:
-            _err30(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K3:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    _err31(x, path, out, r)
-    _err33(x, path, out, r)
-    _err35(x, path, out, r)
-    _err37(x, path, out, r)
+    if "mode" in x:
+        if not (isinstance(x["mode"], str) and (x["mode"] in _S1)):
+            _err9(x["mode"], path + ".mode", out, r)
+    if "model" in x:
+        if not (isinstance(x["model"], str) and (x["model"] in _S2)):
+            _err10(x["model"], path + ".model", out, r)
+    if "instrumental" in x:
+        if not isinstance(x["instrumental"], bool):
+            _err11(x["instrumental"], path + ".instrumental", out, r)
+    if "prompt" in x:
+        if not isinstance(x["prompt"], str):
+            _err12(x["prompt"], path + ".prompt", out, r)
+    if "title" in x:
+        if not isinstance(x["title"], str):
+            _err13(x["title"], path + ".title", out, r)
+    if "tags" in x:
+        if not isinstance(x["tags"], str):
+            _err14(x["tags"], path + ".tags", out, r)
+    if "lyrics" in x:
+        if not isinstance(x["lyrics"], str):
+            _err15(x["lyrics"], path + ".lyrics", out, r)
+    if "vocal_gender" in x:
+        if not isinstance(x["vocal_gender"], str):
+            _err16(x["vocal_gender"], path + ".vocal_gender", out, r)
+    if "style_weight" in x:
+        if not (isinstance(x["style_weight"], NUMBER) and not isinstance(x["style_weight"], bool)):
+            _err17(x["style_weight"], path + ".style_weight", out, r)
+    if "weirdness_constraint" in x:
+        if not (isinstance(x["weirdness_constraint"], NUMBER) and not isinstance(x["weirdness_constraint"], bool)):
+            _err18(x["weirdness_constraint"], path + ".weirdness_constraint", out, r)
+    if "negative_tags" in x:
+        if not isinstance(x["negative_tags"], str):
+            _err19(x["negative_tags"], path + ".negative_tags", out, r)
+    if "persona_id" in x:
+        if not isinstance(x["persona_id"], str):
+            _err20(x["persona_id"], path + ".persona_id", out, r)
+    for k in x:
+        if k not in _K3:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S4)) or "prompt" in x):
+        _err21(x, path, out, r)
+    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5)) or ("title" in x and "tags" in x)):
+        _err23(x, path, out, r)
+    if not (
+        not (
+            ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5))
+            and (not ("instrumental" in x and (x["instrumental"] is True)))
+        )
+        or "lyrics" in x
+    ):
+        _err25(x, path, out, r)
+    if not (not ("model" in x and (isinstance(x["model"], str) and x["model"] in _S6)) or _ok2(x)):
+        _err27(x, path, out, r)
 
 
-def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if (1 if (isinstance(x, str) and x in _S7) else 0) + (1 if (isinstance(x, str) and is_uri(x)) else 0) == 0:
         out.append(violation(path, "anyOf", 'must be one of: ""; a string holding an absolute URI', r))
 
 
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        if "model" not in x:
-            out.append(violation(path_key(path, "model"), "required", "'model' is required", r))
-        if "input" not in x:
-            out.append(violation(path_key(path, "input"), "required", "'input' is required", r))
-        k = "model"
-        if k in x:
-            _err17(x[k], path_key(path, k), out, r)
-        k = "input"
-        if k in x:
-            _err18(x[k], path_key(path, k), out, r)
-        k = "callback_url"
-        if k in x:
-            _err41(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K8:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "model" not in x:
+        out.append(violation(path + ".model", "required", "'model' is required", r))
+    if "input" not in x:
+        out.append(violation(path + ".input", "required", "'input' is required", r))
+    if "model" in x:
+        if not (isinstance(x["model"], str) and (x["model"] in _S0)):
+            _err7(x["model"], path + ".model", out, r)
+    if "input" in x:
+        if not _ok3(x["input"]):
+            _err8(x["input"], path + ".input", out, r)
+    if "callback_url" in x:
+        if not (
+            (isinstance(x["callback_url"], str) and x["callback_url"] in _S7)
+            or (isinstance(x["callback_url"], str) and is_uri(x["callback_url"]))
+        ):
+            _err31(x["callback_url"], path + ".callback_url", out, r)
+    for k in x:
+        if k not in _K8:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
 def validate_create_task_request(payload: object) -> list[Violation]:
     """Every violation of CreateTaskRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok0(payload):
+    if _ok5(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err16(payload, "$", out, r)
+    _err6(payload, "$", out, r)
     return out
 
 
 def validate_music_generate_input(payload: object) -> list[Violation]:
     """Every violation of MusicGenerateInput in `payload` (a parsed JSON value); empty when valid."""
-    if _ok1(payload):
+    if _ok3(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err18(payload, "$", out, r)
+    _err8(payload, "$", out, r)
     return out
 
 
 def validate_generation_mode(payload: object) -> list[Violation]:
     """Every violation of GenerationMode in `payload` (a parsed JSON value); empty when valid."""
-    if isinstance(payload, str) and (isinstance(payload, str) and payload in _S1):
+    if isinstance(payload, str) and (payload in _S1):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err19(payload, "$", out, r)
+    _err9(payload, "$", out, r)
     return out
 
 
 def validate_model_version(payload: object) -> list[Violation]:
     """Every violation of ModelVersion in `payload` (a parsed JSON value); empty when valid."""
-    if isinstance(payload, str) and (isinstance(payload, str) and payload in _S2):
+    if isinstance(payload, str) and (payload in _S2):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err20(payload, "$", out, r)
+    _err10(payload, "$", out, r)
     return out
 
 

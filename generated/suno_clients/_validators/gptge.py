@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from suno_clients._runtime.violations import (
     MISSING,
+    NUMBER,
     Rule,
     Violation,
     is_uri,
@@ -47,107 +48,30 @@ _S7 = frozenset({"LYRICS", "MUSIC"})
 _K8 = frozenset({"action", "ids"})
 
 
-def _ok2(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("prompt" in x and "title" in x and "tags" in x):
-            return False
-    return True
-
-
-def _ok4(x: object) -> bool:
-    if isinstance(x, dict):
-        if "gpt_description_prompt" not in x:
-            return False
-    return True
-
-
-def _ok3(x: object) -> bool:
-    if _ok4(x):
+def _ok0(x: object) -> bool:
+    if not (
+        not (
+            (not isinstance(x, dict) or "task_id" in x)
+            or (not isinstance(x, dict) or "continue_at" in x)
+            or (not isinstance(x, dict) or "continue_clip_id" in x)
+        )
+        or (
+            not isinstance(x, dict)
+            or (
+                "task_id" in x
+                and "continue_at" in x
+                and "continue_clip_id" in x
+                and "prompt" in x
+                and "title" in x
+                and "tags" in x
+            )
+        )
+    ):
         return False
     return True
 
 
 def _ok1(x: object) -> bool:
-    if not (_ok2(x) if _ok3(x) else True):
-        return False
-    return True
-
-
-def _ok6(x: object) -> bool:
-    if isinstance(x, dict):
-        if not (
-            "task_id" in x
-            and "continue_at" in x
-            and "continue_clip_id" in x
-            and "prompt" in x
-            and "title" in x
-            and "tags" in x
-        ):
-            return False
-    return True
-
-
-def _ok8(x: object) -> bool:
-    if isinstance(x, dict):
-        if "task_id" not in x:
-            return False
-    return True
-
-
-def _ok9(x: object) -> bool:
-    if isinstance(x, dict):
-        if "continue_at" not in x:
-            return False
-    return True
-
-
-def _ok10(x: object) -> bool:
-    if isinstance(x, dict):
-        if "continue_clip_id" not in x:
-            return False
-    return True
-
-
-def _ok7(x: object) -> bool:
-    if not (_ok8(x) or _ok9(x) or _ok10(x)):
-        return False
-    return True
-
-
-def _ok5(x: object) -> bool:
-    if not (_ok6(x) if _ok7(x) else True):
-        return False
-    return True
-
-
-def _ok13(x: object) -> bool:
-    if isinstance(x, str) and x in _S2:
-        return False
-    return True
-
-
-def _ok12(x: object) -> bool:
-    if isinstance(x, dict):
-        for k in x:
-            if not _ok13(k):
-                return False
-    return True
-
-
-def _ok14(x: object) -> bool:
-    if isinstance(x, dict):
-        if "gpt_description_prompt" not in x:
-            return False
-    return True
-
-
-def _ok11(x: object) -> bool:
-    if not (_ok12(x) if _ok14(x) else True):
-        return False
-    return True
-
-
-def _ok0(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "mv" not in x:
@@ -156,7 +80,7 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("mv", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S0)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
         return False
     v = x.get("title", MISSING)
     if v is not MISSING and not isinstance(v, str):
@@ -171,7 +95,7 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not (isinstance(v, str) and len(v) >= 1):
         return False
     v = x.get("continue_at", MISSING)
-    if v is not MISSING and not (isinstance(v, int | float) and not isinstance(v, bool)):
+    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
         return False
     v = x.get("continue_clip_id", MISSING)
     if v is not MISSING and not isinstance(v, str):
@@ -184,26 +108,26 @@ def _ok0(x: object) -> bool:
         return False
     if not _K1.issuperset(x):
         return False
-    if not _ok1(x):
+    if not ("gpt_description_prompt" in x or ("prompt" in x and "title" in x and "tags" in x)):
         return False
-    if not _ok5(x):
+    if not _ok0(x):
         return False
-    if not _ok11(x):
+    if not ("gpt_description_prompt" not in x or _S2.isdisjoint(x)):
         return False
     return True
 
 
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S0):
+    if x not in _S0:
         out.append(
             violation(
                 path, "enum", 'must be one of "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-auk", "chirp-crow"', r
@@ -211,25 +135,25 @@ def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
         )
 
 
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, bool):
         out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
         return
 
 
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -238,19 +162,19 @@ def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
 
 
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, int | float) and not isinstance(x, bool)):
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
         out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
         return
 
 
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -259,7 +183,7 @@ def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
 
 
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -268,103 +192,122 @@ def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
-            out.append(violation(path_key(path, "prompt"), "required", "'prompt' is required", r))
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
         if "title" not in x:
-            out.append(violation(path_key(path, "title"), "required", "'title' is required", r))
+            out.append(violation(path + ".title", "required", "'title' is required", r))
         if "tags" not in x:
-            out.append(violation(path_key(path, "tags"), "required", "'tags' is required", r))
+            out.append(violation(path + ".tags", "required", "'tags' is required", r))
 
 
-def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R3
-    if _ok3(x):
-        _err27(x, path, out, r)
+    if not (not isinstance(x, dict) or "gpt_description_prompt" in x):
+        if not (not isinstance(x, dict) or ("prompt" in x and "title" in x and "tags" in x)):
+            _err14(x, path, out, r)
 
 
-def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "task_id" not in x:
-            out.append(violation(path_key(path, "task_id"), "required", "'task_id' is required", r))
+            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
         if "continue_at" not in x:
-            out.append(violation(path_key(path, "continue_at"), "required", "'continue_at' is required", r))
+            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
         if "continue_clip_id" not in x:
-            out.append(violation(path_key(path, "continue_clip_id"), "required", "'continue_clip_id' is required", r))
+            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
         if "prompt" not in x:
-            out.append(violation(path_key(path, "prompt"), "required", "'prompt' is required", r))
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
         if "title" not in x:
-            out.append(violation(path_key(path, "title"), "required", "'title' is required", r))
+            out.append(violation(path + ".title", "required", "'title' is required", r))
         if "tags" not in x:
-            out.append(violation(path_key(path, "tags"), "required", "'tags' is required", r))
-
-
-def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R4
-    if _ok7(x):
-        _err29(x, path, out, r)
-
-
-def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if not _ok13(k):
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R5
-    if _ok14(x):
-        _err31(x, path, out, r)
+            out.append(violation(path + ".tags", "required", "'tags' is required", r))
 
 
 def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    r = _R4
+    if (
+        (not isinstance(x, dict) or "task_id" in x)
+        or (not isinstance(x, dict) or "continue_at" in x)
+        or (not isinstance(x, dict) or "continue_clip_id" in x)
+    ):
+        if not (
+            not isinstance(x, dict)
+            or (
+                "task_id" in x
+                and "continue_at" in x
+                and "continue_clip_id" in x
+                and "prompt" in x
+                and "title" in x
+                and "tags" in x
+            )
+        ):
+            _err16(x, path, out, r)
+
+
+def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        for k in x:
+            if isinstance(k, str) and k in _S2:
+                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    r = _R5
+    if not isinstance(x, dict) or "gpt_description_prompt" in x:
+        if not (not isinstance(x, dict) or _S2.isdisjoint(x)):
+            _err18(x, path, out, r)
+
+
+def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        if "mv" not in x:
-            out.append(violation(path_key(path, "mv"), "required", "'mv' is required", r))
-        k = "prompt"
-        if k in x:
-            _err16(x[k], path_key(path, k), out, r)
-        k = "mv"
-        if k in x:
-            _err17(x[k], path_key(path, k), out, r)
-        k = "title"
-        if k in x:
-            _err18(x[k], path_key(path, k), out, r)
-        k = "tags"
-        if k in x:
-            _err19(x[k], path_key(path, k), out, r)
-        k = "make_instrumental"
-        if k in x:
-            _err20(x[k], path_key(path, k), out, r)
-        k = "task_id"
-        if k in x:
-            _err21(x[k], path_key(path, k), out, r)
-        k = "continue_at"
-        if k in x:
-            _err22(x[k], path_key(path, k), out, r)
-        k = "continue_clip_id"
-        if k in x:
-            _err23(x[k], path_key(path, k), out, r)
-        k = "gpt_description_prompt"
-        if k in x:
-            _err24(x[k], path_key(path, k), out, r)
-        k = "notify_hook"
-        if k in x:
-            _err25(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K1:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    _err26(x, path, out, r)
-    _err28(x, path, out, r)
-    _err30(x, path, out, r)
+    if "mv" not in x:
+        out.append(violation(path + ".mv", "required", "'mv' is required", r))
+    if "prompt" in x:
+        if not isinstance(x["prompt"], str):
+            _err3(x["prompt"], path + ".prompt", out, r)
+    if "mv" in x:
+        if not (isinstance(x["mv"], str) and (x["mv"] in _S0)):
+            _err4(x["mv"], path + ".mv", out, r)
+    if "title" in x:
+        if not isinstance(x["title"], str):
+            _err5(x["title"], path + ".title", out, r)
+    if "tags" in x:
+        if not isinstance(x["tags"], str):
+            _err6(x["tags"], path + ".tags", out, r)
+    if "make_instrumental" in x:
+        if not isinstance(x["make_instrumental"], bool):
+            _err7(x["make_instrumental"], path + ".make_instrumental", out, r)
+    if "task_id" in x:
+        if not (isinstance(x["task_id"], str) and len(x["task_id"]) >= 1):
+            _err8(x["task_id"], path + ".task_id", out, r)
+    if "continue_at" in x:
+        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
+            _err9(x["continue_at"], path + ".continue_at", out, r)
+    if "continue_clip_id" in x:
+        if not isinstance(x["continue_clip_id"], str):
+            _err10(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+    if "gpt_description_prompt" in x:
+        if not (isinstance(x["gpt_description_prompt"], str) and len(x["gpt_description_prompt"]) >= 1):
+            _err11(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+    if "notify_hook" in x:
+        if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
+            _err12(x["notify_hook"], path + ".notify_hook", out, r)
+    for k in x:
+        if k not in _K1:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if not ("gpt_description_prompt" in x or ("prompt" in x and "title" in x and "tags" in x)):
+        _err13(x, path, out, r)
+    if not _ok0(x):
+        _err15(x, path, out, r)
+    if not ("gpt_description_prompt" not in x or _S2.isdisjoint(x)):
+        _err17(x, path, out, r)
 
 
-def _ok32(x: object) -> bool:
+def _ok19(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "prompt" not in x:
@@ -380,7 +323,7 @@ def _ok32(x: object) -> bool:
     return True
 
 
-def _err34(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -389,7 +332,7 @@ def _err34(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
 
 
-def _err35(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -398,25 +341,24 @@ def _err35(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err33(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path_key(path, "prompt"), "required", "'prompt' is required", r))
-        k = "prompt"
-        if k in x:
-            _err34(x[k], path_key(path, k), out, r)
-        k = "notify_hook"
-        if k in x:
-            _err35(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K6:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "prompt" not in x:
+        out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
+    if "prompt" in x:
+        if not (isinstance(x["prompt"], str) and len(x["prompt"]) >= 1):
+            _err21(x["prompt"], path + ".prompt", out, r)
+    if "notify_hook" in x:
+        if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
+            _err22(x["notify_hook"], path + ".notify_hook", out, r)
+    for k in x:
+        if k not in _K6:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok37(x: object) -> bool:
+def _ok23(x: object) -> bool:
     if not isinstance(x, list):
         return False
     if isinstance(x, list):
@@ -426,90 +368,90 @@ def _ok37(x: object) -> bool:
     return True
 
 
-def _ok36(x: object) -> bool:
+def _ok24(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "ids" not in x:
         return False
     v = x.get("ids", MISSING)
-    if v is not MISSING and not _ok37(v):
+    if v is not MISSING and not _ok23(v):
         return False
     v = x.get("action", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S7)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S7)):
         return False
     if not _K8.issuperset(x):
         return False
     return True
 
 
-def _err40(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err39(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, list):
         out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
         return
     if isinstance(x, list):
         for i, item in enumerate(x):
-            _err40(item, path_index(path, i), out, r)
+            if not isinstance(item, str):
+                _err27(item, path_index(path, i), out, r)
 
 
-def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S7):
+    if x not in _S7:
         out.append(violation(path, "enum", 'must be one of "MUSIC", "LYRICS"', r))
 
 
-def _err38(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        if "ids" not in x:
-            out.append(violation(path_key(path, "ids"), "required", "'ids' is required", r))
-        k = "ids"
-        if k in x:
-            _err39(x[k], path_key(path, k), out, r)
-        k = "action"
-        if k in x:
-            _err41(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K8:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "ids" not in x:
+        out.append(violation(path + ".ids", "required", "'ids' is required", r))
+    if "ids" in x:
+        if not _ok23(x["ids"]):
+            _err26(x["ids"], path + ".ids", out, r)
+    if "action" in x:
+        if not (isinstance(x["action"], str) and (x["action"] in _S7)):
+            _err28(x["action"], path + ".action", out, r)
+    for k in x:
+        if k not in _K8:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
 def validate_submit_music_request(payload: object) -> list[Violation]:
     """Every violation of SubmitMusicRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok0(payload):
+    if _ok1(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err15(payload, "$", out, r)
+    _err2(payload, "$", out, r)
     return out
 
 
 def validate_submit_lyrics_request(payload: object) -> list[Violation]:
     """Every violation of SubmitLyricsRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok32(payload):
+    if _ok19(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err33(payload, "$", out, r)
+    _err20(payload, "$", out, r)
     return out
 
 
 def validate_fetch_tasks_request(payload: object) -> list[Violation]:
     """Every violation of FetchTasksRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok36(payload):
+    if _ok24(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err38(payload, "$", out, r)
+    _err25(payload, "$", out, r)
     return out
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from suno_clients._runtime.violations import (
     MISSING,
+    NUMBER,
     Rule,
     Violation,
     is_uri,
@@ -55,130 +56,36 @@ _S10 = frozenset({"LYRICS", "MUSIC"})
 _K11 = frozenset({"action", "ids"})
 
 
-def _ok2(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("prompt" in x and "title" in x and "tags" in x):
-            return False
-    return True
-
-
-def _ok4(x: object) -> bool:
-    if isinstance(x, dict):
-        if "gpt_description_prompt" not in x:
-            return False
-    return True
-
-
-def _ok3(x: object) -> bool:
-    if _ok4(x):
+def _ok0(x: object) -> bool:
+    if not (
+        not (
+            (not isinstance(x, dict) or "task_id" in x)
+            or (not isinstance(x, dict) or "continue_at" in x)
+            or (not isinstance(x, dict) or "continue_clip_id" in x)
+        )
+        or (not isinstance(x, dict) or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x))
+    ):
         return False
     return True
 
 
 def _ok1(x: object) -> bool:
-    if not (_ok2(x) if _ok3(x) else True):
+    if not (
+        not (not isinstance(x, dict) or ("task" in x and (isinstance(x["task"], str) and x["task"] in _S2)))
+        or (not isinstance(x, dict) or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x))
+    ):
         return False
     return True
 
 
-def _ok7(x: object) -> bool:
-    if isinstance(x, str) and x in _S4:
-        return False
-    return True
-
-
-def _ok6(x: object) -> bool:
-    if isinstance(x, dict):
-        for k in x:
-            if not _ok7(k):
-                return False
-    return True
-
-
-def _ok8(x: object) -> bool:
-    if isinstance(x, dict):
-        if "gpt_description_prompt" not in x:
-            return False
-    return True
-
-
-def _ok5(x: object) -> bool:
-    if not (_ok6(x) if _ok8(x) else True):
-        return False
-    return True
-
-
-def _ok10(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("task_id" in x and "continue_at" in x and "continue_clip_id" in x):
-            return False
-    return True
-
-
-def _ok12(x: object) -> bool:
-    if isinstance(x, dict):
-        if "task_id" not in x:
-            return False
-    return True
-
-
-def _ok13(x: object) -> bool:
-    if isinstance(x, dict):
-        if "continue_at" not in x:
-            return False
-    return True
-
-
-def _ok14(x: object) -> bool:
-    if isinstance(x, dict):
-        if "continue_clip_id" not in x:
-            return False
-    return True
-
-
-def _ok11(x: object) -> bool:
-    if not (_ok12(x) or _ok13(x) or _ok14(x)):
-        return False
-    return True
-
-
-def _ok9(x: object) -> bool:
-    if not (_ok10(x) if _ok11(x) else True):
-        return False
-    return True
-
-
-def _ok16(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("task_id" in x and "continue_at" in x and "continue_clip_id" in x):
-            return False
-    return True
-
-
-def _ok17(x: object) -> bool:
-    if isinstance(x, dict):
-        if "task" not in x:
-            return False
-        v = x.get("task", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S2):
-            return False
-    return True
-
-
-def _ok15(x: object) -> bool:
-    if not (_ok16(x) if _ok17(x) else True):
-        return False
-    return True
-
-
-def _ok0(x: object) -> bool:
+def _ok2(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("prompt", MISSING)
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("mv", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S0)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
         return False
     v = x.get("title", MISSING)
     if v is not MISSING and not isinstance(v, str):
@@ -193,7 +100,7 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not (isinstance(v, str) and len(v) >= 1):
         return False
     v = x.get("continue_at", MISSING)
-    if v is not MISSING and not (isinstance(v, int | float) and not isinstance(v, bool)):
+    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
         return False
     v = x.get("continue_clip_id", MISSING)
     if v is not MISSING and not isinstance(v, str):
@@ -205,44 +112,50 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
         return False
     v = x.get("task", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S2)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S2)):
         return False
     if not _K3.issuperset(x):
         return False
-    if not _ok1(x):
+    if not ("gpt_description_prompt" in x or ("prompt" in x and "title" in x and "tags" in x)):
         return False
-    if not _ok5(x):
+    if not ("gpt_description_prompt" not in x or _S4.isdisjoint(x)):
         return False
-    if not _ok9(x):
+    if not (
+        not ("task_id" in x or "continue_at" in x or "continue_clip_id" in x)
+        or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x)
+    ):
         return False
-    if not _ok15(x):
+    if not (
+        not ("task" in x and (isinstance(x["task"], str) and x["task"] in _S2))
+        or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x)
+    ):
         return False
     return True
 
 
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S0):
+    if x not in _S0:
         out.append(
             violation(path, "enum", 'must be one of "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-v3-5-upload"', r)
         )
 
 
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -251,13 +164,13 @@ def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "pattern", "must match ^[^，]*$", r))
 
 
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, bool):
         out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
         return
 
 
-def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -266,19 +179,19 @@ def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
 
 
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, int | float) and not isinstance(x, bool)):
+def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
         out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
         return
 
 
-def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -287,7 +200,7 @@ def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
 
 
-def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -296,123 +209,140 @@ def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S2):
+    if x not in _S2:
         out.append(violation(path, "enum", 'must be one of "extend"', r))
 
 
-def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
-            out.append(violation(path_key(path, "prompt"), "required", "'prompt' is required", r))
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
         if "title" not in x:
-            out.append(violation(path_key(path, "title"), "required", "'title' is required", r))
+            out.append(violation(path + ".title", "required", "'title' is required", r))
         if "tags" not in x:
-            out.append(violation(path_key(path, "tags"), "required", "'tags' is required", r))
+            out.append(violation(path + ".tags", "required", "'tags' is required", r))
 
 
-def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R5
-    if _ok3(x):
-        _err31(x, path, out, r)
-
-
-def _err33(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if not _ok7(k):
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err32(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R6
-    if _ok8(x):
-        _err33(x, path, out, r)
-
-
-def _err35(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "task_id" not in x:
-            out.append(violation(path_key(path, "task_id"), "required", "'task_id' is required", r))
-        if "continue_at" not in x:
-            out.append(violation(path_key(path, "continue_at"), "required", "'continue_at' is required", r))
-        if "continue_clip_id" not in x:
-            out.append(violation(path_key(path, "continue_clip_id"), "required", "'continue_clip_id' is required", r))
-
-
-def _err34(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R7
-    if _ok11(x):
-        _err35(x, path, out, r)
-
-
-def _err37(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "task_id" not in x:
-            out.append(violation(path_key(path, "task_id"), "required", "'task_id' is required", r))
-        if "continue_at" not in x:
-            out.append(violation(path_key(path, "continue_at"), "required", "'continue_at' is required", r))
-        if "continue_clip_id" not in x:
-            out.append(violation(path_key(path, "continue_clip_id"), "required", "'continue_clip_id' is required", r))
-
-
-def _err36(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R8
-    if _ok17(x):
-        _err37(x, path, out, r)
+    if not (not isinstance(x, dict) or "gpt_description_prompt" in x):
+        if not (not isinstance(x, dict) or ("prompt" in x and "title" in x and "tags" in x)):
+            _err16(x, path, out, r)
 
 
 def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        for k in x:
+            if isinstance(k, str) and k in _S4:
+                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    r = _R6
+    if not isinstance(x, dict) or "gpt_description_prompt" in x:
+        if not (not isinstance(x, dict) or _S4.isdisjoint(x)):
+            _err18(x, path, out, r)
+
+
+def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "task_id" not in x:
+            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
+        if "continue_at" not in x:
+            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
+        if "continue_clip_id" not in x:
+            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
+
+
+def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    r = _R7
+    if (
+        (not isinstance(x, dict) or "task_id" in x)
+        or (not isinstance(x, dict) or "continue_at" in x)
+        or (not isinstance(x, dict) or "continue_clip_id" in x)
+    ):
+        if not (not isinstance(x, dict) or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x)):
+            _err20(x, path, out, r)
+
+
+def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "task_id" not in x:
+            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
+        if "continue_at" not in x:
+            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
+        if "continue_clip_id" not in x:
+            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
+
+
+def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    r = _R8
+    if not isinstance(x, dict) or ("task" in x and (isinstance(x["task"], str) and x["task"] in _S2)):
+        if not (not isinstance(x, dict) or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x)):
+            _err22(x, path, out, r)
+
+
+def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        k = "prompt"
-        if k in x:
-            _err19(x[k], path_key(path, k), out, r)
-        k = "mv"
-        if k in x:
-            _err20(x[k], path_key(path, k), out, r)
-        k = "title"
-        if k in x:
-            _err21(x[k], path_key(path, k), out, r)
-        k = "tags"
-        if k in x:
-            _err22(x[k], path_key(path, k), out, r)
-        k = "make_instrumental"
-        if k in x:
-            _err23(x[k], path_key(path, k), out, r)
-        k = "task_id"
-        if k in x:
-            _err24(x[k], path_key(path, k), out, r)
-        k = "continue_at"
-        if k in x:
-            _err25(x[k], path_key(path, k), out, r)
-        k = "continue_clip_id"
-        if k in x:
-            _err26(x[k], path_key(path, k), out, r)
-        k = "gpt_description_prompt"
-        if k in x:
-            _err27(x[k], path_key(path, k), out, r)
-        k = "notify_hook"
-        if k in x:
-            _err28(x[k], path_key(path, k), out, r)
-        k = "task"
-        if k in x:
-            _err29(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K3:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    _err30(x, path, out, r)
-    _err32(x, path, out, r)
-    _err34(x, path, out, r)
-    _err36(x, path, out, r)
+    if "prompt" in x:
+        if not isinstance(x["prompt"], str):
+            _err4(x["prompt"], path + ".prompt", out, r)
+    if "mv" in x:
+        if not (isinstance(x["mv"], str) and (x["mv"] in _S0)):
+            _err5(x["mv"], path + ".mv", out, r)
+    if "title" in x:
+        if not isinstance(x["title"], str):
+            _err6(x["title"], path + ".title", out, r)
+    if "tags" in x:
+        if not (isinstance(x["tags"], str) and _P1.search(x["tags"]) is not None):
+            _err7(x["tags"], path + ".tags", out, r)
+    if "make_instrumental" in x:
+        if not isinstance(x["make_instrumental"], bool):
+            _err8(x["make_instrumental"], path + ".make_instrumental", out, r)
+    if "task_id" in x:
+        if not (isinstance(x["task_id"], str) and len(x["task_id"]) >= 1):
+            _err9(x["task_id"], path + ".task_id", out, r)
+    if "continue_at" in x:
+        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
+            _err10(x["continue_at"], path + ".continue_at", out, r)
+    if "continue_clip_id" in x:
+        if not isinstance(x["continue_clip_id"], str):
+            _err11(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+    if "gpt_description_prompt" in x:
+        if not (isinstance(x["gpt_description_prompt"], str) and len(x["gpt_description_prompt"]) >= 1):
+            _err12(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+    if "notify_hook" in x:
+        if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
+            _err13(x["notify_hook"], path + ".notify_hook", out, r)
+    if "task" in x:
+        if not (isinstance(x["task"], str) and (x["task"] in _S2)):
+            _err14(x["task"], path + ".task", out, r)
+    for k in x:
+        if k not in _K3:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if not ("gpt_description_prompt" in x or ("prompt" in x and "title" in x and "tags" in x)):
+        _err15(x, path, out, r)
+    if not ("gpt_description_prompt" not in x or _S4.isdisjoint(x)):
+        _err17(x, path, out, r)
+    if not (
+        not ("task_id" in x or "continue_at" in x or "continue_clip_id" in x)
+        or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x)
+    ):
+        _err19(x, path, out, r)
+    if not (
+        not ("task" in x and (isinstance(x["task"], str) and x["task"] in _S2))
+        or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x)
+    ):
+        _err21(x, path, out, r)
 
 
-def _ok38(x: object) -> bool:
+def _ok23(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "prompt" not in x:
@@ -428,7 +358,7 @@ def _ok38(x: object) -> bool:
     return True
 
 
-def _err40(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -437,7 +367,7 @@ def _err40(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
 
 
-def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -446,25 +376,24 @@ def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err39(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path_key(path, "prompt"), "required", "'prompt' is required", r))
-        k = "prompt"
-        if k in x:
-            _err40(x[k], path_key(path, k), out, r)
-        k = "notify_hook"
-        if k in x:
-            _err41(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K9:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "prompt" not in x:
+        out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
+    if "prompt" in x:
+        if not (isinstance(x["prompt"], str) and len(x["prompt"]) >= 1):
+            _err25(x["prompt"], path + ".prompt", out, r)
+    if "notify_hook" in x:
+        if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
+            _err26(x["notify_hook"], path + ".notify_hook", out, r)
+    for k in x:
+        if k not in _K9:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok43(x: object) -> bool:
+def _ok27(x: object) -> bool:
     if not isinstance(x, list):
         return False
     if isinstance(x, list):
@@ -474,90 +403,90 @@ def _ok43(x: object) -> bool:
     return True
 
 
-def _ok42(x: object) -> bool:
+def _ok28(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "ids" not in x:
         return False
     v = x.get("ids", MISSING)
-    if v is not MISSING and not _ok43(v):
+    if v is not MISSING and not _ok27(v):
         return False
     v = x.get("action", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S10)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S10)):
         return False
     if not _K11.issuperset(x):
         return False
     return True
 
 
-def _err46(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err45(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, list):
         out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
         return
     if isinstance(x, list):
         for i, item in enumerate(x):
-            _err46(item, path_index(path, i), out, r)
+            if not isinstance(item, str):
+                _err31(item, path_index(path, i), out, r)
 
 
-def _err47(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err32(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S10):
+    if x not in _S10:
         out.append(violation(path, "enum", 'must be one of "MUSIC", "LYRICS"', r))
 
 
-def _err44(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        if "ids" not in x:
-            out.append(violation(path_key(path, "ids"), "required", "'ids' is required", r))
-        k = "ids"
-        if k in x:
-            _err45(x[k], path_key(path, k), out, r)
-        k = "action"
-        if k in x:
-            _err47(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K11:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "ids" not in x:
+        out.append(violation(path + ".ids", "required", "'ids' is required", r))
+    if "ids" in x:
+        if not _ok27(x["ids"]):
+            _err30(x["ids"], path + ".ids", out, r)
+    if "action" in x:
+        if not (isinstance(x["action"], str) and (x["action"] in _S10)):
+            _err32(x["action"], path + ".action", out, r)
+    for k in x:
+        if k not in _K11:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
 def validate_submit_music_request(payload: object) -> list[Violation]:
     """Every violation of SubmitMusicRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok0(payload):
+    if _ok2(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err18(payload, "$", out, r)
+    _err3(payload, "$", out, r)
     return out
 
 
 def validate_submit_lyrics_request(payload: object) -> list[Violation]:
     """Every violation of SubmitLyricsRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok38(payload):
+    if _ok23(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err39(payload, "$", out, r)
+    _err24(payload, "$", out, r)
     return out
 
 
 def validate_fetch_tasks_request(payload: object) -> list[Violation]:
     """Every violation of FetchTasksRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok42(payload):
+    if _ok28(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err44(payload, "$", out, r)
+    _err29(payload, "$", out, r)
     return out
 
 

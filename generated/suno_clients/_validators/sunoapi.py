@@ -3,7 +3,7 @@
 
 from collections.abc import Callable
 
-from suno_clients._runtime.violations import MISSING, Rule, Violation, is_uri, json_type, path_key, violation
+from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, is_uri, json_type, path_key, violation
 
 _K0 = frozenset(
     {"continue_at", "continue_clip_id", "custom_mode", "prompt", "tags", "title", "webhook_secret", "webhook_url"}
@@ -19,84 +19,32 @@ _R3 = Rule(
 )
 
 
-def _ok2(x: object) -> bool:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            return False
-    return True
-
-
-def _ok3(x: object) -> bool:
-    if isinstance(x, dict):
-        if "custom_mode" not in x:
-            return False
-        v = x.get("custom_mode", MISSING)
-        if v is not MISSING and v is not True:
-            return False
+def _ok0(x: object) -> bool:
+    if not (
+        not (not isinstance(x, dict) or ("custom_mode" in x and (x["custom_mode"] is True)))
+        or (
+            not isinstance(x, dict)
+            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
+        )
+    ):
+        return False
     return True
 
 
 def _ok1(x: object) -> bool:
-    if not (_ok2(x) if _ok3(x) else True):
+    if not (
+        not isinstance(x, dict)
+        or ("custom_mode" in x and (x["custom_mode"] is True))
+        or (
+            not isinstance(x, dict)
+            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
+        )
+    ):
         return False
     return True
 
 
-def _ok5(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("prompt", MISSING)
-        if v is not MISSING and not (not isinstance(v, str) or len(v) <= 2999):
-            return False
-    return True
-
-
-def _ok6(x: object) -> bool:
-    if isinstance(x, dict):
-        if "custom_mode" not in x:
-            return False
-        v = x.get("custom_mode", MISSING)
-        if v is not MISSING and v is not True:
-            return False
-    return True
-
-
-def _ok4(x: object) -> bool:
-    if not (_ok5(x) if _ok6(x) else True):
-        return False
-    return True
-
-
-def _ok8(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("prompt", MISSING)
-        if v is not MISSING and not (not isinstance(v, str) or len(v) <= 199):
-            return False
-    return True
-
-
-def _ok10(x: object) -> bool:
-    if isinstance(x, dict):
-        if "custom_mode" not in x:
-            return False
-        v = x.get("custom_mode", MISSING)
-        if v is not MISSING and v is not True:
-            return False
-    return True
-
-
-def _ok9(x: object) -> bool:
-    if _ok10(x):
-        return False
-    return True
-
-
-def _ok7(x: object) -> bool:
-    if not (_ok8(x) if _ok9(x) else True):
-        return False
-    return True
-
-
-def _ok0(x: object) -> bool:
+def _ok2(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("prompt", MISSING)
@@ -112,7 +60,7 @@ def _ok0(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("continue_at", MISSING)
-    if v is not MISSING and not (isinstance(v, int | float) and not isinstance(v, bool)):
+    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
         return False
     v = x.get("continue_clip_id", MISSING)
     if v is not MISSING and not isinstance(v, str):
@@ -125,52 +73,58 @@ def _ok0(x: object) -> bool:
         return False
     if not _K0.issuperset(x):
         return False
-    if not _ok1(x):
+    if not (not ("custom_mode" in x and (x["custom_mode"] is True)) or "prompt" in x):
         return False
-    if not _ok4(x):
+    if not (
+        not ("custom_mode" in x and (x["custom_mode"] is True))
+        or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
+    ):
         return False
-    if not _ok7(x):
+    if not (
+        ("custom_mode" in x and (x["custom_mode"] is True))
+        or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
+    ):
         return False
     return True
 
 
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, bool):
         out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
         return
 
 
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, int | float) and not isinstance(x, bool)):
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
         out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
         return
 
 
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -179,106 +133,123 @@ def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
-            out.append(violation(path_key(path, "prompt"), "required", "'prompt' is required", r))
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R1
-    if _ok3(x):
-        _err21(x, path, out, r)
+    if not isinstance(x, dict) or ("custom_mode" in x and (x["custom_mode"] is True)):
+        if not (not isinstance(x, dict) or "prompt" in x):
+            _err13(x, path, out, r)
 
 
-def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, str):
         if len(x) > 2999:
             out.append(violation(path, "maxLength", f"must be at most 2999 characters, not {len(x)}", r))
 
 
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "prompt"
-        if k in x:
-            _err24(x[k], path_key(path, k), out, r)
+        if "prompt" in x:
+            if not (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999):
+                _err16(x["prompt"], path + ".prompt", out, r)
 
 
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R2
-    if _ok6(x):
-        _err23(x, path, out, r)
+    if not isinstance(x, dict) or ("custom_mode" in x and (x["custom_mode"] is True)):
+        if not (
+            not isinstance(x, dict)
+            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
+        ):
+            _err15(x, path, out, r)
 
 
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, str):
         if len(x) > 199:
             out.append(violation(path, "maxLength", f"must be at most 199 characters, not {len(x)}", r))
 
 
-def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "prompt"
-        if k in x:
-            _err27(x[k], path_key(path, k), out, r)
+        if "prompt" in x:
+            if not (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199):
+                _err19(x["prompt"], path + ".prompt", out, r)
 
 
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R3
-    if _ok9(x):
-        _err26(x, path, out, r)
+    if not (not isinstance(x, dict) or ("custom_mode" in x and (x["custom_mode"] is True))):
+        if not (
+            not isinstance(x, dict)
+            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
+        ):
+            _err18(x, path, out, r)
 
 
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        k = "prompt"
-        if k in x:
-            _err12(x[k], path_key(path, k), out, r)
-        k = "tags"
-        if k in x:
-            _err13(x[k], path_key(path, k), out, r)
-        k = "custom_mode"
-        if k in x:
-            _err14(x[k], path_key(path, k), out, r)
-        k = "title"
-        if k in x:
-            _err15(x[k], path_key(path, k), out, r)
-        k = "continue_at"
-        if k in x:
-            _err16(x[k], path_key(path, k), out, r)
-        k = "continue_clip_id"
-        if k in x:
-            _err17(x[k], path_key(path, k), out, r)
-        k = "webhook_url"
-        if k in x:
-            _err18(x[k], path_key(path, k), out, r)
-        k = "webhook_secret"
-        if k in x:
-            _err19(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K0:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    _err20(x, path, out, r)
-    _err22(x, path, out, r)
-    _err25(x, path, out, r)
+    if "prompt" in x:
+        if not isinstance(x["prompt"], str):
+            _err4(x["prompt"], path + ".prompt", out, r)
+    if "tags" in x:
+        if not isinstance(x["tags"], str):
+            _err5(x["tags"], path + ".tags", out, r)
+    if "custom_mode" in x:
+        if not isinstance(x["custom_mode"], bool):
+            _err6(x["custom_mode"], path + ".custom_mode", out, r)
+    if "title" in x:
+        if not isinstance(x["title"], str):
+            _err7(x["title"], path + ".title", out, r)
+    if "continue_at" in x:
+        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
+            _err8(x["continue_at"], path + ".continue_at", out, r)
+    if "continue_clip_id" in x:
+        if not isinstance(x["continue_clip_id"], str):
+            _err9(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+    if "webhook_url" in x:
+        if not (isinstance(x["webhook_url"], str) and is_uri(x["webhook_url"])):
+            _err10(x["webhook_url"], path + ".webhook_url", out, r)
+    if "webhook_secret" in x:
+        if not isinstance(x["webhook_secret"], str):
+            _err11(x["webhook_secret"], path + ".webhook_secret", out, r)
+    for k in x:
+        if k not in _K0:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if not (not ("custom_mode" in x and (x["custom_mode"] is True)) or "prompt" in x):
+        _err12(x, path, out, r)
+    if not (
+        not ("custom_mode" in x and (x["custom_mode"] is True))
+        or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
+    ):
+        _err14(x, path, out, r)
+    if not (
+        ("custom_mode" in x and (x["custom_mode"] is True))
+        or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
+    ):
+        _err17(x, path, out, r)
 
 
 def validate_create_music_request(payload: object) -> list[Violation]:
     """Every violation of CreateMusicRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok0(payload):
+    if _ok2(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err11(payload, "$", out, r)
+    _err3(payload, "$", out, r)
     return out
 
 

@@ -3,7 +3,7 @@
 
 from collections.abc import Callable
 
-from suno_clients._runtime.violations import MISSING, Rule, Violation, is_uri, json_type, path_key, violation
+from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, is_uri, json_type, path_key, violation
 
 _S0 = frozenset({"suno", "udio"})
 _S1 = frozenset({"concat", "lyrics", "music", "upload"})
@@ -26,10 +26,10 @@ _K3 = frozenset(
     }
 )
 _K4 = frozenset({"input", "model", "task_type"})
-_S5 = frozenset({"music"})
-_S6 = frozenset({"udio"})
-_S7 = frozenset({"lyrics", "lyrics_type", "seed"})
-_S8 = frozenset({"suno"})
+_S5 = frozenset({"udio"})
+_S6 = frozenset({"music"})
+_S7 = frozenset({"suno"})
+_S8 = frozenset({"lyrics", "lyrics_type", "seed"})
 _S9 = frozenset({"lyrics", "lyrics_type", "prompt", "seed", "tags"})
 _S10 = frozenset({"clip_id", "continue_at", "continue_clip_id", "negative_tags", "prompt", "tags", "title", "url"})
 _S11 = frozenset({"clip_id", "make_instrumental", "negative_tags", "tags", "title", "url"})
@@ -127,7 +127,7 @@ _R32 = Rule(
 )
 
 
-def _ok1(x: object) -> bool:
+def _ok0(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("gpt_description_prompt", MISSING)
@@ -152,7 +152,7 @@ def _ok1(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("continue_at", MISSING)
-    if v is not MISSING and not (isinstance(v, int | float) and not isinstance(v, bool)):
+    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
         return False
     v = x.get("url", MISSING)
     if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
@@ -164,7 +164,7 @@ def _ok1(x: object) -> bool:
     if v is not MISSING and not isinstance(v, str):
         return False
     v = x.get("lyrics_type", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S2)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S2)):
         return False
     v = x.get("seed", MISSING)
     if v is not MISSING and not (
@@ -176,700 +176,323 @@ def _ok1(x: object) -> bool:
     return True
 
 
-def _ok3(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S5):
-            return False
-    return True
-
-
-def _ok4(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S6):
-            return False
+def _ok1(x: object) -> bool:
+    if not (
+        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)))
+        or (
+            not isinstance(x, dict)
+            or ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S6))
+        )
+    ):
+        return False
     return True
 
 
 def _ok2(x: object) -> bool:
-    if not (_ok3(x) if _ok4(x) else True):
+    if not (
+        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S8.isdisjoint(x["input"])))
+        )
+    ):
         return False
     return True
 
 
-def _ok8(x: object) -> bool:
-    if isinstance(x, str) and x in _S7:
+def _ok3(x: object) -> bool:
+    if not (
+        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)))
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S9.issuperset(x["input"])))
+        )
+    ):
         return False
     return True
 
 
-def _ok7(x: object) -> bool:
+def _ok4(x: object) -> bool:
+    if not (
+        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)))
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok5(x: object) -> bool:
     if isinstance(x, dict):
-        for k in x:
-            if not _ok8(k):
-                return False
+        if not ("model" in x and "task_type" in x and "input" in x):
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S7):
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S6):
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (isinstance(v, dict) and "gpt_description_prompt" in v):
+            return False
     return True
 
 
 def _ok6(x: object) -> bool:
     if isinstance(x, dict):
+        if not ("model" in x and "task_type" in x and "input" in x):
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S7):
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S6):
+            return False
         v = x.get("input", MISSING)
-        if v is not MISSING and not _ok7(v):
+        if v is not MISSING and not (
+            isinstance(v, dict) and "continue_clip_id" in v and ("gpt_description_prompt" not in v)
+        ):
+            return False
+    return True
+
+
+def _ok7(x: object) -> bool:
+    if isinstance(x, dict):
+        if not ("model" in x and "task_type" in x and "input" in x):
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S7):
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S6):
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (
+            isinstance(v, dict) and (not ("gpt_description_prompt" in v or "continue_clip_id" in v))
+        ):
+            return False
+    return True
+
+
+def _ok8(x: object) -> bool:
+    if isinstance(x, dict):
+        if not ("model" in x and "task_type" in x and "input" in x):
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S7):
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S6):
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (
+            isinstance(v, dict) and (not ("gpt_description_prompt" in v or "continue_clip_id" in v))
+        ):
             return False
     return True
 
 
 def _ok9(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S8):
-            return False
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S13))
+        )
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
+        )
+    ):
+        return False
     return True
 
 
-def _ok5(x: object) -> bool:
-    if not (_ok6(x) if _ok9(x) else True):
+def _ok10(x: object) -> bool:
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S13))
+        )
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S14.isdisjoint(x["input"])))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok11(x: object) -> bool:
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S15))
+        )
+        or (not isinstance(x, dict) or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])))
+    ):
         return False
     return True
 
 
 def _ok12(x: object) -> bool:
-    if isinstance(x, dict):
-        for k in x:
-            if not (isinstance(k, str) and k in _S9):
-                return False
-    return True
-
-
-def _ok11(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok12(v):
-            return False
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S15))
+        )
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S16.isdisjoint(x["input"])))
+        )
+    ):
+        return False
     return True
 
 
 def _ok13(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S6):
-            return False
-    return True
-
-
-def _ok10(x: object) -> bool:
-    if not (_ok11(x) if _ok13(x) else True):
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S17))
+        )
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"]))
+        )
+    ):
         return False
-    return True
-
-
-def _ok16(x: object) -> bool:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            return False
-    return True
-
-
-def _ok15(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok16(v):
-            return False
-    return True
-
-
-def _ok17(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S6):
-            return False
     return True
 
 
 def _ok14(x: object) -> bool:
-    if not (_ok15(x) if _ok17(x) else True):
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S17))
+        )
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S18.isdisjoint(x["input"])))
+        )
+    ):
         return False
     return True
 
 
-def _ok21(x: object) -> bool:
-    if isinstance(x, str) and x in _S10:
-        return False
-    return True
-
-
-def _ok20(x: object) -> bool:
-    if isinstance(x, dict):
-        for k in x:
-            if not _ok21(k):
-                return False
-    return True
-
-
-def _ok19(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok20(v):
-            return False
-    return True
-
-
-def _ok23(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if "gpt_description_prompt" not in x:
-        return False
-    return True
-
-
-def _ok22(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S8):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S5):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok23(v):
-            return False
-    return True
-
-
-def _ok18(x: object) -> bool:
-    if not (_ok19(x) if _ok22(x) else True):
-        return False
-    return True
-
-
-def _ok27(x: object) -> bool:
-    if isinstance(x, str) and x in _S11:
-        return False
-    return True
-
-
-def _ok26(x: object) -> bool:
-    if isinstance(x, dict):
-        for k in x:
-            if not _ok27(k):
-                return False
-    return True
-
-
-def _ok25(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok26(v):
-            return False
-    return True
-
-
-def _ok30(x: object) -> bool:
-    if isinstance(x, dict):
-        if "gpt_description_prompt" not in x:
-            return False
-    return True
-
-
-def _ok29(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if "continue_clip_id" not in x:
-        return False
-    if _ok30(x):
-        return False
-    return True
-
-
-def _ok28(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S8):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S5):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok29(v):
-            return False
-    return True
-
-
-def _ok24(x: object) -> bool:
-    if not (_ok25(x) if _ok28(x) else True):
-        return False
-    return True
-
-
-def _ok33(x: object) -> bool:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            return False
-    return True
-
-
-def _ok32(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok33(v):
-            return False
-    return True
-
-
-def _ok37(x: object) -> bool:
-    if isinstance(x, dict):
-        if "gpt_description_prompt" not in x:
-            return False
-    return True
-
-
-def _ok38(x: object) -> bool:
-    if isinstance(x, dict):
-        if "continue_clip_id" not in x:
-            return False
-    return True
-
-
-def _ok36(x: object) -> bool:
-    if not (_ok37(x) or _ok38(x)):
-        return False
-    return True
-
-
-def _ok35(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if _ok36(x):
-        return False
-    return True
-
-
-def _ok34(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S8):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S5):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok35(v):
-            return False
-    return True
-
-
-def _ok31(x: object) -> bool:
-    if not (_ok32(x) if _ok34(x) else True):
-        return False
-    return True
-
-
-def _ok42(x: object) -> bool:
-    if isinstance(x, str) and x in _S12:
-        return False
-    return True
-
-
-def _ok41(x: object) -> bool:
-    if isinstance(x, dict):
-        for k in x:
-            if not _ok42(k):
-                return False
-    return True
-
-
-def _ok40(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok41(v):
-            return False
-    return True
-
-
-def _ok46(x: object) -> bool:
-    if isinstance(x, dict):
-        if "gpt_description_prompt" not in x:
-            return False
-    return True
-
-
-def _ok47(x: object) -> bool:
-    if isinstance(x, dict):
-        if "continue_clip_id" not in x:
-            return False
-    return True
-
-
-def _ok45(x: object) -> bool:
-    if not (_ok46(x) or _ok47(x)):
-        return False
-    return True
-
-
-def _ok44(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if _ok45(x):
-        return False
-    return True
-
-
-def _ok43(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S8):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S5):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok44(v):
-            return False
-    return True
-
-
-def _ok39(x: object) -> bool:
-    if not (_ok40(x) if _ok43(x) else True):
-        return False
-    return True
-
-
-def _ok50(x: object) -> bool:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            return False
-    return True
-
-
-def _ok49(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok50(v):
-            return False
-    return True
-
-
-def _ok51(x: object) -> bool:
-    if isinstance(x, dict):
-        if "task_type" not in x:
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S13):
-            return False
-    return True
-
-
-def _ok48(x: object) -> bool:
-    if not (_ok49(x) if _ok51(x) else True):
-        return False
-    return True
-
-
-def _ok55(x: object) -> bool:
-    if isinstance(x, str) and x in _S14:
-        return False
-    return True
-
-
-def _ok54(x: object) -> bool:
-    if isinstance(x, dict):
-        for k in x:
-            if not _ok55(k):
-                return False
-    return True
-
-
-def _ok53(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok54(v):
-            return False
-    return True
-
-
-def _ok56(x: object) -> bool:
-    if isinstance(x, dict):
-        if "task_type" not in x:
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S13):
-            return False
-    return True
-
-
-def _ok52(x: object) -> bool:
-    if not (_ok53(x) if _ok56(x) else True):
-        return False
-    return True
-
-
-def _ok59(x: object) -> bool:
-    if isinstance(x, dict):
-        if "url" not in x:
-            return False
-    return True
-
-
-def _ok58(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok59(v):
-            return False
-    return True
-
-
-def _ok60(x: object) -> bool:
-    if isinstance(x, dict):
-        if "task_type" not in x:
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S15):
-            return False
-    return True
-
-
-def _ok57(x: object) -> bool:
-    if not (_ok58(x) if _ok60(x) else True):
-        return False
-    return True
-
-
-def _ok64(x: object) -> bool:
-    if isinstance(x, str) and x in _S16:
-        return False
-    return True
-
-
-def _ok63(x: object) -> bool:
-    if isinstance(x, dict):
-        for k in x:
-            if not _ok64(k):
-                return False
-    return True
-
-
-def _ok62(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok63(v):
-            return False
-    return True
-
-
-def _ok65(x: object) -> bool:
-    if isinstance(x, dict):
-        if "task_type" not in x:
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S15):
-            return False
-    return True
-
-
-def _ok61(x: object) -> bool:
-    if not (_ok62(x) if _ok65(x) else True):
-        return False
-    return True
-
-
-def _ok68(x: object) -> bool:
-    if isinstance(x, dict):
-        if "clip_id" not in x:
-            return False
-    return True
-
-
-def _ok67(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok68(v):
-            return False
-    return True
-
-
-def _ok69(x: object) -> bool:
-    if isinstance(x, dict):
-        if "task_type" not in x:
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S17):
-            return False
-    return True
-
-
-def _ok66(x: object) -> bool:
-    if not (_ok67(x) if _ok69(x) else True):
-        return False
-    return True
-
-
-def _ok73(x: object) -> bool:
-    if isinstance(x, str) and x in _S18:
-        return False
-    return True
-
-
-def _ok72(x: object) -> bool:
-    if isinstance(x, dict):
-        for k in x:
-            if not _ok73(k):
-                return False
-    return True
-
-
-def _ok71(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("input", MISSING)
-        if v is not MISSING and not _ok72(v):
-            return False
-    return True
-
-
-def _ok74(x: object) -> bool:
-    if isinstance(x, dict):
-        if "task_type" not in x:
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S17):
-            return False
-    return True
-
-
-def _ok70(x: object) -> bool:
-    if not (_ok71(x) if _ok74(x) else True):
-        return False
-    return True
-
-
-def _ok0(x: object) -> bool:
+def _ok15(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if not ("model" in x and "task_type" in x and "input" in x):
         return False
     v = x.get("model", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S0)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
         return False
     v = x.get("task_type", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (isinstance(v, str) and v in _S1)):
+    if v is not MISSING and not (isinstance(v, str) and (v in _S1)):
         return False
     v = x.get("input", MISSING)
-    if v is not MISSING and not _ok1(v):
+    if v is not MISSING and not _ok0(v):
         return False
     if not _K4.issuperset(x):
         return False
+    if not _ok1(x):
+        return False
     if not _ok2(x):
         return False
-    if not _ok5(x):
+    if not _ok3(x):
+        return False
+    if not _ok4(x):
+        return False
+    if not (not _ok5(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"])))):
+        return False
+    if not (not _ok6(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S11.isdisjoint(x["input"])))):
+        return False
+    if not (not _ok7(x) or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))):
+        return False
+    if not (not _ok8(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S12.isdisjoint(x["input"])))):
+        return False
+    if not _ok9(x):
         return False
     if not _ok10(x):
         return False
+    if not _ok11(x):
+        return False
+    if not _ok12(x):
+        return False
+    if not _ok13(x):
+        return False
     if not _ok14(x):
-        return False
-    if not _ok18(x):
-        return False
-    if not _ok24(x):
-        return False
-    if not _ok31(x):
-        return False
-    if not _ok39(x):
-        return False
-    if not _ok48(x):
-        return False
-    if not _ok52(x):
-        return False
-    if not _ok57(x):
-        return False
-    if not _ok61(x):
-        return False
-    if not _ok66(x):
-        return False
-    if not _ok70(x):
         return False
     return True
 
 
-def _err76(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S0):
+    if x not in _S0:
         out.append(violation(path, "enum", 'must be one of "suno", "udio"', r))
 
 
-def _err77(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S1):
+    if x not in _S1:
         out.append(violation(path, "enum", 'must be one of "music", "lyrics", "upload", "concat"', r))
 
 
-def _err79(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err80(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, bool):
         out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
         return
 
 
-def _err81(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err82(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err83(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err84(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err85(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err86(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, int | float) and not isinstance(x, bool)):
+def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
         out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
         return
 
 
-def _err87(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -878,410 +501,480 @@ def _err87(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err88(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err89(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
 
 
-def _err90(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if not (isinstance(x, str) and x in _S2):
+    if x not in _S2:
         out.append(violation(path, "enum", 'must be one of "generate", "user", "instrumental"', r))
 
 
-def _err91(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err32(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not ((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())):
         out.append(violation(path, "type", f"must be an integer, not {json_type(x)}", r))
         return
 
 
-def _err78(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        k = "gpt_description_prompt"
-        if k in x:
-            _err79(x[k], path_key(path, k), out, r)
-        k = "make_instrumental"
-        if k in x:
-            _err80(x[k], path_key(path, k), out, r)
-        k = "prompt"
-        if k in x:
-            _err81(x[k], path_key(path, k), out, r)
-        k = "tags"
-        if k in x:
-            _err82(x[k], path_key(path, k), out, r)
-        k = "negative_tags"
-        if k in x:
-            _err83(x[k], path_key(path, k), out, r)
-        k = "title"
-        if k in x:
-            _err84(x[k], path_key(path, k), out, r)
-        k = "continue_clip_id"
-        if k in x:
-            _err85(x[k], path_key(path, k), out, r)
-        k = "continue_at"
-        if k in x:
-            _err86(x[k], path_key(path, k), out, r)
-        k = "url"
-        if k in x:
-            _err87(x[k], path_key(path, k), out, r)
-        k = "clip_id"
-        if k in x:
-            _err88(x[k], path_key(path, k), out, r)
-        k = "lyrics"
-        if k in x:
-            _err89(x[k], path_key(path, k), out, r)
-        k = "lyrics_type"
-        if k in x:
-            _err90(x[k], path_key(path, k), out, r)
-        k = "seed"
-        if k in x:
-            _err91(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K3:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "gpt_description_prompt" in x:
+        if not isinstance(x["gpt_description_prompt"], str):
+            _err20(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+    if "make_instrumental" in x:
+        if not isinstance(x["make_instrumental"], bool):
+            _err21(x["make_instrumental"], path + ".make_instrumental", out, r)
+    if "prompt" in x:
+        if not isinstance(x["prompt"], str):
+            _err22(x["prompt"], path + ".prompt", out, r)
+    if "tags" in x:
+        if not isinstance(x["tags"], str):
+            _err23(x["tags"], path + ".tags", out, r)
+    if "negative_tags" in x:
+        if not isinstance(x["negative_tags"], str):
+            _err24(x["negative_tags"], path + ".negative_tags", out, r)
+    if "title" in x:
+        if not isinstance(x["title"], str):
+            _err25(x["title"], path + ".title", out, r)
+    if "continue_clip_id" in x:
+        if not isinstance(x["continue_clip_id"], str):
+            _err26(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+    if "continue_at" in x:
+        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
+            _err27(x["continue_at"], path + ".continue_at", out, r)
+    if "url" in x:
+        if not (isinstance(x["url"], str) and is_uri(x["url"])):
+            _err28(x["url"], path + ".url", out, r)
+    if "clip_id" in x:
+        if not isinstance(x["clip_id"], str):
+            _err29(x["clip_id"], path + ".clip_id", out, r)
+    if "lyrics" in x:
+        if not isinstance(x["lyrics"], str):
+            _err30(x["lyrics"], path + ".lyrics", out, r)
+    if "lyrics_type" in x:
+        if not (isinstance(x["lyrics_type"], str) and (x["lyrics_type"] in _S2)):
+            _err31(x["lyrics_type"], path + ".lyrics_type", out, r)
+    if "seed" in x:
+        if not (
+            (isinstance(x["seed"], int) and not isinstance(x["seed"], bool))
+            or (isinstance(x["seed"], float) and x["seed"].is_integer())
+        ):
+            _err32(x["seed"], path + ".seed", out, r)
+    for k in x:
+        if k not in _K3:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _err94(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, str) and x in _S5):
+def _err35(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, str) and x in _S6):
         out.append(violation(path, "const", 'must be "music"', r))
 
 
-def _err93(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err34(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "task_type"
-        if k in x:
-            _err94(x[k], path_key(path, k), out, r)
+        if "task_type" in x:
+            if not (isinstance(x["task_type"], str) and x["task_type"] in _S6):
+                _err35(x["task_type"], path + ".task_type", out, r)
 
 
-def _err92(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err33(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R19
-    if _ok4(x):
-        _err93(x, path, out, r)
+    if not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)):
+        if not (
+            not isinstance(x, dict)
+            or ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S6))
+        ):
+            _err34(x, path, out, r)
 
 
-def _err97(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err38(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
-            if not _ok8(k):
+            if isinstance(k, str) and k in _S8:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err96(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err37(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err97(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S8.isdisjoint(x["input"])):
+                _err38(x["input"], path + ".input", out, r)
 
 
-def _err95(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err36(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R20
-    if _ok9(x):
-        _err96(x, path, out, r)
+    if not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S8.isdisjoint(x["input"])))
+        ):
+            _err37(x, path, out, r)
 
 
-def _err100(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if not (isinstance(k, str) and k in _S9):
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err99(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err40(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err100(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S9.issuperset(x["input"])):
+                _err41(x["input"], path + ".input", out, r)
 
 
-def _err98(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err39(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R21
-    if _ok13(x):
-        _err99(x, path, out, r)
+    if not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S9.issuperset(x["input"])))
+        ):
+            _err40(x, path, out, r)
 
 
-def _err103(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err44(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
-            out.append(violation(path_key(path, "prompt"), "required", "'prompt' is required", r))
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _err102(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err43(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err103(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
+                _err44(x["input"], path + ".input", out, r)
 
 
-def _err101(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err42(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R22
-    if _ok17(x):
-        _err102(x, path, out, r)
+    if not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
+        ):
+            _err43(x, path, out, r)
 
 
-def _err106(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err47(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
-            if not _ok21(k):
+            if isinstance(k, str) and k in _S10:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err105(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err46(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err106(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"])):
+                _err47(x["input"], path + ".input", out, r)
 
 
-def _err104(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err45(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R23
-    if _ok22(x):
-        _err105(x, path, out, r)
+    if _ok5(x):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"])))
+        ):
+            _err46(x, path, out, r)
 
 
-def _err109(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err50(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
-            if not _ok27(k):
+            if isinstance(k, str) and k in _S11:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err108(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err49(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err109(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S11.isdisjoint(x["input"])):
+                _err50(x["input"], path + ".input", out, r)
 
 
-def _err107(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err48(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R24
-    if _ok28(x):
-        _err108(x, path, out, r)
+    if _ok6(x):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S11.isdisjoint(x["input"])))
+        ):
+            _err49(x, path, out, r)
 
 
-def _err112(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err53(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
-            out.append(violation(path_key(path, "prompt"), "required", "'prompt' is required", r))
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _err111(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err52(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err112(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
+                _err53(x["input"], path + ".input", out, r)
 
 
-def _err110(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err51(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R25
-    if _ok34(x):
-        _err111(x, path, out, r)
+    if _ok7(x):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
+        ):
+            _err52(x, path, out, r)
 
 
-def _err115(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err56(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
-            if not _ok42(k):
+            if isinstance(k, str) and k in _S12:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err114(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err55(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err115(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S12.isdisjoint(x["input"])):
+                _err56(x["input"], path + ".input", out, r)
 
 
-def _err113(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err54(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R26
-    if _ok43(x):
-        _err114(x, path, out, r)
+    if _ok8(x):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S12.isdisjoint(x["input"])))
+        ):
+            _err55(x, path, out, r)
 
 
-def _err118(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err59(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
-            out.append(violation(path_key(path, "prompt"), "required", "'prompt' is required", r))
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _err117(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err58(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err118(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
+                _err59(x["input"], path + ".input", out, r)
 
 
-def _err116(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err57(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R27
-    if _ok51(x):
-        _err117(x, path, out, r)
+    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S13)):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
+        ):
+            _err58(x, path, out, r)
 
 
-def _err121(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err62(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
-            if not _ok55(k):
+            if isinstance(k, str) and k in _S14:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err120(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err61(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err121(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S14.isdisjoint(x["input"])):
+                _err62(x["input"], path + ".input", out, r)
 
 
-def _err119(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err60(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R28
-    if _ok56(x):
-        _err120(x, path, out, r)
+    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S13)):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S14.isdisjoint(x["input"])))
+        ):
+            _err61(x, path, out, r)
 
 
-def _err124(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err65(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "url" not in x:
-            out.append(violation(path_key(path, "url"), "required", "'url' is required", r))
+            out.append(violation(path + ".url", "required", "'url' is required", r))
 
 
-def _err123(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err64(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err124(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or "url" in x["input"]):
+                _err65(x["input"], path + ".input", out, r)
 
 
-def _err122(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err63(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R29
-    if _ok60(x):
-        _err123(x, path, out, r)
+    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S15)):
+        if not (
+            not isinstance(x, dict) or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"]))
+        ):
+            _err64(x, path, out, r)
 
 
-def _err127(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err68(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
-            if not _ok64(k):
+            if isinstance(k, str) and k in _S16:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err126(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err67(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err127(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S16.isdisjoint(x["input"])):
+                _err68(x["input"], path + ".input", out, r)
 
 
-def _err125(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err66(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R30
-    if _ok65(x):
-        _err126(x, path, out, r)
+    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S15)):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S16.isdisjoint(x["input"])))
+        ):
+            _err67(x, path, out, r)
 
 
-def _err130(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err71(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "clip_id" not in x:
-            out.append(violation(path_key(path, "clip_id"), "required", "'clip_id' is required", r))
+            out.append(violation(path + ".clip_id", "required", "'clip_id' is required", r))
 
 
-def _err129(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err70(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err130(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or "clip_id" in x["input"]):
+                _err71(x["input"], path + ".input", out, r)
 
 
-def _err128(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err69(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R31
-    if _ok69(x):
-        _err129(x, path, out, r)
+    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S17)):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"]))
+        ):
+            _err70(x, path, out, r)
 
 
-def _err133(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err74(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
-            if not _ok73(k):
+            if isinstance(k, str) and k in _S18:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err132(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err73(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        k = "input"
-        if k in x:
-            _err133(x[k], path_key(path, k), out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S18.isdisjoint(x["input"])):
+                _err74(x["input"], path + ".input", out, r)
 
 
-def _err131(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err72(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     r = _R32
-    if _ok74(x):
-        _err132(x, path, out, r)
+    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S17)):
+        if not (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S18.isdisjoint(x["input"])))
+        ):
+            _err73(x, path, out, r)
 
 
-def _err75(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if isinstance(x, dict):
-        if "model" not in x:
-            out.append(violation(path_key(path, "model"), "required", "'model' is required", r))
-        if "task_type" not in x:
-            out.append(violation(path_key(path, "task_type"), "required", "'task_type' is required", r))
-        if "input" not in x:
-            out.append(violation(path_key(path, "input"), "required", "'input' is required", r))
-        k = "model"
-        if k in x:
-            _err76(x[k], path_key(path, k), out, r)
-        k = "task_type"
-        if k in x:
-            _err77(x[k], path_key(path, k), out, r)
-        k = "input"
-        if k in x:
-            _err78(x[k], path_key(path, k), out, r)
-        for k in x:
-            if k not in _K4:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    _err92(x, path, out, r)
-    _err95(x, path, out, r)
-    _err98(x, path, out, r)
-    _err101(x, path, out, r)
-    _err104(x, path, out, r)
-    _err107(x, path, out, r)
-    _err110(x, path, out, r)
-    _err113(x, path, out, r)
-    _err116(x, path, out, r)
-    _err119(x, path, out, r)
-    _err122(x, path, out, r)
-    _err125(x, path, out, r)
-    _err128(x, path, out, r)
-    _err131(x, path, out, r)
+    if "model" not in x:
+        out.append(violation(path + ".model", "required", "'model' is required", r))
+    if "task_type" not in x:
+        out.append(violation(path + ".task_type", "required", "'task_type' is required", r))
+    if "input" not in x:
+        out.append(violation(path + ".input", "required", "'input' is required", r))
+    if "model" in x:
+        if not (isinstance(x["model"], str) and (x["model"] in _S0)):
+            _err17(x["model"], path + ".model", out, r)
+    if "task_type" in x:
+        if not (isinstance(x["task_type"], str) and (x["task_type"] in _S1)):
+            _err18(x["task_type"], path + ".task_type", out, r)
+    if "input" in x:
+        if not _ok0(x["input"]):
+            _err19(x["input"], path + ".input", out, r)
+    for k in x:
+        if k not in _K4:
+            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if not _ok1(x):
+        _err33(x, path, out, r)
+    if not _ok2(x):
+        _err36(x, path, out, r)
+    if not _ok3(x):
+        _err39(x, path, out, r)
+    if not _ok4(x):
+        _err42(x, path, out, r)
+    if not (not _ok5(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"])))):
+        _err45(x, path, out, r)
+    if not (not _ok6(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S11.isdisjoint(x["input"])))):
+        _err48(x, path, out, r)
+    if not (not _ok7(x) or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))):
+        _err51(x, path, out, r)
+    if not (not _ok8(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S12.isdisjoint(x["input"])))):
+        _err54(x, path, out, r)
+    if not _ok9(x):
+        _err57(x, path, out, r)
+    if not _ok10(x):
+        _err60(x, path, out, r)
+    if not _ok11(x):
+        _err63(x, path, out, r)
+    if not _ok12(x):
+        _err66(x, path, out, r)
+    if not _ok13(x):
+        _err69(x, path, out, r)
+    if not _ok14(x):
+        _err72(x, path, out, r)
 
 
 def validate_create_task_request(payload: object) -> list[Violation]:
     """Every violation of CreateTaskRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok0(payload):
+    if _ok15(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err75(payload, "$", out, r)
+    _err16(payload, "$", out, r)
     return out
 
 
 def validate_sunor_task_input(payload: object) -> list[Violation]:
     """Every violation of SunorTaskInput in `payload` (a parsed JSON value); empty when valid."""
-    if _ok1(payload):
+    if _ok0(payload):
         return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err78(payload, "$", out, r)
+    _err19(payload, "$", out, r)
     return out
 
 

@@ -6,7 +6,18 @@ import json
 import re
 from dataclasses import dataclass
 
-__all__ = ["MISSING", "Rule", "Violation", "is_uri", "json_equal", "json_type", "path_index", "path_key", "violation"]
+__all__ = [
+    "MISSING",
+    "NUMBER",
+    "Rule",
+    "Violation",
+    "is_uri",
+    "json_equal",
+    "json_type",
+    "path_index",
+    "path_key",
+    "violation",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,10 @@ class Violation:
     def as_dict(self) -> dict[str, str | None]:
         """The violation as a JSON object (what `sunogen validate --json` prints)."""
         return {"path": self.path, "keyword": self.keyword, "rule": self.rule, "message": self.message}
+
+
+NUMBER = (int, float)
+"""The Python types of a JSON number (a bool is an int too: the compiled tests exclude it)."""
 
 
 def violation(path: str, keyword: str, detail: str, rule: Rule | None) -> Violation:
