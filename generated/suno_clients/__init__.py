@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from types import ModuleType
 
+    from ._runtime.jsontext import MalformedJSON
+
 VENDORS: tuple[str, ...] = ("crun", "gptge", "relay", "sunoapi", "sunor")
 """The vendor ids: each is a module, `suno_clients.<vendor>`."""
 
@@ -39,15 +41,60 @@ def vendor_validators(vendor: str) -> dict[str, Callable[[object], list[Violatio
     return _loaded[vendor]
 
 
+def _validator(vendor: str, operation: str) -> Callable[[object], list[Violation]]:
+    try:
+        return _loaded[vendor][operation]  # the common case: one lookup each
+    except KeyError:
+        pass
+    validators = vendor_validators(vendor)
+    if operation not in validators:
+        raise KeyError(f"{vendor} has no operation {operation!r} with a request body; try one of {sorted(validators)}")
+    return validators[operation]
+
+
 def validate(vendor: str, operation: str, payload: object) -> list[Violation]:
     """Every violation of `payload` (parsed JSON) as the request body of `vendor`'s `operation`; empty when valid.
 
     Raises KeyError for an unknown vendor or operation. Nothing is sent anywhere.
     """
-    validators = vendor_validators(vendor)
-    if operation not in validators:
-        raise KeyError(f"{vendor} has no operation {operation!r} with a request body; try one of {sorted(validators)}")
-    return validators[operation](payload)
+    return _validator(vendor, operation)(payload)
 
 
-__all__ = ["VENDORS", "Violation", "validate", "vendor_module", "vendor_validators"]
+_parse_json: Callable[[str | bytes | bytearray], object] | None = None
+
+
+def validate_json(vendor: str, operation: str, data: str | bytes | bytearray) -> list[Violation]:
+    """Every violation of the JSON text `data` as the request body of `vendor`'s `operation`; empty when valid.
+
+    Parses strictly (NaN is not JSON) and fast, with pydantic_core, imported on first use. Raises MalformedJSON
+    (a ValueError, with the line and column) when `data` is not JSON, KeyError for an unknown vendor or operation.
+    """
+    check = _validator(vendor, operation)
+    parse = _parse_json
+    if parse is None:
+        parse = _load_parser()
+    return check(parse(data))
+
+
+def _load_parser() -> Callable[[str | bytes | bytearray], object]:
+    global _parse_json
+    from ._runtime.jsontext import parse_json
+
+    _parse_json = parse_json
+    return parse_json
+
+
+def __getattr__(name: str) -> object:
+    # MalformedJSON lives with the parser, which imports pydantic_core: `import suno_clients` stays light.
+    if name == "MalformedJSON":
+        from ._runtime.jsontext import MalformedJSON
+
+        return MalformedJSON
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "MalformedJSON"})
+
+
+__all__ = ["VENDORS", "MalformedJSON", "Violation", "validate", "validate_json", "vendor_module", "vendor_validators"]

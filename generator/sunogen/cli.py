@@ -65,21 +65,18 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
     return EXIT_INVALID if problems else EXIT_OK
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _read(name: str, stdin: TextIO) -> tuple[Any, str | None]:
+    from suno_clients._runtime.jsontext import MalformedJSON, parse_json
+
     try:
         text = stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}"
     try:
-        return json.loads(text, parse_constant=_reject_constant), None
-    except json.JSONDecodeError as exc:
-        return None, f"{name}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}"
-    except ValueError as exc:
-        return None, f"{name}: malformed JSON: {exc}"
+        return parse_json(text), None
+    except MalformedJSON as exc:
+        where = "" if exc.lineno is None else f":{exc.lineno}:{exc.colno}"
+        return None, f"{name}{where}: malformed JSON: {exc.msg}"
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:

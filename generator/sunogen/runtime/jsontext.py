@@ -1,0 +1,48 @@
+"""Strict JSON text to Python values, fast: what `validate_json` and `sunogen validate` parse with.
+
+pydantic_core's parser (Rust, and a dependency already) reads the text first: on request-sized bodies it takes a
+third to a seventh of json.loads's time. It gives the same value as json.loads for every text it accepts
+(tests/test_json_text.py holds it to that). A text it refuses goes to json.loads, which decides: json.loads
+accepts a few texts pydantic_core does not (bytes with a UTF-8 BOM or in UTF-16 or UTF-32, lone surrogate
+escapes, nesting deeper than 200 levels), and words the error for the rest. NaN and Infinity are refused by both:
+they are not JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic_core import from_json
+
+__all__ = ["MalformedJSON", "parse_json"]
+
+
+class MalformedJSON(ValueError):
+    """A text that is not JSON: json.loads's message, with the 1-based line and column where it knows them."""
+
+    def __init__(self, message: str, lineno: int | None = None, colno: int | None = None) -> None:
+        super().__init__(message if lineno is None else f"{message}: line {lineno} column {colno}")
+        self.msg = message
+        self.lineno = lineno
+        self.colno = colno
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json(data: str | bytes | bytearray) -> Any:
+    """The value of the JSON text `data`, as json.loads gives it; raises MalformedJSON when it is not JSON."""
+    try:
+        return from_json(data, allow_inf_nan=False)
+    except ValueError:
+        pass
+    try:
+        return json.loads(data, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise MalformedJSON(exc.msg, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise MalformedJSON("nested too deeply") from None
+    except ValueError as exc:  # a constant (NaN, Infinity) or bytes that are not text (UnicodeDecodeError)
+        raise MalformedJSON(str(exc)) from None
