@@ -24,39 +24,146 @@ _K3 = frozenset(
         "weirdness_constraint",
     }
 )
-_S4 = frozenset({"simple"})
-_S5 = frozenset({"custom"})
-_S6 = frozenset({"v4"})
-_S7 = frozenset({""})
-_K8 = frozenset({"callback_url", "input", "model"})
-_R9 = Rule("simple-mode-requires-prompt", "mode=simple: prompt is required.")
-_R10 = Rule("custom-mode-requires-title-and-tags", "mode=custom: title and tags are required.")
-_R11 = Rule("custom-mode-vocal-requires-lyrics", "mode=custom and instrumental=false: lyrics is required.")
-_R12 = Rule("v4-tags-and-lyrics-max-length", "model=v4: tags max length is 200 and lyrics max length is 3000.")
+_R4 = Rule("simple-mode-requires-prompt", "mode=simple: prompt is required.")
+_S5 = frozenset({"simple"})
+_R6 = Rule("custom-mode-requires-title-and-tags", "mode=custom: title and tags are required.")
+_S7 = frozenset({"custom"})
+_R8 = Rule("custom-mode-vocal-requires-lyrics", "mode=custom and instrumental=false: lyrics is required.")
+_R9 = Rule("v4-tags-and-lyrics-max-length", "model=v4: tags max length is 200 and lyrics max length is 3000.")
+_S10 = frozenset({"v4"})
+_S11 = frozenset({""})
+_K12 = frozenset({"callback_url", "input", "model"})
 
 
-def _ok0(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5)))
-        or (not isinstance(x, dict) or ("title" in x and "tags" in x))
-    ):
-        return False
-    return True
+def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S0:
+        out.append(violation(path, "const", 'must be "suno/music-generate"', r))
 
 
-def _ok1(x: object) -> bool:
+def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S1:
+        out.append(violation(path, "enum", 'must be one of "simple", "custom"', r))
+
+
+def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S2:
+        out.append(
+            violation(path, "enum", 'must be one of "v3", "v3.5", "v4", "v4.5", "v4.5all", "v4.5plus", "v5", "v5.5"', r)
+        )
+
+
+def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, bool):
+        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
+        return
+
+
+def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
+        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
+        return
+
+
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
+        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
+        return
+
+
+def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        if "mode" not in x:
-            return False
-        v = x.get("mode", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S5):
-            return False
-    if not isinstance(x, dict) or ("instrumental" in x and (x["instrumental"] is True)):
-        return False
-    return True
+        if "prompt" not in x:
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _ok2(x: object) -> bool:
+def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "title" not in x:
+            out.append(violation(path + ".title", "required", "'title' is required", r))
+        if "tags" not in x:
+            out.append(violation(path + ".tags", "required", "'tags' is required", r))
+
+
+def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "lyrics" not in x:
+            out.append(violation(path + ".lyrics", "required", "'lyrics' is required", r))
+
+
+def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, str):
+        if len(x) > 200:
+            out.append(violation(path, "maxLength", f"must be at most 200 characters, not {len(x)}", r))
+
+
+def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, str):
+        if len(x) > 3000:
+            out.append(violation(path, "maxLength", f"must be at most 3000 characters, not {len(x)}", r))
+
+
+def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "tags" in x:
+            if not (not isinstance(x["tags"], str) or len(x["tags"]) <= 200):
+                _err19(x["tags"], path + ".tags", out, r)
+        if "lyrics" in x:
+            if not (not isinstance(x["lyrics"], str) or len(x["lyrics"]) <= 3000):
+                _err20(x["lyrics"], path + ".lyrics", out, r)
+
+
+def _ok21(x: object) -> bool:
     if isinstance(x, dict):
         v = x.get("tags", MISSING)
         if v is not MISSING and not (not isinstance(v, str) or len(v) <= 200):
@@ -67,7 +174,78 @@ def _ok2(x: object) -> bool:
     return True
 
 
-def _ok3(x: object) -> bool:
+def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict):
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+        return
+    if "mode" in x:
+        if not (isinstance(x["mode"], str) and (x["mode"] in _S1)):
+            _err3(x["mode"], path + ".mode", out, r)
+    if "model" in x:
+        if not (isinstance(x["model"], str) and (x["model"] in _S2)):
+            _err4(x["model"], path + ".model", out, r)
+    if "instrumental" in x:
+        if not isinstance(x["instrumental"], bool):
+            _err5(x["instrumental"], path + ".instrumental", out, r)
+    if "prompt" in x:
+        if not isinstance(x["prompt"], str):
+            _err6(x["prompt"], path + ".prompt", out, r)
+    if "title" in x:
+        if not isinstance(x["title"], str):
+            _err7(x["title"], path + ".title", out, r)
+    if "tags" in x:
+        if not isinstance(x["tags"], str):
+            _err8(x["tags"], path + ".tags", out, r)
+    if "lyrics" in x:
+        if not isinstance(x["lyrics"], str):
+            _err9(x["lyrics"], path + ".lyrics", out, r)
+    if "vocal_gender" in x:
+        if not isinstance(x["vocal_gender"], str):
+            _err10(x["vocal_gender"], path + ".vocal_gender", out, r)
+    if "style_weight" in x:
+        if not (isinstance(x["style_weight"], NUMBER) and not isinstance(x["style_weight"], bool)):
+            _err11(x["style_weight"], path + ".style_weight", out, r)
+    if "weirdness_constraint" in x:
+        if not (isinstance(x["weirdness_constraint"], NUMBER) and not isinstance(x["weirdness_constraint"], bool)):
+            _err12(x["weirdness_constraint"], path + ".weirdness_constraint", out, r)
+    if "negative_tags" in x:
+        if not isinstance(x["negative_tags"], str):
+            _err13(x["negative_tags"], path + ".negative_tags", out, r)
+    if "persona_id" in x:
+        if not isinstance(x["persona_id"], str):
+            _err14(x["persona_id"], path + ".persona_id", out, r)
+    if not _K3.issuperset(x):
+        for k in x:
+            if k not in _K3:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5):
+        if "prompt" not in x:
+            _err15(x, path, out, _R4)
+    if "mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7):
+        if not ("title" in x and "tags" in x):
+            _err16(x, path, out, _R6)
+    if ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7)) and (
+        not ("instrumental" in x and (x["instrumental"] is True))
+    ):
+        if "lyrics" not in x:
+            _err17(x, path, out, _R8)
+    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S10):
+        _err18(x, path, out, _R9)
+
+
+def _ok22(x: object) -> bool:
+    if isinstance(x, dict):
+        if "mode" not in x:
+            return False
+        v = x.get("mode", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S7):
+            return False
+    if not isinstance(x, dict) or ("instrumental" in x and (x["instrumental"] is True)):
+        return False
+    return True
+
+
+def _ok23(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("mode", MISSING)
@@ -108,269 +286,29 @@ def _ok3(x: object) -> bool:
         return False
     if not _K3.issuperset(x):
         return False
-    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S4)) or "prompt" in x):
+    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5)) or "prompt" in x):
         return False
-    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5)) or ("title" in x and "tags" in x)):
+    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7)) or ("title" in x and "tags" in x)):
         return False
     if not (
         not (
-            ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5))
+            ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7))
             and (not ("instrumental" in x and (x["instrumental"] is True)))
         )
         or "lyrics" in x
     ):
         return False
-    if not (not ("model" in x and (isinstance(x["model"], str) and x["model"] in _S6)) or _ok2(x)):
+    if not (not ("model" in x and (isinstance(x["model"], str) and x["model"] in _S10)) or _ok21(x)):
         return False
     return True
-
-
-def _ok4(x: object) -> bool:
-    if not ((isinstance(x, str) and x in _S7) or (isinstance(x, str) and is_uri(x))):
-        return False
-    return True
-
-
-def _ok5(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if not ("model" in x and "input" in x):
-        return False
-    v = x.get("model", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
-        return False
-    v = x.get("input", MISSING)
-    if v is not MISSING and not _ok3(v):
-        return False
-    v = x.get("callback_url", MISSING)
-    if v is not MISSING and not ((isinstance(v, str) and v in _S7) or (isinstance(v, str) and is_uri(v))):
-        return False
-    if not _K8.issuperset(x):
-        return False
-    return True
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S0:
-        out.append(violation(path, "const", 'must be "suno/music-generate"', r))
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S1:
-        out.append(violation(path, "enum", 'must be one of "simple", "custom"', r))
-
-
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S2:
-        out.append(
-            violation(path, "enum", 'must be one of "v3", "v3.5", "v4", "v4.5", "v4.5all", "v4.5plus", "v5", "v5.5"', r)
-        )
-
-
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R9
-    if not isinstance(x, dict) or ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S4)):
-        if not (not isinstance(x, dict) or "prompt" in x):
-            _err22(x, path, out, r)
 
 
 def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "title" not in x:
-            out.append(violation(path + ".title", "required", "'title' is required", r))
-        if "tags" not in x:
-            out.append(violation(path + ".tags", "required", "'tags' is required", r))
-
-
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R10
-    if not isinstance(x, dict) or ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5)):
-        if not (not isinstance(x, dict) or ("title" in x and "tags" in x)):
-            _err24(x, path, out, r)
-
-
-def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "lyrics" not in x:
-            out.append(violation(path + ".lyrics", "required", "'lyrics' is required", r))
-
-
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R11
-    if _ok1(x):
-        if not (not isinstance(x, dict) or "lyrics" in x):
-            _err26(x, path, out, r)
-
-
-def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) > 200:
-            out.append(violation(path, "maxLength", f"must be at most 200 characters, not {len(x)}", r))
-
-
-def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) > 3000:
-            out.append(violation(path, "maxLength", f"must be at most 3000 characters, not {len(x)}", r))
-
-
-def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "tags" in x:
-            if not (not isinstance(x["tags"], str) or len(x["tags"]) <= 200):
-                _err29(x["tags"], path + ".tags", out, r)
-        if "lyrics" in x:
-            if not (not isinstance(x["lyrics"], str) or len(x["lyrics"]) <= 3000):
-                _err30(x["lyrics"], path + ".lyrics", out, r)
-
-
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R12
-    if not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S6)):
-        if not _ok2(x):
-            _err28(x, path, out, r)
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
-        return
-    if "mode" in x:
-        if not (isinstance(x["mode"], str) and (x["mode"] in _S1)):
-            _err9(x["mode"], path + ".mode", out, r)
-    if "model" in x:
-        if not (isinstance(x["model"], str) and (x["model"] in _S2)):
-            _err10(x["model"], path + ".model", out, r)
-    if "instrumental" in x:
-        if not isinstance(x["instrumental"], bool):
-            _err11(x["instrumental"], path + ".instrumental", out, r)
-    if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err12(x["prompt"], path + ".prompt", out, r)
-    if "title" in x:
-        if not isinstance(x["title"], str):
-            _err13(x["title"], path + ".title", out, r)
-    if "tags" in x:
-        if not isinstance(x["tags"], str):
-            _err14(x["tags"], path + ".tags", out, r)
-    if "lyrics" in x:
-        if not isinstance(x["lyrics"], str):
-            _err15(x["lyrics"], path + ".lyrics", out, r)
-    if "vocal_gender" in x:
-        if not isinstance(x["vocal_gender"], str):
-            _err16(x["vocal_gender"], path + ".vocal_gender", out, r)
-    if "style_weight" in x:
-        if not (isinstance(x["style_weight"], NUMBER) and not isinstance(x["style_weight"], bool)):
-            _err17(x["style_weight"], path + ".style_weight", out, r)
-    if "weirdness_constraint" in x:
-        if not (isinstance(x["weirdness_constraint"], NUMBER) and not isinstance(x["weirdness_constraint"], bool)):
-            _err18(x["weirdness_constraint"], path + ".weirdness_constraint", out, r)
-    if "negative_tags" in x:
-        if not isinstance(x["negative_tags"], str):
-            _err19(x["negative_tags"], path + ".negative_tags", out, r)
-    if "persona_id" in x:
-        if not isinstance(x["persona_id"], str):
-            _err20(x["persona_id"], path + ".persona_id", out, r)
-    for k in x:
-        if k not in _K3:
-            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S4)) or "prompt" in x):
-        _err21(x, path, out, r)
-    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5)) or ("title" in x and "tags" in x)):
-        _err23(x, path, out, r)
-    if not (
-        not (
-            ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5))
-            and (not ("instrumental" in x and (x["instrumental"] is True)))
-        )
-        or "lyrics" in x
-    ):
-        _err25(x, path, out, r)
-    if not (not ("model" in x and (isinstance(x["model"], str) and x["model"] in _S6)) or _ok2(x)):
-        _err27(x, path, out, r)
-
-
-def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if (1 if (isinstance(x, str) and x in _S7) else 0) + (1 if (isinstance(x, str) and is_uri(x)) else 0) == 0:
+    if (1 if (isinstance(x, str) and x in _S11) else 0) + (1 if (isinstance(x, str) and is_uri(x)) else 0) == 0:
         out.append(violation(path, "anyOf", 'must be one of: ""; a string holding an absolute URI', r))
 
 
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
@@ -380,58 +318,84 @@ def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
         out.append(violation(path + ".input", "required", "'input' is required", r))
     if "model" in x:
         if not (isinstance(x["model"], str) and (x["model"] in _S0)):
-            _err7(x["model"], path + ".model", out, r)
+            _err1(x["model"], path + ".model", out, r)
     if "input" in x:
-        if not _ok3(x["input"]):
-            _err8(x["input"], path + ".input", out, r)
+        _err2(x["input"], path + ".input", out, r)
     if "callback_url" in x:
         if not (
-            (isinstance(x["callback_url"], str) and x["callback_url"] in _S7)
+            (isinstance(x["callback_url"], str) and x["callback_url"] in _S11)
             or (isinstance(x["callback_url"], str) and is_uri(x["callback_url"]))
         ):
-            _err31(x["callback_url"], path + ".callback_url", out, r)
-    for k in x:
-        if k not in _K8:
-            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+            _err24(x["callback_url"], path + ".callback_url", out, r)
+    if not _K12.issuperset(x):
+        for k in x:
+            if k not in _K12:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+
+
+def _ok25(x: object) -> bool:
+    if not (
+        not (not isinstance(x, dict) or ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7)))
+        or (not isinstance(x, dict) or ("title" in x and "tags" in x))
+    ):
+        return False
+    return True
+
+
+def _ok26(x: object) -> bool:
+    if not ((isinstance(x, str) and x in _S11) or (isinstance(x, str) and is_uri(x))):
+        return False
+    return True
+
+
+def _ok27(x: object) -> bool:
+    if not isinstance(x, dict):
+        return False
+    if not ("model" in x and "input" in x):
+        return False
+    v = x.get("model", MISSING)
+    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
+        return False
+    v = x.get("input", MISSING)
+    if v is not MISSING and not _ok23(v):
+        return False
+    v = x.get("callback_url", MISSING)
+    if v is not MISSING and not ((isinstance(v, str) and v in _S11) or (isinstance(v, str) and is_uri(v))):
+        return False
+    if not _K12.issuperset(x):
+        return False
+    return True
 
 
 def validate_create_task_request(payload: object) -> list[Violation]:
     """Every violation of CreateTaskRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok5(payload):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err6(payload, "$", out, r)
+    _err0(payload, "$", out, r)
     return out
 
 
 def validate_music_generate_input(payload: object) -> list[Violation]:
     """Every violation of MusicGenerateInput in `payload` (a parsed JSON value); empty when valid."""
-    if _ok3(payload):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err8(payload, "$", out, r)
+    _err2(payload, "$", out, r)
     return out
 
 
 def validate_generation_mode(payload: object) -> list[Violation]:
     """Every violation of GenerationMode in `payload` (a parsed JSON value); empty when valid."""
-    if isinstance(payload, str) and (payload in _S1):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err9(payload, "$", out, r)
+    _err3(payload, "$", out, r)
     return out
 
 
 def validate_model_version(payload: object) -> list[Violation]:
     """Every violation of ModelVersion in `payload` (a parsed JSON value); empty when valid."""
-    if isinstance(payload, str) and (payload in _S2):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err10(payload, "$", out, r)
+    _err4(payload, "$", out, r)
     return out
 
 

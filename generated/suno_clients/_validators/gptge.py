@@ -30,25 +30,191 @@ _K1 = frozenset(
         "title",
     }
 )
-_S2 = frozenset({"continue_at", "continue_clip_id", "prompt", "tags", "task_id", "title"})
-_R3 = Rule(
+_R2 = Rule(
     "custom-mode-requires-prompt-title-tags",
     "Custom mode requires prompt, title, tags, and mv. (Without gpt_description_prompt the request is in custom mode, or in continuation mode, which builds on custom mode.)",
 )
-_R4 = Rule(
+_R3 = Rule(
     "continuation-mode-requires-task-id-continue-at-continue-clip-id",
     "Continuation mode also requires task_id, continue_at, and continue_clip_id on top of custom mode. (Any of task_id, continue_at, continue_clip_id makes the request a continuation: all three are required, with prompt, title and tags.)",
 )
-_R5 = Rule(
+_R4 = Rule(
     "inspiration-mode-only-takes-its-own-fields",
     "Inspiration mode only requires gpt_description_prompt, mv, and optional make_instrumental: prompt is used only in custom and continuation modes, title and tags are used in custom and continuation modes, and task_id, continue_at, continue_clip_id continue a previous task; do not send them with gpt_description_prompt.",
 )
+_S5 = frozenset({"continue_at", "continue_clip_id", "prompt", "tags", "task_id", "title"})
 _K6 = frozenset({"notify_hook", "prompt"})
 _S7 = frozenset({"LYRICS", "MUSIC"})
 _K8 = frozenset({"action", "ids"})
 
 
-def _ok0(x: object) -> bool:
+def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S0:
+        out.append(
+            violation(
+                path, "enum", 'must be one of "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-auk", "chirp-crow"', r
+            )
+        )
+
+
+def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, bool):
+        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
+        return
+
+
+def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if isinstance(x, str):
+        if len(x) < 1:
+            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
+
+
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
+        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
+        return
+
+
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if isinstance(x, str):
+        if len(x) < 1:
+            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
+
+
+def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if isinstance(x, str):
+        if not is_uri(x):
+            out.append(violation(path, "format", "must be an absolute URI", r))
+
+
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "prompt" not in x:
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
+        if "title" not in x:
+            out.append(violation(path + ".title", "required", "'title' is required", r))
+        if "tags" not in x:
+            out.append(violation(path + ".tags", "required", "'tags' is required", r))
+
+
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "task_id" not in x:
+            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
+        if "continue_at" not in x:
+            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
+        if "continue_clip_id" not in x:
+            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
+        if "prompt" not in x:
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
+        if "title" not in x:
+            out.append(violation(path + ".title", "required", "'title' is required", r))
+        if "tags" not in x:
+            out.append(violation(path + ".tags", "required", "'tags' is required", r))
+
+
+def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        for k in x:
+            if isinstance(k, str) and k in _S5:
+                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict):
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+        return
+    if "mv" not in x:
+        out.append(violation(path + ".mv", "required", "'mv' is required", r))
+    if "prompt" in x:
+        if not isinstance(x["prompt"], str):
+            _err1(x["prompt"], path + ".prompt", out, r)
+    if "mv" in x:
+        if not (isinstance(x["mv"], str) and (x["mv"] in _S0)):
+            _err2(x["mv"], path + ".mv", out, r)
+    if "title" in x:
+        if not isinstance(x["title"], str):
+            _err3(x["title"], path + ".title", out, r)
+    if "tags" in x:
+        if not isinstance(x["tags"], str):
+            _err4(x["tags"], path + ".tags", out, r)
+    if "make_instrumental" in x:
+        if not isinstance(x["make_instrumental"], bool):
+            _err5(x["make_instrumental"], path + ".make_instrumental", out, r)
+    if "task_id" in x:
+        if not (isinstance(x["task_id"], str) and len(x["task_id"]) >= 1):
+            _err6(x["task_id"], path + ".task_id", out, r)
+    if "continue_at" in x:
+        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
+            _err7(x["continue_at"], path + ".continue_at", out, r)
+    if "continue_clip_id" in x:
+        if not isinstance(x["continue_clip_id"], str):
+            _err8(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+    if "gpt_description_prompt" in x:
+        if not (isinstance(x["gpt_description_prompt"], str) and len(x["gpt_description_prompt"]) >= 1):
+            _err9(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+    if "notify_hook" in x:
+        if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
+            _err10(x["notify_hook"], path + ".notify_hook", out, r)
+    if not _K1.issuperset(x):
+        for k in x:
+            if k not in _K1:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "gpt_description_prompt" not in x:
+        if not ("prompt" in x and "title" in x and "tags" in x):
+            _err11(x, path, out, _R2)
+    if "task_id" in x or "continue_at" in x or "continue_clip_id" in x:
+        if not (
+            "task_id" in x
+            and "continue_at" in x
+            and "continue_clip_id" in x
+            and "prompt" in x
+            and "title" in x
+            and "tags" in x
+        ):
+            _err12(x, path, out, _R3)
+    if "gpt_description_prompt" in x:
+        if not _S5.isdisjoint(x):
+            _err13(x, path, out, _R4)
+
+
+def _ok14(x: object) -> bool:
     if not (
         not (
             (not isinstance(x, dict) or "task_id" in x)
@@ -71,7 +237,7 @@ def _ok0(x: object) -> bool:
     return True
 
 
-def _ok1(x: object) -> bool:
+def _ok15(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "mv" not in x:
@@ -110,50 +276,14 @@ def _ok1(x: object) -> bool:
         return False
     if not ("gpt_description_prompt" in x or ("prompt" in x and "title" in x and "tags" in x)):
         return False
-    if not _ok0(x):
+    if not _ok14(x):
         return False
-    if not ("gpt_description_prompt" not in x or _S2.isdisjoint(x)):
+    if not ("gpt_description_prompt" not in x or _S5.isdisjoint(x)):
         return False
     return True
 
 
-def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S0:
-        out.append(
-            violation(
-                path, "enum", 'must be one of "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-auk", "chirp-crow"', r
-            )
-        )
-
-
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -162,28 +292,7 @@ def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
 
 
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -192,119 +301,22 @@ def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-        if "title" not in x:
-            out.append(violation(path + ".title", "required", "'title' is required", r))
-        if "tags" not in x:
-            out.append(violation(path + ".tags", "required", "'tags' is required", r))
-
-
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R3
-    if not (not isinstance(x, dict) or "gpt_description_prompt" in x):
-        if not (not isinstance(x, dict) or ("prompt" in x and "title" in x and "tags" in x)):
-            _err14(x, path, out, r)
-
-
 def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "task_id" not in x:
-            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
-        if "continue_at" not in x:
-            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
-        if "continue_clip_id" not in x:
-            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-        if "title" not in x:
-            out.append(violation(path + ".title", "required", "'title' is required", r))
-        if "tags" not in x:
-            out.append(violation(path + ".tags", "required", "'tags' is required", r))
-
-
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R4
-    if (
-        (not isinstance(x, dict) or "task_id" in x)
-        or (not isinstance(x, dict) or "continue_at" in x)
-        or (not isinstance(x, dict) or "continue_clip_id" in x)
-    ):
-        if not (
-            not isinstance(x, dict)
-            or (
-                "task_id" in x
-                and "continue_at" in x
-                and "continue_clip_id" in x
-                and "prompt" in x
-                and "title" in x
-                and "tags" in x
-            )
-        ):
-            _err16(x, path, out, r)
-
-
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S2:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R5
-    if not isinstance(x, dict) or "gpt_description_prompt" in x:
-        if not (not isinstance(x, dict) or _S2.isdisjoint(x)):
-            _err18(x, path, out, r)
-
-
-def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-    if "mv" not in x:
-        out.append(violation(path + ".mv", "required", "'mv' is required", r))
+    if "prompt" not in x:
+        out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
     if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err3(x["prompt"], path + ".prompt", out, r)
-    if "mv" in x:
-        if not (isinstance(x["mv"], str) and (x["mv"] in _S0)):
-            _err4(x["mv"], path + ".mv", out, r)
-    if "title" in x:
-        if not isinstance(x["title"], str):
-            _err5(x["title"], path + ".title", out, r)
-    if "tags" in x:
-        if not isinstance(x["tags"], str):
-            _err6(x["tags"], path + ".tags", out, r)
-    if "make_instrumental" in x:
-        if not isinstance(x["make_instrumental"], bool):
-            _err7(x["make_instrumental"], path + ".make_instrumental", out, r)
-    if "task_id" in x:
-        if not (isinstance(x["task_id"], str) and len(x["task_id"]) >= 1):
-            _err8(x["task_id"], path + ".task_id", out, r)
-    if "continue_at" in x:
-        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err9(x["continue_at"], path + ".continue_at", out, r)
-    if "continue_clip_id" in x:
-        if not isinstance(x["continue_clip_id"], str):
-            _err10(x["continue_clip_id"], path + ".continue_clip_id", out, r)
-    if "gpt_description_prompt" in x:
-        if not (isinstance(x["gpt_description_prompt"], str) and len(x["gpt_description_prompt"]) >= 1):
-            _err11(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+        if not (isinstance(x["prompt"], str) and len(x["prompt"]) >= 1):
+            _err17(x["prompt"], path + ".prompt", out, r)
     if "notify_hook" in x:
         if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
-            _err12(x["notify_hook"], path + ".notify_hook", out, r)
-    for k in x:
-        if k not in _K1:
-            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if not ("gpt_description_prompt" in x or ("prompt" in x and "title" in x and "tags" in x)):
-        _err13(x, path, out, r)
-    if not _ok0(x):
-        _err15(x, path, out, r)
-    if not ("gpt_description_prompt" not in x or _S2.isdisjoint(x)):
-        _err17(x, path, out, r)
+            _err18(x["notify_hook"], path + ".notify_hook", out, r)
+    if not _K6.issuperset(x):
+        for k in x:
+            if k not in _K6:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
 def _ok19(x: object) -> bool:
@@ -323,39 +335,20 @@ def _ok19(x: object) -> bool:
     return True
 
 
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
 def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if isinstance(x, str):
-        if not is_uri(x):
-            out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, list):
+        out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
         return
-    if "prompt" not in x:
-        out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-    if "prompt" in x:
-        if not (isinstance(x["prompt"], str) and len(x["prompt"]) >= 1):
-            _err21(x["prompt"], path + ".prompt", out, r)
-    if "notify_hook" in x:
-        if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
-            _err22(x["notify_hook"], path + ".notify_hook", out, r)
-    for k in x:
-        if k not in _K6:
-            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if isinstance(x, list):
+        for i, item in enumerate(x):
+            if not isinstance(item, str):
+                _err22(item, path_index(path, i), out, r)
 
 
 def _ok23(x: object) -> bool:
@@ -368,7 +361,32 @@ def _ok23(x: object) -> bool:
     return True
 
 
-def _ok24(x: object) -> bool:
+def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S7:
+        out.append(violation(path, "enum", 'must be one of "MUSIC", "LYRICS"', r))
+
+
+def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict):
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+        return
+    if "ids" not in x:
+        out.append(violation(path + ".ids", "required", "'ids' is required", r))
+    if "ids" in x:
+        _err21(x["ids"], path + ".ids", out, r)
+    if "action" in x:
+        if not (isinstance(x["action"], str) and (x["action"] in _S7)):
+            _err24(x["action"], path + ".action", out, r)
+    if not _K8.issuperset(x):
+        for k in x:
+            if k not in _K8:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+
+
+def _ok25(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "ids" not in x:
@@ -384,74 +402,27 @@ def _ok24(x: object) -> bool:
     return True
 
 
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, list):
-        out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
-        return
-    if isinstance(x, list):
-        for i, item in enumerate(x):
-            if not isinstance(item, str):
-                _err27(item, path_index(path, i), out, r)
-
-
-def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S7:
-        out.append(violation(path, "enum", 'must be one of "MUSIC", "LYRICS"', r))
-
-
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
-        return
-    if "ids" not in x:
-        out.append(violation(path + ".ids", "required", "'ids' is required", r))
-    if "ids" in x:
-        if not _ok23(x["ids"]):
-            _err26(x["ids"], path + ".ids", out, r)
-    if "action" in x:
-        if not (isinstance(x["action"], str) and (x["action"] in _S7)):
-            _err28(x["action"], path + ".action", out, r)
-    for k in x:
-        if k not in _K8:
-            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-
-
 def validate_submit_music_request(payload: object) -> list[Violation]:
     """Every violation of SubmitMusicRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok1(payload):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err2(payload, "$", out, r)
+    _err0(payload, "$", out, r)
     return out
 
 
 def validate_submit_lyrics_request(payload: object) -> list[Violation]:
     """Every violation of SubmitLyricsRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok19(payload):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err20(payload, "$", out, r)
+    _err16(payload, "$", out, r)
     return out
 
 
 def validate_fetch_tasks_request(payload: object) -> list[Violation]:
     """Every violation of FetchTasksRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok24(payload):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err25(payload, "$", out, r)
+    _err20(payload, "$", out, r)
     return out
 
 

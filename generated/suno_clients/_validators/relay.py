@@ -34,15 +34,15 @@ _K3 = frozenset(
         "title",
     }
 )
-_S4 = frozenset({"continue_at", "continue_clip_id", "prompt", "tags", "task", "task_id", "title"})
-_R5 = Rule(
+_R4 = Rule(
     "custom-mode-requires-prompt-title-tags",
     "Custom Mode requires prompt (lyrics content), title (song title) and tags (style tags): the document marks them required and only used in Custom Mode. Without gpt_description_prompt the request is in Custom Mode.",
 )
-_R6 = Rule(
+_R5 = Rule(
     "inspiration-mode-excludes-custom-mode-fields",
     "gpt_description_prompt is only used in Inspiration Mode, and prompt, title and tags are only used in Custom Mode; continuation (task, task_id, continue_at, continue_clip_id) builds on a Custom Mode request. Do not send them with gpt_description_prompt.",
 )
+_S6 = frozenset({"continue_at", "continue_clip_id", "prompt", "tags", "task", "task_id", "title"})
 _R7 = Rule(
     "continuation-requires-task-id-continue-at-continue-clip-id",
     "Continuation requires task_id (Task ID, used to operate on existing tasks), continue_at (starting time point for continuation) and continue_clip_id (ID of the song to be continued) together.",
@@ -56,7 +56,183 @@ _S10 = frozenset({"LYRICS", "MUSIC"})
 _K11 = frozenset({"action", "ids"})
 
 
-def _ok0(x: object) -> bool:
+def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S0:
+        out.append(
+            violation(path, "enum", 'must be one of "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-v3-5-upload"', r)
+        )
+
+
+def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if isinstance(x, str):
+        if _P1.search(x) is None:
+            out.append(violation(path, "pattern", "must match ^[^，]*$", r))
+
+
+def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, bool):
+        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
+        return
+
+
+def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if isinstance(x, str):
+        if len(x) < 1:
+            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
+
+
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
+        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
+        return
+
+
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if isinstance(x, str):
+        if len(x) < 1:
+            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
+
+
+def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if isinstance(x, str):
+        if not is_uri(x):
+            out.append(violation(path, "format", "must be an absolute URI", r))
+
+
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S2:
+        out.append(violation(path, "enum", 'must be one of "extend"', r))
+
+
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "prompt" not in x:
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
+        if "title" not in x:
+            out.append(violation(path + ".title", "required", "'title' is required", r))
+        if "tags" not in x:
+            out.append(violation(path + ".tags", "required", "'tags' is required", r))
+
+
+def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        for k in x:
+            if isinstance(k, str) and k in _S6:
+                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "task_id" not in x:
+            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
+        if "continue_at" not in x:
+            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
+        if "continue_clip_id" not in x:
+            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
+
+
+def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "task_id" not in x:
+            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
+        if "continue_at" not in x:
+            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
+        if "continue_clip_id" not in x:
+            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
+
+
+def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict):
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+        return
+    if "prompt" in x:
+        if not isinstance(x["prompt"], str):
+            _err1(x["prompt"], path + ".prompt", out, r)
+    if "mv" in x:
+        if not (isinstance(x["mv"], str) and (x["mv"] in _S0)):
+            _err2(x["mv"], path + ".mv", out, r)
+    if "title" in x:
+        if not isinstance(x["title"], str):
+            _err3(x["title"], path + ".title", out, r)
+    if "tags" in x:
+        if not (isinstance(x["tags"], str) and _P1.search(x["tags"]) is not None):
+            _err4(x["tags"], path + ".tags", out, r)
+    if "make_instrumental" in x:
+        if not isinstance(x["make_instrumental"], bool):
+            _err5(x["make_instrumental"], path + ".make_instrumental", out, r)
+    if "task_id" in x:
+        if not (isinstance(x["task_id"], str) and len(x["task_id"]) >= 1):
+            _err6(x["task_id"], path + ".task_id", out, r)
+    if "continue_at" in x:
+        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
+            _err7(x["continue_at"], path + ".continue_at", out, r)
+    if "continue_clip_id" in x:
+        if not isinstance(x["continue_clip_id"], str):
+            _err8(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+    if "gpt_description_prompt" in x:
+        if not (isinstance(x["gpt_description_prompt"], str) and len(x["gpt_description_prompt"]) >= 1):
+            _err9(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+    if "notify_hook" in x:
+        if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
+            _err10(x["notify_hook"], path + ".notify_hook", out, r)
+    if "task" in x:
+        if not (isinstance(x["task"], str) and (x["task"] in _S2)):
+            _err11(x["task"], path + ".task", out, r)
+    if not _K3.issuperset(x):
+        for k in x:
+            if k not in _K3:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "gpt_description_prompt" not in x:
+        if not ("prompt" in x and "title" in x and "tags" in x):
+            _err12(x, path, out, _R4)
+    if "gpt_description_prompt" in x:
+        if not _S6.isdisjoint(x):
+            _err13(x, path, out, _R5)
+    if "task_id" in x or "continue_at" in x or "continue_clip_id" in x:
+        if not ("task_id" in x and "continue_at" in x and "continue_clip_id" in x):
+            _err14(x, path, out, _R7)
+    if "task" in x and (isinstance(x["task"], str) and x["task"] in _S2):
+        if not ("task_id" in x and "continue_at" in x and "continue_clip_id" in x):
+            _err15(x, path, out, _R8)
+
+
+def _ok16(x: object) -> bool:
     if not (
         not (
             (not isinstance(x, dict) or "task_id" in x)
@@ -69,7 +245,7 @@ def _ok0(x: object) -> bool:
     return True
 
 
-def _ok1(x: object) -> bool:
+def _ok17(x: object) -> bool:
     if not (
         not (not isinstance(x, dict) or ("task" in x and (isinstance(x["task"], str) and x["task"] in _S2)))
         or (not isinstance(x, dict) or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x))
@@ -78,7 +254,7 @@ def _ok1(x: object) -> bool:
     return True
 
 
-def _ok2(x: object) -> bool:
+def _ok18(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("prompt", MISSING)
@@ -118,7 +294,7 @@ def _ok2(x: object) -> bool:
         return False
     if not ("gpt_description_prompt" in x or ("prompt" in x and "title" in x and "tags" in x)):
         return False
-    if not ("gpt_description_prompt" not in x or _S4.isdisjoint(x)):
+    if not ("gpt_description_prompt" not in x or _S6.isdisjoint(x)):
         return False
     if not (
         not ("task_id" in x or "continue_at" in x or "continue_clip_id" in x)
@@ -133,44 +309,7 @@ def _ok2(x: object) -> bool:
     return True
 
 
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S0:
-        out.append(
-            violation(path, "enum", 'must be one of "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-v3-5-upload"', r)
-        )
-
-
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if _P1.search(x) is None:
-            out.append(violation(path, "pattern", "must match ^[^，]*$", r))
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -179,28 +318,7 @@ def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
 
 
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -209,140 +327,25 @@ def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S2:
-        out.append(violation(path, "enum", 'must be one of "extend"', r))
-
-
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-        if "title" not in x:
-            out.append(violation(path + ".title", "required", "'title' is required", r))
-        if "tags" not in x:
-            out.append(violation(path + ".tags", "required", "'tags' is required", r))
-
-
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R5
-    if not (not isinstance(x, dict) or "gpt_description_prompt" in x):
-        if not (not isinstance(x, dict) or ("prompt" in x and "title" in x and "tags" in x)):
-            _err16(x, path, out, r)
-
-
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S4:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R6
-    if not isinstance(x, dict) or "gpt_description_prompt" in x:
-        if not (not isinstance(x, dict) or _S4.isdisjoint(x)):
-            _err18(x, path, out, r)
-
-
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "task_id" not in x:
-            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
-        if "continue_at" not in x:
-            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
-        if "continue_clip_id" not in x:
-            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
-
-
 def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R7
-    if (
-        (not isinstance(x, dict) or "task_id" in x)
-        or (not isinstance(x, dict) or "continue_at" in x)
-        or (not isinstance(x, dict) or "continue_clip_id" in x)
-    ):
-        if not (not isinstance(x, dict) or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x)):
-            _err20(x, path, out, r)
-
-
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "task_id" not in x:
-            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
-        if "continue_at" not in x:
-            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
-        if "continue_clip_id" not in x:
-            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
-
-
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R8
-    if not isinstance(x, dict) or ("task" in x and (isinstance(x["task"], str) and x["task"] in _S2)):
-        if not (not isinstance(x, dict) or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x)):
-            _err22(x, path, out, r)
-
-
-def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
+    if "prompt" not in x:
+        out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
     if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err4(x["prompt"], path + ".prompt", out, r)
-    if "mv" in x:
-        if not (isinstance(x["mv"], str) and (x["mv"] in _S0)):
-            _err5(x["mv"], path + ".mv", out, r)
-    if "title" in x:
-        if not isinstance(x["title"], str):
-            _err6(x["title"], path + ".title", out, r)
-    if "tags" in x:
-        if not (isinstance(x["tags"], str) and _P1.search(x["tags"]) is not None):
-            _err7(x["tags"], path + ".tags", out, r)
-    if "make_instrumental" in x:
-        if not isinstance(x["make_instrumental"], bool):
-            _err8(x["make_instrumental"], path + ".make_instrumental", out, r)
-    if "task_id" in x:
-        if not (isinstance(x["task_id"], str) and len(x["task_id"]) >= 1):
-            _err9(x["task_id"], path + ".task_id", out, r)
-    if "continue_at" in x:
-        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err10(x["continue_at"], path + ".continue_at", out, r)
-    if "continue_clip_id" in x:
-        if not isinstance(x["continue_clip_id"], str):
-            _err11(x["continue_clip_id"], path + ".continue_clip_id", out, r)
-    if "gpt_description_prompt" in x:
-        if not (isinstance(x["gpt_description_prompt"], str) and len(x["gpt_description_prompt"]) >= 1):
-            _err12(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+        if not (isinstance(x["prompt"], str) and len(x["prompt"]) >= 1):
+            _err20(x["prompt"], path + ".prompt", out, r)
     if "notify_hook" in x:
         if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
-            _err13(x["notify_hook"], path + ".notify_hook", out, r)
-    if "task" in x:
-        if not (isinstance(x["task"], str) and (x["task"] in _S2)):
-            _err14(x["task"], path + ".task", out, r)
-    for k in x:
-        if k not in _K3:
-            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if not ("gpt_description_prompt" in x or ("prompt" in x and "title" in x and "tags" in x)):
-        _err15(x, path, out, r)
-    if not ("gpt_description_prompt" not in x or _S4.isdisjoint(x)):
-        _err17(x, path, out, r)
-    if not (
-        not ("task_id" in x or "continue_at" in x or "continue_clip_id" in x)
-        or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x)
-    ):
-        _err19(x, path, out, r)
-    if not (
-        not ("task" in x and (isinstance(x["task"], str) and x["task"] in _S2))
-        or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x)
-    ):
-        _err21(x, path, out, r)
+            _err21(x["notify_hook"], path + ".notify_hook", out, r)
+    if not _K9.issuperset(x):
+        for k in x:
+            if k not in _K9:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok23(x: object) -> bool:
+def _ok22(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "prompt" not in x:
@@ -362,38 +365,19 @@ def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if not is_uri(x):
-            out.append(violation(path, "format", "must be an absolute URI", r))
 
 
 def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+    if not isinstance(x, list):
+        out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
         return
-    if "prompt" not in x:
-        out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-    if "prompt" in x:
-        if not (isinstance(x["prompt"], str) and len(x["prompt"]) >= 1):
-            _err25(x["prompt"], path + ".prompt", out, r)
-    if "notify_hook" in x:
-        if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
-            _err26(x["notify_hook"], path + ".notify_hook", out, r)
-    for k in x:
-        if k not in _K9:
-            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if isinstance(x, list):
+        for i, item in enumerate(x):
+            if not isinstance(item, str):
+                _err25(item, path_index(path, i), out, r)
 
 
-def _ok27(x: object) -> bool:
+def _ok26(x: object) -> bool:
     if not isinstance(x, list):
         return False
     if isinstance(x, list):
@@ -403,13 +387,38 @@ def _ok27(x: object) -> bool:
     return True
 
 
+def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S10:
+        out.append(violation(path, "enum", 'must be one of "MUSIC", "LYRICS"', r))
+
+
+def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict):
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+        return
+    if "ids" not in x:
+        out.append(violation(path + ".ids", "required", "'ids' is required", r))
+    if "ids" in x:
+        _err24(x["ids"], path + ".ids", out, r)
+    if "action" in x:
+        if not (isinstance(x["action"], str) and (x["action"] in _S10)):
+            _err27(x["action"], path + ".action", out, r)
+    if not _K11.issuperset(x):
+        for k in x:
+            if k not in _K11:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+
+
 def _ok28(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "ids" not in x:
         return False
     v = x.get("ids", MISSING)
-    if v is not MISSING and not _ok27(v):
+    if v is not MISSING and not _ok26(v):
         return False
     v = x.get("action", MISSING)
     if v is not MISSING and not (isinstance(v, str) and (v in _S10)):
@@ -419,74 +428,27 @@ def _ok28(x: object) -> bool:
     return True
 
 
-def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, list):
-        out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
-        return
-    if isinstance(x, list):
-        for i, item in enumerate(x):
-            if not isinstance(item, str):
-                _err31(item, path_index(path, i), out, r)
-
-
-def _err32(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S10:
-        out.append(violation(path, "enum", 'must be one of "MUSIC", "LYRICS"', r))
-
-
-def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
-        return
-    if "ids" not in x:
-        out.append(violation(path + ".ids", "required", "'ids' is required", r))
-    if "ids" in x:
-        if not _ok27(x["ids"]):
-            _err30(x["ids"], path + ".ids", out, r)
-    if "action" in x:
-        if not (isinstance(x["action"], str) and (x["action"] in _S10)):
-            _err32(x["action"], path + ".action", out, r)
-    for k in x:
-        if k not in _K11:
-            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-
-
 def validate_submit_music_request(payload: object) -> list[Violation]:
     """Every violation of SubmitMusicRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok2(payload):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err3(payload, "$", out, r)
+    _err0(payload, "$", out, r)
     return out
 
 
 def validate_submit_lyrics_request(payload: object) -> list[Violation]:
     """Every violation of SubmitLyricsRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok23(payload):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err24(payload, "$", out, r)
+    _err19(payload, "$", out, r)
     return out
 
 
 def validate_fetch_tasks_request(payload: object) -> list[Violation]:
     """Every violation of FetchTasksRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok28(payload):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err29(payload, "$", out, r)
+    _err23(payload, "$", out, r)
     return out
 
 

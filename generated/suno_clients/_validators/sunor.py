@@ -26,108 +26,259 @@ _K3 = frozenset(
     }
 )
 _K4 = frozenset({"input", "model", "task_type"})
-_S5 = frozenset({"udio"})
+_R5 = Rule("udio-supports-music-only", 'Udio supports "music" only.')
 _S6 = frozenset({"music"})
-_S7 = frozenset({"suno"})
-_S8 = frozenset({"lyrics", "lyrics_type", "seed"})
-_S9 = frozenset({"lyrics", "lyrics_type", "prompt", "seed", "tags"})
-_S10 = frozenset({"clip_id", "continue_at", "continue_clip_id", "negative_tags", "prompt", "tags", "title", "url"})
-_S11 = frozenset({"clip_id", "make_instrumental", "negative_tags", "tags", "title", "url"})
-_S12 = frozenset({"clip_id", "continue_at", "make_instrumental", "url"})
-_S13 = frozenset({"lyrics"})
-_S14 = frozenset(
-    {
-        "clip_id",
-        "continue_at",
-        "continue_clip_id",
-        "gpt_description_prompt",
-        "make_instrumental",
-        "negative_tags",
-        "tags",
-        "title",
-        "url",
-    }
-)
-_S15 = frozenset({"upload"})
-_S16 = frozenset(
-    {
-        "clip_id",
-        "continue_at",
-        "continue_clip_id",
-        "gpt_description_prompt",
-        "make_instrumental",
-        "negative_tags",
-        "prompt",
-        "tags",
-        "title",
-    }
-)
-_S17 = frozenset({"concat"})
-_S18 = frozenset(
-    {
-        "continue_at",
-        "continue_clip_id",
-        "gpt_description_prompt",
-        "make_instrumental",
-        "negative_tags",
-        "prompt",
-        "tags",
-        "title",
-        "url",
-    }
-)
-_R19 = Rule("udio-supports-music-only", 'Udio supports "music" only.')
-_R20 = Rule(
+_S7 = frozenset({"udio"})
+_R8 = Rule(
     "suno-input-rejects-udio-fields",
     'Input fields differ by model: lyrics, lyrics_type and seed are Udio input fields and are not accepted with model "suno". Mixing them produces a 400 validation error.',
 )
-_R21 = Rule(
+_S9 = frozenset({"lyrics", "lyrics_type", "seed"})
+_S10 = frozenset({"suno"})
+_R11 = Rule(
     "udio-input-rejects-suno-fields",
     'Input fields differ by model: Udio takes only prompt, lyrics, lyrics_type, tags and seed; Suno input fields (gpt_description_prompt, make_instrumental, negative_tags, title, continue_clip_id, continue_at, url, clip_id) are not accepted with model "udio". Mixing them produces a 400 validation error.',
 )
-_R22 = Rule(
+_S12 = frozenset({"lyrics", "lyrics_type", "prompt", "seed", "tags"})
+_R13 = Rule(
     "udio-music-requires-prompt",
     'Udio: input.prompt is required (short style/mood description, e.g. "lofi hip hop, chill, rainy night, jazz piano").',
 )
-_R23 = Rule(
+_R14 = Rule(
     "suno-inspiration-mode-rejects-other-fields",
     "Inspiration Mode (input.gpt_description_prompt) takes only gpt_description_prompt and make_instrumental. The music task supports three modes depending on which input fields you provide: prompt, tags, negative_tags, title (Custom Mode), continue_clip_id, continue_at (Continuation Mode), url and clip_id (upload/concat) must not be sent with it.",
 )
-_R24 = Rule(
+_S15 = frozenset({"clip_id", "continue_at", "continue_clip_id", "negative_tags", "prompt", "tags", "title", "url"})
+_R16 = Rule(
     "suno-continuation-mode-rejects-other-fields",
     "Continuation Mode (input.continue_clip_id) takes only continue_clip_id, continue_at and prompt. The music task supports three modes depending on which input fields you provide: make_instrumental (Inspiration Mode), tags, negative_tags, title (Custom Mode), url and clip_id (upload/concat) must not be sent with it.",
 )
-_R25 = Rule(
+_S17 = frozenset({"clip_id", "make_instrumental", "negative_tags", "tags", "title", "url"})
+_R18 = Rule(
     "suno-custom-mode-requires-prompt",
     "Custom Mode: input.prompt (the lyrics for the song) is required. The music task supports three modes depending on which input fields you provide: input.gpt_description_prompt (Inspiration Mode), input.prompt (Custom Mode) or input.continue_clip_id (Continuation Mode).",
 )
-_R26 = Rule(
+_R19 = Rule(
     "suno-custom-mode-rejects-other-fields",
     "Custom Mode (input.prompt) takes only prompt, tags, negative_tags and title. The music task supports three modes depending on which input fields you provide: make_instrumental (Inspiration Mode), continue_at (Continuation Mode, needs continue_clip_id), url and clip_id (upload/concat) must not be sent with it.",
 )
-_R27 = Rule("lyrics-requires-prompt", "lyrics: input.prompt (a description of the lyrics you want) is required.")
-_R28 = Rule(
+_S20 = frozenset({"clip_id", "continue_at", "make_instrumental", "url"})
+_R21 = Rule("lyrics-requires-prompt", "lyrics: input.prompt (a description of the lyrics you want) is required.")
+_S22 = frozenset({"lyrics"})
+_R23 = Rule(
     "lyrics-rejects-other-fields",
     "lyrics takes only input.prompt; music, upload and concat fields (gpt_description_prompt, make_instrumental, tags, negative_tags, title, continue_clip_id, continue_at, url, clip_id) must not be sent with it.",
 )
-_R29 = Rule(
+_S24 = frozenset(
+    {
+        "clip_id",
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "negative_tags",
+        "tags",
+        "title",
+        "url",
+    }
+)
+_R25 = Rule(
     "upload-requires-url", "upload: input.url (a publicly accessible URL of the audio file to upload) is required."
 )
-_R30 = Rule(
+_S26 = frozenset({"upload"})
+_R27 = Rule(
     "upload-rejects-other-fields",
     "upload takes only input.url; music, lyrics and concat fields (gpt_description_prompt, make_instrumental, prompt, tags, negative_tags, title, continue_clip_id, continue_at, clip_id) must not be sent with it.",
 )
-_R31 = Rule(
+_S28 = frozenset(
+    {
+        "clip_id",
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "negative_tags",
+        "prompt",
+        "tags",
+        "title",
+    }
+)
+_R29 = Rule(
     "concat-requires-clip-id",
     "concat: input.clip_id (the clip ID to concatenate, obtained from a previous music task output) is required.",
 )
-_R32 = Rule(
+_S30 = frozenset({"concat"})
+_R31 = Rule(
     "concat-rejects-other-fields",
     "concat takes only input.clip_id; music, lyrics and upload fields (gpt_description_prompt, make_instrumental, prompt, tags, negative_tags, title, continue_clip_id, continue_at, url) must not be sent with it.",
 )
+_S32 = frozenset(
+    {
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "negative_tags",
+        "prompt",
+        "tags",
+        "title",
+        "url",
+    }
+)
 
 
-def _ok0(x: object) -> bool:
+def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S0:
+        out.append(violation(path, "enum", 'must be one of "suno", "udio"', r))
+
+
+def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S1:
+        out.append(violation(path, "enum", 'must be one of "music", "lyrics", "upload", "concat"', r))
+
+
+def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, bool):
+        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
+        return
+
+
+def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
+        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
+        return
+
+
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if isinstance(x, str):
+        if not is_uri(x):
+            out.append(violation(path, "format", "must be an absolute URI", r))
+
+
+def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+
+
+def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, str):
+        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+        return
+    if x not in _S2:
+        out.append(violation(path, "enum", 'must be one of "generate", "user", "instrumental"', r))
+
+
+def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not ((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())):
+        out.append(violation(path, "type", f"must be an integer, not {json_type(x)}", r))
+        return
+
+
+def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict):
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+        return
+    if "gpt_description_prompt" in x:
+        if not isinstance(x["gpt_description_prompt"], str):
+            _err4(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+    if "make_instrumental" in x:
+        if not isinstance(x["make_instrumental"], bool):
+            _err5(x["make_instrumental"], path + ".make_instrumental", out, r)
+    if "prompt" in x:
+        if not isinstance(x["prompt"], str):
+            _err6(x["prompt"], path + ".prompt", out, r)
+    if "tags" in x:
+        if not isinstance(x["tags"], str):
+            _err7(x["tags"], path + ".tags", out, r)
+    if "negative_tags" in x:
+        if not isinstance(x["negative_tags"], str):
+            _err8(x["negative_tags"], path + ".negative_tags", out, r)
+    if "title" in x:
+        if not isinstance(x["title"], str):
+            _err9(x["title"], path + ".title", out, r)
+    if "continue_clip_id" in x:
+        if not isinstance(x["continue_clip_id"], str):
+            _err10(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+    if "continue_at" in x:
+        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
+            _err11(x["continue_at"], path + ".continue_at", out, r)
+    if "url" in x:
+        if not (isinstance(x["url"], str) and is_uri(x["url"])):
+            _err12(x["url"], path + ".url", out, r)
+    if "clip_id" in x:
+        if not isinstance(x["clip_id"], str):
+            _err13(x["clip_id"], path + ".clip_id", out, r)
+    if "lyrics" in x:
+        if not isinstance(x["lyrics"], str):
+            _err14(x["lyrics"], path + ".lyrics", out, r)
+    if "lyrics_type" in x:
+        if not (isinstance(x["lyrics_type"], str) and (x["lyrics_type"] in _S2)):
+            _err15(x["lyrics_type"], path + ".lyrics_type", out, r)
+    if "seed" in x:
+        if not (
+            (isinstance(x["seed"], int) and not isinstance(x["seed"], bool))
+            or (isinstance(x["seed"], float) and x["seed"].is_integer())
+        ):
+            _err16(x["seed"], path + ".seed", out, r)
+    if not _K3.issuperset(x):
+        for k in x:
+            if k not in _K3:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+
+
+def _ok17(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("gpt_description_prompt", MISSING)
@@ -176,60 +327,79 @@ def _ok0(x: object) -> bool:
     return True
 
 
-def _ok1(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)))
-        or (
-            not isinstance(x, dict)
-            or ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S6))
-        )
-    ):
-        return False
-    return True
+def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not (isinstance(x, str) and x in _S6):
+        out.append(violation(path, "const", 'must be "music"', r))
 
 
-def _ok2(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S8.isdisjoint(x["input"])))
-        )
-    ):
-        return False
-    return True
+def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "task_type" in x:
+            if not (isinstance(x["task_type"], str) and x["task_type"] in _S6):
+                _err19(x["task_type"], path + ".task_type", out, r)
 
 
-def _ok3(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)))
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S9.issuperset(x["input"])))
-        )
-    ):
-        return False
-    return True
+def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        for k in x:
+            if isinstance(k, str) and k in _S9:
+                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _ok4(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)))
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        )
-    ):
-        return False
-    return True
+def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S9.isdisjoint(x["input"])):
+                _err21(x["input"], path + ".input", out, r)
 
 
-def _ok5(x: object) -> bool:
+def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        for k in x:
+            if not (isinstance(k, str) and k in _S12):
+                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S12.issuperset(x["input"])):
+                _err23(x["input"], path + ".input", out, r)
+
+
+def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "prompt" not in x:
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
+
+
+def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
+                _err25(x["input"], path + ".input", out, r)
+
+
+def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        for k in x:
+            if isinstance(k, str) and k in _S15:
+                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S15.isdisjoint(x["input"])):
+                _err27(x["input"], path + ".input", out, r)
+
+
+def _ok28(x: object) -> bool:
     if isinstance(x, dict):
         if not ("model" in x and "task_type" in x and "input" in x):
             return False
         v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S7):
+        if v is not MISSING and not (isinstance(v, str) and v in _S10):
             return False
         v = x.get("task_type", MISSING)
         if v is not MISSING and not (isinstance(v, str) and v in _S6):
@@ -240,12 +410,26 @@ def _ok5(x: object) -> bool:
     return True
 
 
-def _ok6(x: object) -> bool:
+def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        for k in x:
+            if isinstance(k, str) and k in _S17:
+                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S17.isdisjoint(x["input"])):
+                _err30(x["input"], path + ".input", out, r)
+
+
+def _ok31(x: object) -> bool:
     if isinstance(x, dict):
         if not ("model" in x and "task_type" in x and "input" in x):
             return False
         v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S7):
+        if v is not MISSING and not (isinstance(v, str) and v in _S10):
             return False
         v = x.get("task_type", MISSING)
         if v is not MISSING and not (isinstance(v, str) and v in _S6):
@@ -258,655 +442,151 @@ def _ok6(x: object) -> bool:
     return True
 
 
-def _ok7(x: object) -> bool:
+def _err33(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S7):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S6):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict) and (not ("gpt_description_prompt" in v or "continue_clip_id" in v))
-        ):
-            return False
-    return True
-
-
-def _ok8(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S7):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S6):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict) and (not ("gpt_description_prompt" in v or "continue_clip_id" in v))
-        ):
-            return False
-    return True
-
-
-def _ok9(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S13))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        )
-    ):
-        return False
-    return True
-
-
-def _ok10(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S13))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S14.isdisjoint(x["input"])))
-        )
-    ):
-        return False
-    return True
-
-
-def _ok11(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S15))
-        )
-        or (not isinstance(x, dict) or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])))
-    ):
-        return False
-    return True
-
-
-def _ok12(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S15))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S16.isdisjoint(x["input"])))
-        )
-    ):
-        return False
-    return True
-
-
-def _ok13(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S17))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"]))
-        )
-    ):
-        return False
-    return True
-
-
-def _ok14(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S17))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S18.isdisjoint(x["input"])))
-        )
-    ):
-        return False
-    return True
-
-
-def _ok15(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if not ("model" in x and "task_type" in x and "input" in x):
-        return False
-    v = x.get("model", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
-        return False
-    v = x.get("task_type", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S1)):
-        return False
-    v = x.get("input", MISSING)
-    if v is not MISSING and not _ok0(v):
-        return False
-    if not _K4.issuperset(x):
-        return False
-    if not _ok1(x):
-        return False
-    if not _ok2(x):
-        return False
-    if not _ok3(x):
-        return False
-    if not _ok4(x):
-        return False
-    if not (not _ok5(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"])))):
-        return False
-    if not (not _ok6(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S11.isdisjoint(x["input"])))):
-        return False
-    if not (not _ok7(x) or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))):
-        return False
-    if not (not _ok8(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S12.isdisjoint(x["input"])))):
-        return False
-    if not _ok9(x):
-        return False
-    if not _ok10(x):
-        return False
-    if not _ok11(x):
-        return False
-    if not _ok12(x):
-        return False
-    if not _ok13(x):
-        return False
-    if not _ok14(x):
-        return False
-    return True
-
-
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S0:
-        out.append(violation(path, "enum", 'must be one of "suno", "udio"', r))
-
-
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S1:
-        out.append(violation(path, "enum", 'must be one of "music", "lyrics", "upload", "concat"', r))
-
-
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if not is_uri(x):
-            out.append(violation(path, "format", "must be an absolute URI", r))
-
-
-def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S2:
-        out.append(violation(path, "enum", 'must be one of "generate", "user", "instrumental"', r))
+        if "prompt" not in x:
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
 def _err32(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not ((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())):
-        out.append(violation(path, "type", f"must be an integer, not {json_type(x)}", r))
-        return
+    if isinstance(x, dict):
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
+                _err33(x["input"], path + ".input", out, r)
 
 
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
-        return
-    if "gpt_description_prompt" in x:
-        if not isinstance(x["gpt_description_prompt"], str):
-            _err20(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
-    if "make_instrumental" in x:
-        if not isinstance(x["make_instrumental"], bool):
-            _err21(x["make_instrumental"], path + ".make_instrumental", out, r)
-    if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err22(x["prompt"], path + ".prompt", out, r)
-    if "tags" in x:
-        if not isinstance(x["tags"], str):
-            _err23(x["tags"], path + ".tags", out, r)
-    if "negative_tags" in x:
-        if not isinstance(x["negative_tags"], str):
-            _err24(x["negative_tags"], path + ".negative_tags", out, r)
-    if "title" in x:
-        if not isinstance(x["title"], str):
-            _err25(x["title"], path + ".title", out, r)
-    if "continue_clip_id" in x:
-        if not isinstance(x["continue_clip_id"], str):
-            _err26(x["continue_clip_id"], path + ".continue_clip_id", out, r)
-    if "continue_at" in x:
-        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err27(x["continue_at"], path + ".continue_at", out, r)
-    if "url" in x:
-        if not (isinstance(x["url"], str) and is_uri(x["url"])):
-            _err28(x["url"], path + ".url", out, r)
-    if "clip_id" in x:
-        if not isinstance(x["clip_id"], str):
-            _err29(x["clip_id"], path + ".clip_id", out, r)
-    if "lyrics" in x:
-        if not isinstance(x["lyrics"], str):
-            _err30(x["lyrics"], path + ".lyrics", out, r)
-    if "lyrics_type" in x:
-        if not (isinstance(x["lyrics_type"], str) and (x["lyrics_type"] in _S2)):
-            _err31(x["lyrics_type"], path + ".lyrics_type", out, r)
-    if "seed" in x:
-        if not (
-            (isinstance(x["seed"], int) and not isinstance(x["seed"], bool))
-            or (isinstance(x["seed"], float) and x["seed"].is_integer())
+def _ok34(x: object) -> bool:
+    if isinstance(x, dict):
+        if not ("model" in x and "task_type" in x and "input" in x):
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S10):
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S6):
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (
+            isinstance(v, dict) and (not ("gpt_description_prompt" in v or "continue_clip_id" in v))
         ):
-            _err32(x["seed"], path + ".seed", out, r)
-    for k in x:
-        if k not in _K3:
-            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+            return False
+    return True
+
+
+def _err36(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        for k in x:
+            if isinstance(k, str) and k in _S20:
+                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
 def _err35(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, str) and x in _S6):
-        out.append(violation(path, "const", 'must be "music"', r))
-
-
-def _err34(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        if "task_type" in x:
-            if not (isinstance(x["task_type"], str) and x["task_type"] in _S6):
-                _err35(x["task_type"], path + ".task_type", out, r)
+        if "input" in x:
+            if not (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"])):
+                _err36(x["input"], path + ".input", out, r)
 
 
-def _err33(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R19
-    if not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)):
-        if not (
-            not isinstance(x, dict)
-            or ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S6))
+def _ok37(x: object) -> bool:
+    if isinstance(x, dict):
+        if not ("model" in x and "task_type" in x and "input" in x):
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S10):
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and not (isinstance(v, str) and v in _S6):
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (
+            isinstance(v, dict) and (not ("gpt_description_prompt" in v or "continue_clip_id" in v))
         ):
-            _err34(x, path, out, r)
+            return False
+    return True
+
+
+def _err39(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "prompt" not in x:
+            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
 def _err38(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S8:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err37(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
         if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S8.isdisjoint(x["input"])):
-                _err38(x["input"], path + ".input", out, r)
-
-
-def _err36(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R20
-    if not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S8.isdisjoint(x["input"])))
-        ):
-            _err37(x, path, out, r)
+            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
+                _err39(x["input"], path + ".input", out, r)
 
 
 def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
-            if not (isinstance(k, str) and k in _S9):
+            if isinstance(k, str) and k in _S24:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
 def _err40(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S9.issuperset(x["input"])):
+            if not (not isinstance(x["input"], dict) or _S24.isdisjoint(x["input"])):
                 _err41(x["input"], path + ".input", out, r)
 
 
-def _err39(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R21
-    if not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S9.issuperset(x["input"])))
-        ):
-            _err40(x, path, out, r)
-
-
-def _err44(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
 def _err43(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err44(x["input"], path + ".input", out, r)
-
-
-def _err42(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R22
-    if not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S5)):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        ):
-            _err43(x, path, out, r)
-
-
-def _err47(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S10:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err46(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"])):
-                _err47(x["input"], path + ".input", out, r)
-
-
-def _err45(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R23
-    if _ok5(x):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"])))
-        ):
-            _err46(x, path, out, r)
-
-
-def _err50(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S11:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err49(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S11.isdisjoint(x["input"])):
-                _err50(x["input"], path + ".input", out, r)
-
-
-def _err48(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R24
-    if _ok6(x):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S11.isdisjoint(x["input"])))
-        ):
-            _err49(x, path, out, r)
-
-
-def _err53(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err52(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err53(x["input"], path + ".input", out, r)
-
-
-def _err51(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R25
-    if _ok7(x):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        ):
-            _err52(x, path, out, r)
-
-
-def _err56(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S12:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err55(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S12.isdisjoint(x["input"])):
-                _err56(x["input"], path + ".input", out, r)
-
-
-def _err54(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R26
-    if _ok8(x):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S12.isdisjoint(x["input"])))
-        ):
-            _err55(x, path, out, r)
-
-
-def _err59(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err58(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err59(x["input"], path + ".input", out, r)
-
-
-def _err57(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R27
-    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S13)):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        ):
-            _err58(x, path, out, r)
-
-
-def _err62(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S14:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err61(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S14.isdisjoint(x["input"])):
-                _err62(x["input"], path + ".input", out, r)
-
-
-def _err60(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R28
-    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S13)):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S14.isdisjoint(x["input"])))
-        ):
-            _err61(x, path, out, r)
-
-
-def _err65(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "url" not in x:
             out.append(violation(path + ".url", "required", "'url' is required", r))
 
 
-def _err64(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err42(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or "url" in x["input"]):
-                _err65(x["input"], path + ".input", out, r)
+                _err43(x["input"], path + ".input", out, r)
 
 
-def _err63(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R29
-    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S15)):
-        if not (
-            not isinstance(x, dict) or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"]))
-        ):
-            _err64(x, path, out, r)
-
-
-def _err68(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err45(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
-            if isinstance(k, str) and k in _S16:
+            if isinstance(k, str) and k in _S28:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err67(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err44(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S16.isdisjoint(x["input"])):
-                _err68(x["input"], path + ".input", out, r)
+            if not (not isinstance(x["input"], dict) or _S28.isdisjoint(x["input"])):
+                _err45(x["input"], path + ".input", out, r)
 
 
-def _err66(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R30
-    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S15)):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S16.isdisjoint(x["input"])))
-        ):
-            _err67(x, path, out, r)
-
-
-def _err71(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err47(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "clip_id" not in x:
             out.append(violation(path + ".clip_id", "required", "'clip_id' is required", r))
 
 
-def _err70(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err46(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or "clip_id" in x["input"]):
-                _err71(x["input"], path + ".input", out, r)
+                _err47(x["input"], path + ".input", out, r)
 
 
-def _err69(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R31
-    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S17)):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"]))
-        ):
-            _err70(x, path, out, r)
-
-
-def _err74(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err49(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
-            if isinstance(k, str) and k in _S18:
+            if isinstance(k, str) and k in _S32:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err73(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err48(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S18.isdisjoint(x["input"])):
-                _err74(x["input"], path + ".input", out, r)
+            if not (not isinstance(x["input"], dict) or _S32.isdisjoint(x["input"])):
+                _err49(x["input"], path + ".input", out, r)
 
 
-def _err72(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R32
-    if not isinstance(x, dict) or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S17)):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S18.isdisjoint(x["input"])))
-        ):
-            _err73(x, path, out, r)
-
-
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
@@ -918,63 +598,255 @@ def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
         out.append(violation(path + ".input", "required", "'input' is required", r))
     if "model" in x:
         if not (isinstance(x["model"], str) and (x["model"] in _S0)):
-            _err17(x["model"], path + ".model", out, r)
+            _err1(x["model"], path + ".model", out, r)
     if "task_type" in x:
         if not (isinstance(x["task_type"], str) and (x["task_type"] in _S1)):
-            _err18(x["task_type"], path + ".task_type", out, r)
+            _err2(x["task_type"], path + ".task_type", out, r)
     if "input" in x:
-        if not _ok0(x["input"]):
-            _err19(x["input"], path + ".input", out, r)
-    for k in x:
-        if k not in _K4:
-            out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if not _ok1(x):
-        _err33(x, path, out, r)
-    if not _ok2(x):
-        _err36(x, path, out, r)
-    if not _ok3(x):
-        _err39(x, path, out, r)
-    if not _ok4(x):
-        _err42(x, path, out, r)
-    if not (not _ok5(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"])))):
-        _err45(x, path, out, r)
-    if not (not _ok6(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S11.isdisjoint(x["input"])))):
-        _err48(x, path, out, r)
-    if not (not _ok7(x) or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))):
-        _err51(x, path, out, r)
-    if not (not _ok8(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S12.isdisjoint(x["input"])))):
-        _err54(x, path, out, r)
-    if not _ok9(x):
-        _err57(x, path, out, r)
-    if not _ok10(x):
-        _err60(x, path, out, r)
-    if not _ok11(x):
-        _err63(x, path, out, r)
-    if not _ok12(x):
-        _err66(x, path, out, r)
-    if not _ok13(x):
-        _err69(x, path, out, r)
-    if not _ok14(x):
-        _err72(x, path, out, r)
+        _err3(x["input"], path + ".input", out, r)
+    if not _K4.issuperset(x):
+        for k in x:
+            if k not in _K4:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S7):
+        if not ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S6)):
+            _err18(x, path, out, _R5)
+    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S10):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or _S9.isdisjoint(x["input"]))):
+            _err20(x, path, out, _R8)
+    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S7):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or _S12.issuperset(x["input"]))):
+            _err22(x, path, out, _R11)
+    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S7):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+            _err24(x, path, out, _R13)
+    if _ok28(x):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or _S15.isdisjoint(x["input"]))):
+            _err26(x, path, out, _R14)
+    if _ok31(x):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or _S17.isdisjoint(x["input"]))):
+            _err29(x, path, out, _R16)
+    if _ok34(x):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+            _err32(x, path, out, _R18)
+    if _ok37(x):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"]))):
+            _err35(x, path, out, _R19)
+    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S22):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+            _err38(x, path, out, _R21)
+    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S22):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or _S24.isdisjoint(x["input"]))):
+            _err40(x, path, out, _R23)
+    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S26):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
+            _err42(x, path, out, _R25)
+    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S26):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or _S28.isdisjoint(x["input"]))):
+            _err44(x, path, out, _R27)
+    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S30):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
+            _err46(x, path, out, _R29)
+    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S30):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or _S32.isdisjoint(x["input"]))):
+            _err48(x, path, out, _R31)
+
+
+def _ok50(x: object) -> bool:
+    if not (
+        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
+        or (
+            not isinstance(x, dict)
+            or ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S6))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok51(x: object) -> bool:
+    if not (
+        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S10)))
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S9.isdisjoint(x["input"])))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok52(x: object) -> bool:
+    if not (
+        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S12.issuperset(x["input"])))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok53(x: object) -> bool:
+    if not (
+        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok54(x: object) -> bool:
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S22))
+        )
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok55(x: object) -> bool:
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S22))
+        )
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S24.isdisjoint(x["input"])))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok56(x: object) -> bool:
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S26))
+        )
+        or (not isinstance(x, dict) or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])))
+    ):
+        return False
+    return True
+
+
+def _ok57(x: object) -> bool:
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S26))
+        )
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S28.isdisjoint(x["input"])))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok58(x: object) -> bool:
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S30))
+        )
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"]))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok59(x: object) -> bool:
+    if not (
+        not (
+            not isinstance(x, dict)
+            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S30))
+        )
+        or (
+            not isinstance(x, dict)
+            or ("input" not in x or (not isinstance(x["input"], dict) or _S32.isdisjoint(x["input"])))
+        )
+    ):
+        return False
+    return True
+
+
+def _ok60(x: object) -> bool:
+    if not isinstance(x, dict):
+        return False
+    if not ("model" in x and "task_type" in x and "input" in x):
+        return False
+    v = x.get("model", MISSING)
+    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
+        return False
+    v = x.get("task_type", MISSING)
+    if v is not MISSING and not (isinstance(v, str) and (v in _S1)):
+        return False
+    v = x.get("input", MISSING)
+    if v is not MISSING and not _ok17(v):
+        return False
+    if not _K4.issuperset(x):
+        return False
+    if not _ok50(x):
+        return False
+    if not _ok51(x):
+        return False
+    if not _ok52(x):
+        return False
+    if not _ok53(x):
+        return False
+    if not (not _ok28(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S15.isdisjoint(x["input"])))):
+        return False
+    if not (not _ok31(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S17.isdisjoint(x["input"])))):
+        return False
+    if not (not _ok34(x) or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))):
+        return False
+    if not (not _ok37(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"])))):
+        return False
+    if not _ok54(x):
+        return False
+    if not _ok55(x):
+        return False
+    if not _ok56(x):
+        return False
+    if not _ok57(x):
+        return False
+    if not _ok58(x):
+        return False
+    if not _ok59(x):
+        return False
+    return True
 
 
 def validate_create_task_request(payload: object) -> list[Violation]:
     """Every violation of CreateTaskRequest in `payload` (a parsed JSON value); empty when valid."""
-    if _ok15(payload):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err16(payload, "$", out, r)
+    _err0(payload, "$", out, r)
     return out
 
 
 def validate_sunor_task_input(payload: object) -> list[Violation]:
     """Every violation of SunorTaskInput in `payload` (a parsed JSON value); empty when valid."""
-    if _ok0(payload):
-        return []
     out: list[Violation] = []
     r: Rule | None = None
-    _err19(payload, "$", out, r)
+    _err3(payload, "$", out, r)
     return out
 
 

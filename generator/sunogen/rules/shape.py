@@ -90,6 +90,12 @@ def is_trivial(s: ir.Schema) -> bool:
     return s == ir.Schema(s.pointer, if_=s.if_, rule=s.rule) and s.then is None and s.else_ is None
 
 
+def is_conditional(s: ir.Schema) -> bool:
+    """A node that is only `if` with `then` and/or `else` (and maybe a rule's title): what most rules are."""
+    bare = ir.Schema(s.pointer, if_=s.if_, then=s.then, else_=s.else_, rule=s.rule)
+    return s == bare and s.if_ is not None and (s.then is not None or s.else_ is not None)
+
+
 def string_enum(s: ir.Schema) -> tuple[str, ...] | None:
     """The strings of a node that is only an enum (or const) of strings, with or without `type: string`."""
     if s.has_const and isinstance(s.const, str):

@@ -1,7 +1,8 @@
-"""The first pass: "is it valid?" as Python boolean expressions, and functions with early exits where they grow.
+"""The valid pass: "is it valid?" as Python boolean expressions, and functions with early exits where they grow.
 
-A valid payload, the common case, runs only this pass. Small nodes (an `if` that tests one member, a `then` that
-requires two) become expressions at the place that uses them; larger ones become `_okN(x)` functions.
+The violation pass asks it before descending into a member or a branch. Small nodes (an `if` that tests one
+member, a `then` that requires two) become expressions at the place that uses them; larger ones become `_okN(x)`
+functions.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""The second pass: "what is wrong?", one `_errN(x, path, out, r)` function per node, run only on invalid payloads.
+"""The violation pass: "what is wrong?", one `_errN(x, path, out, r)` function per node.
 
 Each appends every violation under it with its JSON path, keyword, and the message of the innermost named rule
-`r` it sits under. It descends only into the members and branches the first pass finds invalid, and member
-paths are literals decided here, so a payload with one mistake pays for that mistake alone.
+`r` it sits under. Before each member and branch it asks the valid pass (an inline test where the node is
+small) and descends only into what is invalid; member paths are literals decided here. On a valid payload it
+costs what the valid pass does, so a public validator runs it alone, once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .shape import (
     has_array_keywords,
     has_object_keywords,
     has_siblings,
+    is_conditional,
     is_trivial,
     member_path,
     not_detail,
@@ -33,19 +35,41 @@ class ViolationPass:
         self.components = components
         self.valid = valid
 
-    def err(self, schema: ir.Schema, x: str, path: str, *, checked: bool = False, is_dict: bool = False) -> list[str]:
+    def err(
+        self, schema: ir.Schema, x: str, path: str, *, checked: bool = False, is_dict: bool = False, rule: str = "r"
+    ) -> list[str]:
         """Statements appending every violation of `x` (at the path expression `path`) to `out`.
 
-        They first ask the valid pass, unless `checked`: the caller already knows `x` is invalid.
+        They first ask the valid pass, unless `checked`: the caller already knows `x` is invalid. `rule` is the
+        expression for the innermost named rule around them.
         """
         if schema.ref is not None and not has_siblings(schema):
-            return self.err(self.components[schema.ref], x, path, checked=checked, is_dict=is_dict)
+            return self.err(self.components[schema.ref], x, path, checked=checked, is_dict=is_dict, rule=rule)
         if is_trivial(schema):
             return []
-        call = f"{self.out.function('err', schema, lambda: self._body(schema))}({x}, {path}, out, r)"
-        if checked:
+        if is_conditional(schema):
+            # a rule that is only if/then/else (most of them) is written in place: no call, no second test
+            inner = self.out.rule(schema.rule) if schema.rule is not None else rule
+            return self._conditional(schema, x, path, is_dict, inner)
+        call = f"{self.out.function('err', schema, lambda: self._body(schema))}({x}, {path}, out, {rule})"
+        test = self.valid.ok(schema, x, is_dict=is_dict)
+        if checked or test.startswith("_ok"):
+            # a test that is a function would walk the node once more: `_errN` asks it part by part itself
             return [call]
-        return [f"if not {self.valid.ok(schema, x, is_dict=is_dict)}:", f"    {call}"]
+        return [f"if not {test}:", f"    {call}"]
+
+    def _conditional(self, s: ir.Schema, x: str, path: str, is_dict: bool, rule: str) -> list[str]:
+        then = self.err(s.then, x, path, is_dict=is_dict, rule=rule) if s.then is not None else []
+        else_ = self.err(s.else_, x, path, is_dict=is_dict, rule=rule) if s.else_ is not None else []
+        if not then and not else_:
+            return []
+        test = self.valid.ok(s.if_, x, is_dict=is_dict) if s.if_ is not None else "True"
+        if not then:
+            return [f"if not {test}:"] + ["    " + line for line in else_]
+        lines = [f"if {test}:"] + ["    " + line for line in then]
+        if else_:
+            lines += ["else:"] + ["    " + line for line in else_]
+        return lines
 
     def describe(self, s: ir.Schema) -> str:
         """A short phrase for what a schema accepts, for messages about anyOf/oneOf branches."""
@@ -203,10 +227,14 @@ class ViolationPass:
             if inner:
                 lines += [f"if {name!r} in x:"] + ["    " + line for line in inner]
         if s.additional is False:
+            known = self.out.known(s)
             lines += [
-                "for k in x:",
-                f"    if k not in {self.out.known(s)}:",
-                '        out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))',
+                f"if not {known}.issuperset(x):",
+                "    for k in x:",
+                f"        if k not in {known}:",
+                "            out.append(",
+                '                violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r)',
+                "            )",
             ]
         elif isinstance(s.additional, ir.Schema) and not is_trivial(s.additional):
             lines += ["for k in x:", f"    if k not in {self.out.known(s)}:"]
