@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "MISSING",
@@ -20,17 +21,18 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """A named rule of a vendor document: its id and the message the document words it with."""
 
     id: str
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One way a payload breaks its spec: where (a JSON path), which rule, and what to do about it."""
+class Violation(NamedTuple):
+    """One way a payload breaks its spec: where (a JSON path), which rule, and what to do about it.
+
+    Immutable and cheap to make (a tuple: a payload with mistakes makes one per mistake).
+    """
 
     path: str
     keyword: str
@@ -122,7 +124,7 @@ _AUTHORITY = (
 )
 _PCHAR = rf"(?:[{_SUB}:@]|{_PCT})"
 _QUERY = rf"(?:[{_SUB}:@/?]|{_PCT})*"
-_URI = re.compile(
+_URI = (
     rf"^[a-zA-Z][a-zA-Z0-9+.-]*:"
     rf"(?://{_AUTHORITY}(?:/{_PCHAR}*)*|/(?:{_PCHAR}+(?:/{_PCHAR}*)*)?|{_PCHAR}+(?:/{_PCHAR}*)*|)"
     rf"(?:\?{_QUERY})?(?:\#{_QUERY})?$"
@@ -136,7 +138,13 @@ _SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/
 
 def is_uri(value: str) -> bool:
     """Whether a string is an absolute URI (RFC 3986), the meaning of JSON Schema's `format: uri`."""
-    return _SIMPLE_URL.fullmatch(value) is not None or _URI.match(value) is not None
+    return _SIMPLE_URL.fullmatch(value) is not None or _full_uri().match(value) is not None
+
+
+@functools.cache
+def _full_uri() -> re.Pattern[str]:
+    # compiled on first need (most URIs match the simple pattern): it is most of this module's import time
+    return re.compile(_URI)
 
 
 class _Missing:
