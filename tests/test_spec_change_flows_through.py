@@ -74,3 +74,17 @@ def test_a_limit_tightened_in_a_copied_spec_rejects_what_it_accepted_before(tmp_
     )
     violations = _validate_in(out, long_prompt)
     assert [(v["path"], v["keyword"]) for v in violations] == [("$.input.prompt", "maxLength")]
+
+
+def test_a_member_whose_name_needs_quoting_is_reported_at_a_quoted_json_path(tmp_path: Path) -> None:
+    out = _regenerate(
+        tmp_path,
+        (
+            "      properties:\n        mode:\n",
+            '      properties:\n        "odd key":\n          type: integer\n        mode:\n',
+        ),
+    )
+    payload = {**SIMPLE, "input": {**SIMPLE["input"], "odd key": "7"}}  # type: ignore[dict-item]
+    violations = _validate_in(out, payload)
+    assert [(v["path"], v["keyword"]) for v in violations] == [('$.input["odd key"]', "type")]
+    assert _validate_in(out, {**SIMPLE, "input": {**SIMPLE["input"], "odd key": 7}}) == []  # type: ignore[dict-item]
