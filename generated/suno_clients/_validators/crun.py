@@ -74,60 +74,18 @@ def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
 
 
 def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
+        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
         return
 
 
 def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
             out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "title" not in x:
             out.append(violation(path + ".title", "required", "'title' is required", r))
@@ -135,35 +93,35 @@ def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path + ".tags", "required", "'tags' is required", r))
 
 
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "lyrics" not in x:
             out.append(violation(path + ".lyrics", "required", "'lyrics' is required", r))
 
 
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, str):
         if len(x) > 200:
             out.append(violation(path, "maxLength", f"must be at most 200 characters, not {len(x)}", r))
 
 
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, str):
         if len(x) > 3000:
             out.append(violation(path, "maxLength", f"must be at most 3000 characters, not {len(x)}", r))
 
 
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "tags" in x:
             if not (not isinstance(x["tags"], str) or len(x["tags"]) <= 200):
-                _err19(x["tags"], path + ".tags", out, r)
+                _err12(x["tags"], path + ".tags", out, r)
         if "lyrics" in x:
             if not (not isinstance(x["lyrics"], str) or len(x["lyrics"]) <= 3000):
-                _err20(x["lyrics"], path + ".lyrics", out, r)
+                _err13(x["lyrics"], path + ".lyrics", out, r)
 
 
-def _ok21(x: object) -> bool:
+def _ok14(x: object) -> bool:
     if isinstance(x, dict):
         v = x.get("tags", MISSING)
         if v is not MISSING and not (not isinstance(v, str) or len(v) <= 200):
@@ -192,48 +150,48 @@ def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             _err6(x["prompt"], path + ".prompt", out, r)
     if "title" in x:
         if not isinstance(x["title"], str):
-            _err7(x["title"], path + ".title", out, r)
+            _err6(x["title"], path + ".title", out, r)
     if "tags" in x:
         if not isinstance(x["tags"], str):
-            _err8(x["tags"], path + ".tags", out, r)
+            _err6(x["tags"], path + ".tags", out, r)
     if "lyrics" in x:
         if not isinstance(x["lyrics"], str):
-            _err9(x["lyrics"], path + ".lyrics", out, r)
+            _err6(x["lyrics"], path + ".lyrics", out, r)
     if "vocal_gender" in x:
         if not isinstance(x["vocal_gender"], str):
-            _err10(x["vocal_gender"], path + ".vocal_gender", out, r)
+            _err6(x["vocal_gender"], path + ".vocal_gender", out, r)
     if "style_weight" in x:
         if not (isinstance(x["style_weight"], NUMBER) and not isinstance(x["style_weight"], bool)):
-            _err11(x["style_weight"], path + ".style_weight", out, r)
+            _err7(x["style_weight"], path + ".style_weight", out, r)
     if "weirdness_constraint" in x:
         if not (isinstance(x["weirdness_constraint"], NUMBER) and not isinstance(x["weirdness_constraint"], bool)):
-            _err12(x["weirdness_constraint"], path + ".weirdness_constraint", out, r)
+            _err7(x["weirdness_constraint"], path + ".weirdness_constraint", out, r)
     if "negative_tags" in x:
         if not isinstance(x["negative_tags"], str):
-            _err13(x["negative_tags"], path + ".negative_tags", out, r)
+            _err6(x["negative_tags"], path + ".negative_tags", out, r)
     if "persona_id" in x:
         if not isinstance(x["persona_id"], str):
-            _err14(x["persona_id"], path + ".persona_id", out, r)
+            _err6(x["persona_id"], path + ".persona_id", out, r)
     if not _K3.issuperset(x):
         for k in x:
             if k not in _K3:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
     if "mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5):
         if "prompt" not in x:
-            _err15(x, path, out, _R4)
+            _err8(x, path, out, _R4)
     if "mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7):
         if not ("title" in x and "tags" in x):
-            _err16(x, path, out, _R6)
+            _err9(x, path, out, _R6)
     if ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7)) and (
         not ("instrumental" in x and (x["instrumental"] is True))
     ):
         if "lyrics" not in x:
-            _err17(x, path, out, _R8)
+            _err10(x, path, out, _R8)
     if "model" in x and (isinstance(x["model"], str) and x["model"] in _S10):
-        _err18(x, path, out, _R9)
+        _err11(x, path, out, _R9)
 
 
-def _ok22(x: object) -> bool:
+def _ok15(x: object) -> bool:
     if isinstance(x, dict):
         if "mode" not in x:
             return False
@@ -245,7 +203,7 @@ def _ok22(x: object) -> bool:
     return True
 
 
-def _ok23(x: object) -> bool:
+def _ok16(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("mode", MISSING)
@@ -298,12 +256,12 @@ def _ok23(x: object) -> bool:
         or "lyrics" in x
     ):
         return False
-    if not (not ("model" in x and (isinstance(x["model"], str) and x["model"] in _S10)) or _ok21(x)):
+    if not (not ("model" in x and (isinstance(x["model"], str) and x["model"] in _S10)) or _ok14(x)):
         return False
     return True
 
 
-def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if (1 if (isinstance(x, str) and x in _S11) else 0) + (1 if (isinstance(x, str) and is_uri(x)) else 0) == 0:
         out.append(violation(path, "anyOf", 'must be one of: ""; a string holding an absolute URI', r))
 
@@ -326,14 +284,14 @@ def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             (isinstance(x["callback_url"], str) and x["callback_url"] in _S11)
             or (isinstance(x["callback_url"], str) and is_uri(x["callback_url"]))
         ):
-            _err24(x["callback_url"], path + ".callback_url", out, r)
+            _err17(x["callback_url"], path + ".callback_url", out, r)
     if not _K12.issuperset(x):
         for k in x:
             if k not in _K12:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok25(x: object) -> bool:
+def _ok18(x: object) -> bool:
     if not (
         not (not isinstance(x, dict) or ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7)))
         or (not isinstance(x, dict) or ("title" in x and "tags" in x))
@@ -342,13 +300,13 @@ def _ok25(x: object) -> bool:
     return True
 
 
-def _ok26(x: object) -> bool:
+def _ok19(x: object) -> bool:
     if not ((isinstance(x, str) and x in _S11) or (isinstance(x, str) and is_uri(x))):
         return False
     return True
 
 
-def _ok27(x: object) -> bool:
+def _ok20(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if not ("model" in x and "input" in x):
@@ -357,7 +315,7 @@ def _ok27(x: object) -> bool:
     if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
         return False
     v = x.get("input", MISSING)
-    if v is not MISSING and not _ok23(v):
+    if v is not MISSING and not _ok16(v):
         return False
     v = x.get("callback_url", MISSING)
     if v is not MISSING and not ((isinstance(v, str) and v in _S11) or (isinstance(v, str) and is_uri(v))):

@@ -67,8 +67,8 @@ def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
 
 
 def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+    if not isinstance(x, bool):
+        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
         return
 
 
@@ -76,11 +76,14 @@ def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
+    if isinstance(x, str):
+        if len(x) < 1:
+            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
 
 
 def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
+    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
+        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
         return
 
 
@@ -89,41 +92,11 @@ def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
     if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
         if not is_uri(x):
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
             out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
@@ -133,7 +106,7 @@ def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path + ".tags", "required", "'tags' is required", r))
 
 
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "task_id" not in x:
             out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
@@ -149,7 +122,7 @@ def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path + ".tags", "required", "'tags' is required", r))
 
 
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if isinstance(k, str) and k in _S5:
@@ -170,35 +143,35 @@ def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             _err2(x["mv"], path + ".mv", out, r)
     if "title" in x:
         if not isinstance(x["title"], str):
-            _err3(x["title"], path + ".title", out, r)
+            _err1(x["title"], path + ".title", out, r)
     if "tags" in x:
         if not isinstance(x["tags"], str):
-            _err4(x["tags"], path + ".tags", out, r)
+            _err1(x["tags"], path + ".tags", out, r)
     if "make_instrumental" in x:
         if not isinstance(x["make_instrumental"], bool):
-            _err5(x["make_instrumental"], path + ".make_instrumental", out, r)
+            _err3(x["make_instrumental"], path + ".make_instrumental", out, r)
     if "task_id" in x:
         if not (isinstance(x["task_id"], str) and len(x["task_id"]) >= 1):
-            _err6(x["task_id"], path + ".task_id", out, r)
+            _err4(x["task_id"], path + ".task_id", out, r)
     if "continue_at" in x:
         if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err7(x["continue_at"], path + ".continue_at", out, r)
+            _err5(x["continue_at"], path + ".continue_at", out, r)
     if "continue_clip_id" in x:
         if not isinstance(x["continue_clip_id"], str):
-            _err8(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+            _err1(x["continue_clip_id"], path + ".continue_clip_id", out, r)
     if "gpt_description_prompt" in x:
         if not (isinstance(x["gpt_description_prompt"], str) and len(x["gpt_description_prompt"]) >= 1):
-            _err9(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+            _err4(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
     if "notify_hook" in x:
         if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
-            _err10(x["notify_hook"], path + ".notify_hook", out, r)
+            _err6(x["notify_hook"], path + ".notify_hook", out, r)
     if not _K1.issuperset(x):
         for k in x:
             if k not in _K1:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
     if "gpt_description_prompt" not in x:
         if not ("prompt" in x and "title" in x and "tags" in x):
-            _err11(x, path, out, _R2)
+            _err7(x, path, out, _R2)
     if "task_id" in x or "continue_at" in x or "continue_clip_id" in x:
         if not (
             "task_id" in x
@@ -208,13 +181,13 @@ def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             and "title" in x
             and "tags" in x
         ):
-            _err12(x, path, out, _R3)
+            _err8(x, path, out, _R3)
     if "gpt_description_prompt" in x:
         if not _S5.isdisjoint(x):
-            _err13(x, path, out, _R4)
+            _err9(x, path, out, _R4)
 
 
-def _ok14(x: object) -> bool:
+def _ok10(x: object) -> bool:
     if not (
         not (
             (not isinstance(x, dict) or "task_id" in x)
@@ -237,7 +210,7 @@ def _ok14(x: object) -> bool:
     return True
 
 
-def _ok15(x: object) -> bool:
+def _ok11(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "mv" not in x:
@@ -276,32 +249,14 @@ def _ok15(x: object) -> bool:
         return False
     if not ("gpt_description_prompt" in x or ("prompt" in x and "title" in x and "tags" in x)):
         return False
-    if not _ok14(x):
+    if not _ok10(x):
         return False
     if not ("gpt_description_prompt" not in x or _S5.isdisjoint(x)):
         return False
     return True
 
 
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if not is_uri(x):
-            out.append(violation(path, "format", "must be an absolute URI", r))
-
-
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
@@ -309,17 +264,17 @@ def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
         out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
     if "prompt" in x:
         if not (isinstance(x["prompt"], str) and len(x["prompt"]) >= 1):
-            _err17(x["prompt"], path + ".prompt", out, r)
+            _err4(x["prompt"], path + ".prompt", out, r)
     if "notify_hook" in x:
         if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
-            _err18(x["notify_hook"], path + ".notify_hook", out, r)
+            _err6(x["notify_hook"], path + ".notify_hook", out, r)
     if not _K6.issuperset(x):
         for k in x:
             if k not in _K6:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok19(x: object) -> bool:
+def _ok13(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "prompt" not in x:
@@ -335,23 +290,17 @@ def _ok19(x: object) -> bool:
     return True
 
 
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, list):
         out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
         return
     if isinstance(x, list):
         for i, item in enumerate(x):
             if not isinstance(item, str):
-                _err22(item, path_index(path, i), out, r)
+                _err1(item, path_index(path, i), out, r)
 
 
-def _ok23(x: object) -> bool:
+def _ok16(x: object) -> bool:
     if not isinstance(x, list):
         return False
     if isinstance(x, list):
@@ -361,7 +310,7 @@ def _ok23(x: object) -> bool:
     return True
 
 
-def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -369,30 +318,30 @@ def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
         out.append(violation(path, "enum", 'must be one of "MUSIC", "LYRICS"', r))
 
 
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
     if "ids" not in x:
         out.append(violation(path + ".ids", "required", "'ids' is required", r))
     if "ids" in x:
-        _err21(x["ids"], path + ".ids", out, r)
+        _err15(x["ids"], path + ".ids", out, r)
     if "action" in x:
         if not (isinstance(x["action"], str) and (x["action"] in _S7)):
-            _err24(x["action"], path + ".action", out, r)
+            _err17(x["action"], path + ".action", out, r)
     if not _K8.issuperset(x):
         for k in x:
             if k not in _K8:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok25(x: object) -> bool:
+def _ok18(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "ids" not in x:
         return False
     v = x.get("ids", MISSING)
-    if v is not MISSING and not _ok23(v):
+    if v is not MISSING and not _ok16(v):
         return False
     v = x.get("action", MISSING)
     if v is not MISSING and not (isinstance(v, str) and (v in _S7)):
@@ -414,7 +363,7 @@ def validate_submit_lyrics_request(payload: object) -> list[Violation]:
     """Every violation of SubmitLyricsRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
     r: Rule | None = None
-    _err16(payload, "$", out, r)
+    _err12(payload, "$", out, r)
     return out
 
 
@@ -422,7 +371,7 @@ def validate_fetch_tasks_request(payload: object) -> list[Violation]:
     """Every violation of FetchTasksRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
     r: Rule | None = None
-    _err20(payload, "$", out, r)
+    _err14(payload, "$", out, r)
     return out
 
 

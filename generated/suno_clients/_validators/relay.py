@@ -76,24 +76,18 @@ def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
-
-
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
     if isinstance(x, str):
         if _P1.search(x) is None:
             out.append(violation(path, "pattern", "must match ^[^，]*$", r))
 
 
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, bool):
         out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
         return
 
 
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -102,28 +96,13 @@ def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
 
 
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
         out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
         return
 
 
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -132,7 +111,7 @@ def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -140,7 +119,7 @@ def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
         out.append(violation(path, "enum", 'must be one of "extend"', r))
 
 
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
             out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
@@ -150,14 +129,14 @@ def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path + ".tags", "required", "'tags' is required", r))
 
 
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if isinstance(k, str) and k in _S6:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "task_id" not in x:
             out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
@@ -167,7 +146,7 @@ def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
 
 
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "task_id" not in x:
             out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
@@ -189,50 +168,50 @@ def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             _err2(x["mv"], path + ".mv", out, r)
     if "title" in x:
         if not isinstance(x["title"], str):
-            _err3(x["title"], path + ".title", out, r)
+            _err1(x["title"], path + ".title", out, r)
     if "tags" in x:
         if not (isinstance(x["tags"], str) and _P1.search(x["tags"]) is not None):
-            _err4(x["tags"], path + ".tags", out, r)
+            _err3(x["tags"], path + ".tags", out, r)
     if "make_instrumental" in x:
         if not isinstance(x["make_instrumental"], bool):
-            _err5(x["make_instrumental"], path + ".make_instrumental", out, r)
+            _err4(x["make_instrumental"], path + ".make_instrumental", out, r)
     if "task_id" in x:
         if not (isinstance(x["task_id"], str) and len(x["task_id"]) >= 1):
-            _err6(x["task_id"], path + ".task_id", out, r)
+            _err5(x["task_id"], path + ".task_id", out, r)
     if "continue_at" in x:
         if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err7(x["continue_at"], path + ".continue_at", out, r)
+            _err6(x["continue_at"], path + ".continue_at", out, r)
     if "continue_clip_id" in x:
         if not isinstance(x["continue_clip_id"], str):
-            _err8(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+            _err1(x["continue_clip_id"], path + ".continue_clip_id", out, r)
     if "gpt_description_prompt" in x:
         if not (isinstance(x["gpt_description_prompt"], str) and len(x["gpt_description_prompt"]) >= 1):
-            _err9(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+            _err5(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
     if "notify_hook" in x:
         if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
-            _err10(x["notify_hook"], path + ".notify_hook", out, r)
+            _err7(x["notify_hook"], path + ".notify_hook", out, r)
     if "task" in x:
         if not (isinstance(x["task"], str) and (x["task"] in _S2)):
-            _err11(x["task"], path + ".task", out, r)
+            _err8(x["task"], path + ".task", out, r)
     if not _K3.issuperset(x):
         for k in x:
             if k not in _K3:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
     if "gpt_description_prompt" not in x:
         if not ("prompt" in x and "title" in x and "tags" in x):
-            _err12(x, path, out, _R4)
+            _err9(x, path, out, _R4)
     if "gpt_description_prompt" in x:
         if not _S6.isdisjoint(x):
-            _err13(x, path, out, _R5)
+            _err10(x, path, out, _R5)
     if "task_id" in x or "continue_at" in x or "continue_clip_id" in x:
         if not ("task_id" in x and "continue_at" in x and "continue_clip_id" in x):
-            _err14(x, path, out, _R7)
+            _err11(x, path, out, _R7)
     if "task" in x and (isinstance(x["task"], str) and x["task"] in _S2):
         if not ("task_id" in x and "continue_at" in x and "continue_clip_id" in x):
-            _err15(x, path, out, _R8)
+            _err12(x, path, out, _R8)
 
 
-def _ok16(x: object) -> bool:
+def _ok13(x: object) -> bool:
     if not (
         not (
             (not isinstance(x, dict) or "task_id" in x)
@@ -245,7 +224,7 @@ def _ok16(x: object) -> bool:
     return True
 
 
-def _ok17(x: object) -> bool:
+def _ok14(x: object) -> bool:
     if not (
         not (not isinstance(x, dict) or ("task" in x and (isinstance(x["task"], str) and x["task"] in _S2)))
         or (not isinstance(x, dict) or ("task_id" in x and "continue_at" in x and "continue_clip_id" in x))
@@ -254,7 +233,7 @@ def _ok17(x: object) -> bool:
     return True
 
 
-def _ok18(x: object) -> bool:
+def _ok15(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("prompt", MISSING)
@@ -309,25 +288,7 @@ def _ok18(x: object) -> bool:
     return True
 
 
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if not is_uri(x):
-            out.append(violation(path, "format", "must be an absolute URI", r))
-
-
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
@@ -335,17 +296,17 @@ def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
         out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
     if "prompt" in x:
         if not (isinstance(x["prompt"], str) and len(x["prompt"]) >= 1):
-            _err20(x["prompt"], path + ".prompt", out, r)
+            _err5(x["prompt"], path + ".prompt", out, r)
     if "notify_hook" in x:
         if not (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"])):
-            _err21(x["notify_hook"], path + ".notify_hook", out, r)
+            _err7(x["notify_hook"], path + ".notify_hook", out, r)
     if not _K9.issuperset(x):
         for k in x:
             if k not in _K9:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok22(x: object) -> bool:
+def _ok17(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "prompt" not in x:
@@ -361,23 +322,17 @@ def _ok22(x: object) -> bool:
     return True
 
 
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, list):
         out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
         return
     if isinstance(x, list):
         for i, item in enumerate(x):
             if not isinstance(item, str):
-                _err25(item, path_index(path, i), out, r)
+                _err1(item, path_index(path, i), out, r)
 
 
-def _ok26(x: object) -> bool:
+def _ok20(x: object) -> bool:
     if not isinstance(x, list):
         return False
     if isinstance(x, list):
@@ -387,7 +342,7 @@ def _ok26(x: object) -> bool:
     return True
 
 
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -395,30 +350,30 @@ def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
         out.append(violation(path, "enum", 'must be one of "MUSIC", "LYRICS"', r))
 
 
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
     if "ids" not in x:
         out.append(violation(path + ".ids", "required", "'ids' is required", r))
     if "ids" in x:
-        _err24(x["ids"], path + ".ids", out, r)
+        _err19(x["ids"], path + ".ids", out, r)
     if "action" in x:
         if not (isinstance(x["action"], str) and (x["action"] in _S10)):
-            _err27(x["action"], path + ".action", out, r)
+            _err21(x["action"], path + ".action", out, r)
     if not _K11.issuperset(x):
         for k in x:
             if k not in _K11:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok28(x: object) -> bool:
+def _ok22(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if "ids" not in x:
         return False
     v = x.get("ids", MISSING)
-    if v is not MISSING and not _ok26(v):
+    if v is not MISSING and not _ok20(v):
         return False
     v = x.get("action", MISSING)
     if v is not MISSING and not (isinstance(v, str) and (v in _S10)):
@@ -440,7 +395,7 @@ def validate_submit_lyrics_request(payload: object) -> list[Violation]:
     """Every violation of SubmitLyricsRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
     r: Rule | None = None
-    _err19(payload, "$", out, r)
+    _err16(payload, "$", out, r)
     return out
 
 
@@ -448,7 +403,7 @@ def validate_fetch_tasks_request(payload: object) -> list[Violation]:
     """Every violation of FetchTasksRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
     r: Rule | None = None
-    _err23(payload, "$", out, r)
+    _err18(payload, "$", out, r)
     return out
 
 

@@ -26,36 +26,18 @@ def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
 
 
 def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, bool):
         out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
         return
 
 
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
         out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
         return
 
 
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -64,42 +46,36 @@ def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
             out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, str):
         if len(x) > 2999:
             out.append(violation(path, "maxLength", f"must be at most 2999 characters, not {len(x)}", r))
 
 
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" in x:
             if not (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999):
-                _err11(x["prompt"], path + ".prompt", out, r)
+                _err7(x["prompt"], path + ".prompt", out, r)
 
 
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, str):
         if len(x) > 199:
             out.append(violation(path, "maxLength", f"must be at most 199 characters, not {len(x)}", r))
 
 
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" in x:
             if not (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199):
-                _err13(x["prompt"], path + ".prompt", out, r)
+                _err9(x["prompt"], path + ".prompt", out, r)
 
 
 def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
@@ -111,41 +87,41 @@ def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             _err1(x["prompt"], path + ".prompt", out, r)
     if "tags" in x:
         if not isinstance(x["tags"], str):
-            _err2(x["tags"], path + ".tags", out, r)
+            _err1(x["tags"], path + ".tags", out, r)
     if "custom_mode" in x:
         if not isinstance(x["custom_mode"], bool):
-            _err3(x["custom_mode"], path + ".custom_mode", out, r)
+            _err2(x["custom_mode"], path + ".custom_mode", out, r)
     if "title" in x:
         if not isinstance(x["title"], str):
-            _err4(x["title"], path + ".title", out, r)
+            _err1(x["title"], path + ".title", out, r)
     if "continue_at" in x:
         if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err5(x["continue_at"], path + ".continue_at", out, r)
+            _err3(x["continue_at"], path + ".continue_at", out, r)
     if "continue_clip_id" in x:
         if not isinstance(x["continue_clip_id"], str):
-            _err6(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+            _err1(x["continue_clip_id"], path + ".continue_clip_id", out, r)
     if "webhook_url" in x:
         if not (isinstance(x["webhook_url"], str) and is_uri(x["webhook_url"])):
-            _err7(x["webhook_url"], path + ".webhook_url", out, r)
+            _err4(x["webhook_url"], path + ".webhook_url", out, r)
     if "webhook_secret" in x:
         if not isinstance(x["webhook_secret"], str):
-            _err8(x["webhook_secret"], path + ".webhook_secret", out, r)
+            _err1(x["webhook_secret"], path + ".webhook_secret", out, r)
     if not _K0.issuperset(x):
         for k in x:
             if k not in _K0:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
     if "custom_mode" in x and (x["custom_mode"] is True):
         if "prompt" not in x:
-            _err9(x, path, out, _R1)
+            _err5(x, path, out, _R1)
     if "custom_mode" in x and (x["custom_mode"] is True):
         if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999)):
-            _err10(x, path, out, _R2)
+            _err6(x, path, out, _R2)
     if not ("custom_mode" in x and (x["custom_mode"] is True)):
         if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199)):
-            _err12(x, path, out, _R3)
+            _err8(x, path, out, _R3)
 
 
-def _ok14(x: object) -> bool:
+def _ok10(x: object) -> bool:
     if not (
         not (not isinstance(x, dict) or ("custom_mode" in x and (x["custom_mode"] is True)))
         or (
@@ -157,7 +133,7 @@ def _ok14(x: object) -> bool:
     return True
 
 
-def _ok15(x: object) -> bool:
+def _ok11(x: object) -> bool:
     if not (
         not isinstance(x, dict)
         or ("custom_mode" in x and (x["custom_mode"] is True))
@@ -170,7 +146,7 @@ def _ok15(x: object) -> bool:
     return True
 
 
-def _ok16(x: object) -> bool:
+def _ok12(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("prompt", MISSING)

@@ -156,42 +156,12 @@ def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
 
 
 def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
         out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
         return
 
 
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -200,19 +170,7 @@ def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             out.append(violation(path, "format", "must be an absolute URI", r))
 
 
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, str):
         out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
         return
@@ -220,7 +178,7 @@ def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
         out.append(violation(path, "enum", 'must be one of "generate", "user", "instrumental"', r))
 
 
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not ((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())):
         out.append(violation(path, "type", f"must be an integer, not {json_type(x)}", r))
         return
@@ -238,47 +196,47 @@ def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
             _err5(x["make_instrumental"], path + ".make_instrumental", out, r)
     if "prompt" in x:
         if not isinstance(x["prompt"], str):
-            _err6(x["prompt"], path + ".prompt", out, r)
+            _err4(x["prompt"], path + ".prompt", out, r)
     if "tags" in x:
         if not isinstance(x["tags"], str):
-            _err7(x["tags"], path + ".tags", out, r)
+            _err4(x["tags"], path + ".tags", out, r)
     if "negative_tags" in x:
         if not isinstance(x["negative_tags"], str):
-            _err8(x["negative_tags"], path + ".negative_tags", out, r)
+            _err4(x["negative_tags"], path + ".negative_tags", out, r)
     if "title" in x:
         if not isinstance(x["title"], str):
-            _err9(x["title"], path + ".title", out, r)
+            _err4(x["title"], path + ".title", out, r)
     if "continue_clip_id" in x:
         if not isinstance(x["continue_clip_id"], str):
-            _err10(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+            _err4(x["continue_clip_id"], path + ".continue_clip_id", out, r)
     if "continue_at" in x:
         if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err11(x["continue_at"], path + ".continue_at", out, r)
+            _err6(x["continue_at"], path + ".continue_at", out, r)
     if "url" in x:
         if not (isinstance(x["url"], str) and is_uri(x["url"])):
-            _err12(x["url"], path + ".url", out, r)
+            _err7(x["url"], path + ".url", out, r)
     if "clip_id" in x:
         if not isinstance(x["clip_id"], str):
-            _err13(x["clip_id"], path + ".clip_id", out, r)
+            _err4(x["clip_id"], path + ".clip_id", out, r)
     if "lyrics" in x:
         if not isinstance(x["lyrics"], str):
-            _err14(x["lyrics"], path + ".lyrics", out, r)
+            _err4(x["lyrics"], path + ".lyrics", out, r)
     if "lyrics_type" in x:
         if not (isinstance(x["lyrics_type"], str) and (x["lyrics_type"] in _S2)):
-            _err15(x["lyrics_type"], path + ".lyrics_type", out, r)
+            _err8(x["lyrics_type"], path + ".lyrics_type", out, r)
     if "seed" in x:
         if not (
             (isinstance(x["seed"], int) and not isinstance(x["seed"], bool))
             or (isinstance(x["seed"], float) and x["seed"].is_integer())
         ):
-            _err16(x["seed"], path + ".seed", out, r)
+            _err9(x["seed"], path + ".seed", out, r)
     if not _K3.issuperset(x):
         for k in x:
             if k not in _K3:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok17(x: object) -> bool:
+def _ok10(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     v = x.get("gpt_description_prompt", MISSING)
@@ -327,74 +285,74 @@ def _ok17(x: object) -> bool:
     return True
 
 
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not (isinstance(x, str) and x in _S6):
         out.append(violation(path, "const", 'must be "music"', r))
 
 
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "task_type" in x:
             if not (isinstance(x["task_type"], str) and x["task_type"] in _S6):
-                _err19(x["task_type"], path + ".task_type", out, r)
+                _err12(x["task_type"], path + ".task_type", out, r)
 
 
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if isinstance(k, str) and k in _S9:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or _S9.isdisjoint(x["input"])):
-                _err21(x["input"], path + ".input", out, r)
+                _err14(x["input"], path + ".input", out, r)
 
 
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if not (isinstance(k, str) and k in _S12):
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or _S12.issuperset(x["input"])):
-                _err23(x["input"], path + ".input", out, r)
+                _err16(x["input"], path + ".input", out, r)
 
 
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
             out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err25(x["input"], path + ".input", out, r)
+                _err18(x["input"], path + ".input", out, r)
 
 
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if isinstance(k, str) and k in _S15:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or _S15.isdisjoint(x["input"])):
-                _err27(x["input"], path + ".input", out, r)
+                _err20(x["input"], path + ".input", out, r)
 
 
-def _ok28(x: object) -> bool:
+def _ok21(x: object) -> bool:
     if isinstance(x, dict):
         if not ("model" in x and "task_type" in x and "input" in x):
             return False
@@ -410,21 +368,21 @@ def _ok28(x: object) -> bool:
     return True
 
 
-def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if isinstance(k, str) and k in _S17:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or _S17.isdisjoint(x["input"])):
-                _err30(x["input"], path + ".input", out, r)
+                _err23(x["input"], path + ".input", out, r)
 
 
-def _ok31(x: object) -> bool:
+def _ok24(x: object) -> bool:
     if isinstance(x, dict):
         if not ("model" in x and "task_type" in x and "input" in x):
             return False
@@ -442,20 +400,20 @@ def _ok31(x: object) -> bool:
     return True
 
 
-def _err33(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
             out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _err32(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err33(x["input"], path + ".input", out, r)
+                _err26(x["input"], path + ".input", out, r)
 
 
-def _ok34(x: object) -> bool:
+def _ok27(x: object) -> bool:
     if isinstance(x, dict):
         if not ("model" in x and "task_type" in x and "input" in x):
             return False
@@ -473,21 +431,21 @@ def _ok34(x: object) -> bool:
     return True
 
 
-def _err36(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if isinstance(k, str) and k in _S20:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err35(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"])):
-                _err36(x["input"], path + ".input", out, r)
+                _err29(x["input"], path + ".input", out, r)
 
 
-def _ok37(x: object) -> bool:
+def _ok30(x: object) -> bool:
     if isinstance(x, dict):
         if not ("model" in x and "task_type" in x and "input" in x):
             return False
@@ -505,85 +463,85 @@ def _ok37(x: object) -> bool:
     return True
 
 
-def _err39(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err32(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "prompt" not in x:
             out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
 
 
-def _err38(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err39(x["input"], path + ".input", out, r)
+                _err32(x["input"], path + ".input", out, r)
 
 
-def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err34(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if isinstance(k, str) and k in _S24:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err40(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err33(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or _S24.isdisjoint(x["input"])):
-                _err41(x["input"], path + ".input", out, r)
+                _err34(x["input"], path + ".input", out, r)
 
 
-def _err43(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err36(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "url" not in x:
             out.append(violation(path + ".url", "required", "'url' is required", r))
 
 
-def _err42(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err35(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or "url" in x["input"]):
-                _err43(x["input"], path + ".input", out, r)
+                _err36(x["input"], path + ".input", out, r)
 
 
-def _err45(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err38(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if isinstance(k, str) and k in _S28:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err44(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err37(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or _S28.isdisjoint(x["input"])):
-                _err45(x["input"], path + ".input", out, r)
+                _err38(x["input"], path + ".input", out, r)
 
 
-def _err47(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err40(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "clip_id" not in x:
             out.append(violation(path + ".clip_id", "required", "'clip_id' is required", r))
 
 
-def _err46(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err39(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or "clip_id" in x["input"]):
-                _err47(x["input"], path + ".input", out, r)
+                _err40(x["input"], path + ".input", out, r)
 
 
-def _err49(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err42(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         for k in x:
             if isinstance(k, str) and k in _S32:
                 out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err48(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
             if not (not isinstance(x["input"], dict) or _S32.isdisjoint(x["input"])):
-                _err49(x["input"], path + ".input", out, r)
+                _err42(x["input"], path + ".input", out, r)
 
 
 def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
@@ -610,49 +568,49 @@ def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
     if "model" in x and (isinstance(x["model"], str) and x["model"] in _S7):
         if not ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S6)):
-            _err18(x, path, out, _R5)
+            _err11(x, path, out, _R5)
     if "model" in x and (isinstance(x["model"], str) and x["model"] in _S10):
         if not ("input" not in x or (not isinstance(x["input"], dict) or _S9.isdisjoint(x["input"]))):
-            _err20(x, path, out, _R8)
+            _err13(x, path, out, _R8)
     if "model" in x and (isinstance(x["model"], str) and x["model"] in _S7):
         if not ("input" not in x or (not isinstance(x["input"], dict) or _S12.issuperset(x["input"]))):
-            _err22(x, path, out, _R11)
+            _err15(x, path, out, _R11)
     if "model" in x and (isinstance(x["model"], str) and x["model"] in _S7):
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
-            _err24(x, path, out, _R13)
-    if _ok28(x):
+            _err17(x, path, out, _R13)
+    if _ok21(x):
         if not ("input" not in x or (not isinstance(x["input"], dict) or _S15.isdisjoint(x["input"]))):
-            _err26(x, path, out, _R14)
-    if _ok31(x):
+            _err19(x, path, out, _R14)
+    if _ok24(x):
         if not ("input" not in x or (not isinstance(x["input"], dict) or _S17.isdisjoint(x["input"]))):
-            _err29(x, path, out, _R16)
-    if _ok34(x):
+            _err22(x, path, out, _R16)
+    if _ok27(x):
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
-            _err32(x, path, out, _R18)
-    if _ok37(x):
+            _err25(x, path, out, _R18)
+    if _ok30(x):
         if not ("input" not in x or (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"]))):
-            _err35(x, path, out, _R19)
+            _err28(x, path, out, _R19)
     if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S22):
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
-            _err38(x, path, out, _R21)
+            _err31(x, path, out, _R21)
     if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S22):
         if not ("input" not in x or (not isinstance(x["input"], dict) or _S24.isdisjoint(x["input"]))):
-            _err40(x, path, out, _R23)
+            _err33(x, path, out, _R23)
     if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S26):
         if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
-            _err42(x, path, out, _R25)
+            _err35(x, path, out, _R25)
     if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S26):
         if not ("input" not in x or (not isinstance(x["input"], dict) or _S28.isdisjoint(x["input"]))):
-            _err44(x, path, out, _R27)
+            _err37(x, path, out, _R27)
     if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S30):
         if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
-            _err46(x, path, out, _R29)
+            _err39(x, path, out, _R29)
     if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S30):
         if not ("input" not in x or (not isinstance(x["input"], dict) or _S32.isdisjoint(x["input"]))):
-            _err48(x, path, out, _R31)
+            _err41(x, path, out, _R31)
 
 
-def _ok50(x: object) -> bool:
+def _ok43(x: object) -> bool:
     if not (
         not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
         or (
@@ -664,7 +622,7 @@ def _ok50(x: object) -> bool:
     return True
 
 
-def _ok51(x: object) -> bool:
+def _ok44(x: object) -> bool:
     if not (
         not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S10)))
         or (
@@ -676,7 +634,7 @@ def _ok51(x: object) -> bool:
     return True
 
 
-def _ok52(x: object) -> bool:
+def _ok45(x: object) -> bool:
     if not (
         not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
         or (
@@ -688,7 +646,7 @@ def _ok52(x: object) -> bool:
     return True
 
 
-def _ok53(x: object) -> bool:
+def _ok46(x: object) -> bool:
     if not (
         not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
         or (
@@ -700,7 +658,7 @@ def _ok53(x: object) -> bool:
     return True
 
 
-def _ok54(x: object) -> bool:
+def _ok47(x: object) -> bool:
     if not (
         not (
             not isinstance(x, dict)
@@ -715,7 +673,7 @@ def _ok54(x: object) -> bool:
     return True
 
 
-def _ok55(x: object) -> bool:
+def _ok48(x: object) -> bool:
     if not (
         not (
             not isinstance(x, dict)
@@ -730,7 +688,7 @@ def _ok55(x: object) -> bool:
     return True
 
 
-def _ok56(x: object) -> bool:
+def _ok49(x: object) -> bool:
     if not (
         not (
             not isinstance(x, dict)
@@ -742,7 +700,7 @@ def _ok56(x: object) -> bool:
     return True
 
 
-def _ok57(x: object) -> bool:
+def _ok50(x: object) -> bool:
     if not (
         not (
             not isinstance(x, dict)
@@ -757,7 +715,7 @@ def _ok57(x: object) -> bool:
     return True
 
 
-def _ok58(x: object) -> bool:
+def _ok51(x: object) -> bool:
     if not (
         not (
             not isinstance(x, dict)
@@ -772,7 +730,7 @@ def _ok58(x: object) -> bool:
     return True
 
 
-def _ok59(x: object) -> bool:
+def _ok52(x: object) -> bool:
     if not (
         not (
             not isinstance(x, dict)
@@ -787,7 +745,7 @@ def _ok59(x: object) -> bool:
     return True
 
 
-def _ok60(x: object) -> bool:
+def _ok53(x: object) -> bool:
     if not isinstance(x, dict):
         return False
     if not ("model" in x and "task_type" in x and "input" in x):
@@ -799,37 +757,37 @@ def _ok60(x: object) -> bool:
     if v is not MISSING and not (isinstance(v, str) and (v in _S1)):
         return False
     v = x.get("input", MISSING)
-    if v is not MISSING and not _ok17(v):
+    if v is not MISSING and not _ok10(v):
         return False
     if not _K4.issuperset(x):
+        return False
+    if not _ok43(x):
+        return False
+    if not _ok44(x):
+        return False
+    if not _ok45(x):
+        return False
+    if not _ok46(x):
+        return False
+    if not (not _ok21(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S15.isdisjoint(x["input"])))):
+        return False
+    if not (not _ok24(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S17.isdisjoint(x["input"])))):
+        return False
+    if not (not _ok27(x) or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))):
+        return False
+    if not (not _ok30(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"])))):
+        return False
+    if not _ok47(x):
+        return False
+    if not _ok48(x):
+        return False
+    if not _ok49(x):
         return False
     if not _ok50(x):
         return False
     if not _ok51(x):
         return False
     if not _ok52(x):
-        return False
-    if not _ok53(x):
-        return False
-    if not (not _ok28(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S15.isdisjoint(x["input"])))):
-        return False
-    if not (not _ok31(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S17.isdisjoint(x["input"])))):
-        return False
-    if not (not _ok34(x) or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))):
-        return False
-    if not (not _ok37(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"])))):
-        return False
-    if not _ok54(x):
-        return False
-    if not _ok55(x):
-        return False
-    if not _ok56(x):
-        return False
-    if not _ok57(x):
-        return False
-    if not _ok58(x):
-        return False
-    if not _ok59(x):
         return False
     return True
 

@@ -35,8 +35,19 @@ class Emitted:
         """The constant holding a named rule (its id and message)."""
         return self.constant("R", f"Rule({rule.id!r}, {rule.message!r})")
 
-    def function(self, kind: str, schema: ir.Schema, body: Callable[[], str]) -> str:
-        """The name of the `kind` function of a schema node, emitting `body()` (with __NAME__) on first use."""
+    def function(self, kind: str, schema: ir.Schema, body: Callable[[], str], *, by_body: bool = False) -> str:
+        """The name of the `kind` function of a schema node, emitting `body()` (with __NAME__) on first use.
+
+        A node's function is named before its body is made, so a recursive schema can call itself. `by_body`
+        (for nodes that call no function: leaves) shares one function among the nodes whose bodies are the same.
+        """
+        if by_body:
+            text = body()
+            key = (kind, text)
+            if key not in self._functions:
+                self._functions[key] = f"_{kind}{len(self._functions)}"
+                self.functions.append(text.replace("__NAME__", self._functions[key]))
+            return self._functions[key]
         key = (kind, schema.pointer)
         if key not in self._functions:
             self._functions[key] = f"_{kind}{len(self._functions)}"

@@ -19,6 +19,7 @@ from .shape import (
     has_object_keywords,
     has_siblings,
     is_conditional,
+    is_leaf,
     is_trivial,
     member_path,
     not_detail,
@@ -51,7 +52,8 @@ class ViolationPass:
             # a rule that is only if/then/else (most of them) is written in place: no call, no second test
             inner = self.out.rule(schema.rule) if schema.rule is not None else rule
             return self._conditional(schema, x, path, is_dict, inner)
-        call = f"{self.out.function('err', schema, lambda: self._body(schema))}({x}, {path}, out, {rule})"
+        name = self.out.function("err", schema, lambda: self._body(schema), by_body=is_leaf(schema))
+        call = f"{name}({x}, {path}, out, {rule})"
         test = self.valid.ok(schema, x, is_dict=is_dict)
         if checked or test.startswith("_ok"):
             # a test that is a function would walk the node once more: `_errN` asks it part by part itself
