@@ -56,10 +56,14 @@ def test_api_key_is_read_from_the_vendor_environment_variable(
     assert route.calls.last.request.headers["x-api-key"] == "env-key-123456"
 
 
-def test_api_key_argument_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_key_argument_wins_over_the_environment(
+    respx_mock: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SUNOGEN_ACME_API_KEY", "env-key-123456")
+    route = respx_mock.get("https://api.acme.test/api/v1/account/balance").mock(json_response(200, BALANCE))
     with AcmeClient(KEY) as client:
-        assert client._auth_headers() == {"x-api-key": KEY}
+        client._call("get_balance", response_model=BalanceResponse)
+    assert route.calls.last.request.headers["x-api-key"] == KEY
 
 
 @pytest.mark.parametrize("value", [None, "", "   "])

@@ -6,12 +6,11 @@ import json
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic_core import ValidationError  # pydantic's own ValidationError, without importing pydantic's models
 
 from .clock import Clock, SystemClock
 from .descriptors import Operation, Poll, TaskRef, Vendor
@@ -28,16 +27,21 @@ from .paths import MISSING, first_present, format_paths
 from .redaction import Redactor
 from .retries import may_retry_error, may_retry_status, parse_retry_after, retry_delay
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 __all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "NOT_GIVEN", "BaseClient", "CallResult", "NotGiven", "log"]
 
 log = logging.getLogger("suno_clients")
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 HttpxClientT = TypeVar("HttpxClientT", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES: Final = 2
 _SNIPPET = 200
+# Bodies are encoded with one encoder: json.dumps with options builds a new JSONEncoder on every call.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 class NotGiven:
@@ -50,13 +54,32 @@ class NotGiven:
 NOT_GIVEN: Final = NotGiven()
 
 
-@dataclass(frozen=True, slots=True)
 class CallResult(Generic[M]):
     """One successful call: the validated model, the decoded JSON body and the raw response (request redacted)."""
 
-    model: M
-    data: Any
-    response: httpx.Response
+    # A plain class rather than a dataclass: one is made per call, and a frozen dataclass's __init__ is slower.
+    __slots__ = ("data", "model", "response")
+
+    def __init__(self, model: M, data: Any, response: httpx.Response) -> None:
+        self.model = model
+        self.data = data
+        self.response = response
+
+    def __repr__(self) -> str:
+        return f"CallResult(model={self.model!r}, response={self.response!r})"
+
+
+class _RequestHeaders:
+    """The headers every request of a client carries, API key included; its repr never shows them."""
+
+    __slots__ = ("plain", "with_json")
+
+    def __init__(self, plain: dict[str, str]) -> None:
+        self.plain = plain
+        self.with_json = {**plain, "Content-Type": "application/json"}
+
+    def __repr__(self) -> str:
+        return "<request headers, redacted>"
 
 
 class BaseClient(Generic[HttpxClientT]):
@@ -89,8 +112,6 @@ class BaseClient(Generic[HttpxClientT]):
                 f"{vendor.id}: no API key: pass api_key=... or set the {vendor.env_key} environment variable",
                 vendor=vendor.id,
             )
-        # SecretStr: even vars(client) or a debugger's locals view shows '**********'.
-        self._api_key = SecretStr(key.strip())
         self._redactor = Redactor(key.strip(), vendor.auth.header)
         self.base_url = _check_base_url(vendor, base_url if base_url is not None else vendor.base_url)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
@@ -103,7 +124,13 @@ class BaseClient(Generic[HttpxClientT]):
         else:
             self.timeout = timeout if isinstance(timeout, httpx.Timeout) or timeout is None else httpx.Timeout(timeout)
             self._per_request_timeout = injected_client
-        self._default_headers = dict(default_headers or {})
+        # Built once (in this order: defaults may replace Accept, nothing replaces the key). Held by an object whose
+        # repr hides them, so vars(client) or a debugger's locals view never shows the key.
+        auth = vendor.auth
+        secret = f"Bearer {key.strip()}" if auth.kind == "bearer" else key.strip()
+        self._headers = _RequestHeaders({"Accept": "application/json", **(default_headers or {}), auth.header: secret})
+        envelope = vendor.envelope
+        self._success_ints = frozenset(s for s in envelope.success if isinstance(s, int) and not isinstance(s, bool))
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._operations = {operation.id: operation for operation in vendor.operations}
         self._tasks = dict(vendor.tasks)
@@ -122,24 +149,21 @@ class BaseClient(Generic[HttpxClientT]):
                 f"{self.vendor.id}: no operation {operation_id!r} in the spec", vendor=self.vendor.id
             ) from None
 
-    def _auth_headers(self) -> dict[str, str]:
-        auth = self.vendor.auth
-        key = self._api_key.get_secret_value()
-        value = f"Bearer {key}" if auth.kind == "bearer" else key
-        return {auth.header: value}
-
     def _build_request(
         self, operation: Operation, body: Mapping[str, object] | None, params: Mapping[str, object] | None
     ) -> httpx.Request:
         """The request for one call: path formatted, query added, body as compact JSON, auth header set."""
-        path, query = self._render_params(operation, dict(params or {}))
-        headers = {"Accept": "application/json", **self._default_headers, **self._auth_headers()}
+        if params or operation.params:
+            path, query = self._render_params(operation, dict(params or {}))
+        else:
+            path, query = operation.path, {}
+        headers = self._headers.plain
         content: bytes | None = None
         if body is not None:
             if not operation.has_body:
                 raise TypeError(f"{operation.id} takes no request body")
-            content = json.dumps(dict(body), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-            headers["Content-Type"] = "application/json"
+            content = _ENCODER.encode(body if type(body) is dict else dict(body)).encode()
+            headers = self._headers.with_json
         extra: dict[str, Any] = {"timeout": self.timeout} if self._per_request_timeout else {}
         # params=None when there is no query: an empty dict makes httpx parse and merge the URL again
         return self._client.build_request(
@@ -212,6 +236,8 @@ class BaseClient(Generic[HttpxClientT]):
         if envelope.code is None or not isinstance(data, dict) or data.get(envelope.code) is None:
             return False
         code = data[envelope.code]
+        if type(code) is int:  # the common case, decided by a set lookup (a bool is not an int here)
+            return code not in self._success_ints
         return not any(_same_code(code, success) for success in envelope.success)
 
     def _status_error(self, operation: Operation, response: httpx.Response, data: Any) -> APIStatusError:

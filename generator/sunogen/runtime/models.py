@@ -9,21 +9,11 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from .bodies import to_json as to_json
 from .violations import Violation
 
 Check = Callable[[object], list[Violation]]
 _checks: dict[type[BaseModel], Check | None] = {}
-
-
-def to_json(value: Any) -> Any:
-    """A payload as it will be sent: models dumped by alias with only the fields that were set."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    return value
 
 
 def _check_for(cls: type[BaseModel]) -> Check | None:
