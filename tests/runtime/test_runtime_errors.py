@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import httpx
 import pytest
 import respx
@@ -132,7 +130,7 @@ def test_success_envelope_is_not_an_error(respx_mock: respx.MockRouter) -> None:
 
 def test_a_boolean_code_never_counts_as_a_numeric_success(respx_mock: respx.MockRouter) -> None:
     class OneClient(AcmeClient):
-        vendor = dataclasses.replace(ACME, envelope=dataclasses.replace(ACME.envelope, success=(1,)))
+        vendor = ACME._replace(envelope=ACME.envelope._replace(success=(1,)))
 
     respx_mock.get(BALANCE_URL).mock(json_response(200, {"code": True, "data": {"available": 1, "frozen": 0}}))
     with OneClient(KEY) as client, pytest.raises(APIStatusError):
