@@ -69,7 +69,11 @@ class RequestModel(BaseModel):
     to coerce but integral floats.
     """
 
-    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", protected_namespaces=(), populate_by_name=True)
+    # defer_build: a model's validator is built on its first use, not at import, so a vendor module's models cost
+    # only what a call actually validates.
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="forbid", protected_namespaces=(), populate_by_name=True, defer_build=True
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -116,7 +120,9 @@ class ResponseModel(BaseModel):
     Fields the spec marks `x-sunogen-unit: unix-time` accept seconds or milliseconds and hold seconds.
     """
 
-    model_config: ClassVar[ConfigDict] = ConfigDict(extra="allow", protected_namespaces=(), populate_by_name=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="allow", protected_namespaces=(), populate_by_name=True, defer_build=True
+    )
 
     @model_validator(mode="before")
     @classmethod
