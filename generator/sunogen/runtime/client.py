@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
-from pydantic import BaseModel
 
 from .base_client import DEFAULT_MAX_RETRIES, NOT_GIVEN, BaseClient, CallResult, NotGiven, log
 from .clock import Clock
 from .exceptions import APIStatusError, ConfigurationError
 from .polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult, Waiter
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel  # a bound only: importing the client defines no model
+
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
-M = TypeVar("M", bound=BaseModel)
-P = TypeVar("P", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
+P = TypeVar("P", bound="BaseModel")
 
 
 class SyncAPIClient(BaseClient[httpx.Client]):

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from .bodies import rules_of
 from .bodies import to_json as to_json
 from .violations import Violation
-
-Check = Callable[[object], list[Violation]]
-_checks: dict[type[BaseModel], Check | None] = {}
-
-
-def _check_for(cls: type[BaseModel]) -> Check | None:
-    # The compiled rules of `suno_clients.<vendor>.models` live in `suno_clients._validators.<vendor>.RULES`,
-    # keyed by model name.
-    if cls not in _checks:
-        root, _, rest = cls.__module__.partition(".")
-        try:
-            rules: dict[str, Check] = importlib.import_module(f"{root}._validators.{rest.split('.')[0]}").RULES
-        except (ImportError, AttributeError):
-            rules = {}
-        _checks[cls] = rules.get(cls.__name__)
-    return _checks[cls]
 
 
 def _loc(path: str) -> tuple[str | int, ...]:
@@ -78,7 +62,7 @@ class RequestModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _run_spec_rules(cls, data: Any) -> Any:
-        check = _check_for(cls)
+        check = rules_of(cls)
         if check is None:
             return data
         payload = to_json(data)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 from urllib.parse import urlsplit
-
-from pydantic import BaseModel
 
 from .base_client import CallResult, log
 from .clock import Clock
 from .descriptors import Poll
 from .exceptions import ConfigurationError, ResponseValidationError, TaskFailedError, TaskTimeoutError
 from .paths import MISSING, first_present, format_paths
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = [
     "DEFAULT_POLL_INTERVAL",
@@ -28,7 +29,7 @@ __all__ = [
     "to_seconds",
 ]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 DEFAULT_WAIT_TIMEOUT: Final = 600.0
 DEFAULT_POLL_INTERVAL: Final = 5.0
