@@ -102,8 +102,8 @@ if not TYPE_CHECKING:
         __name__,
         globals(),
         {
-            "._client": ("VENDOR", "AsyncClient", "Client", "parse_callback"),
-            ".models": (
+            "suno_clients.crun._client": ("VENDOR", "AsyncClient", "Client", "parse_callback"),
+            "suno_clients.crun.models": (
                 "CreateTaskData",
                 "CreateTaskRequest",
                 "CreateTaskResponse",

@@ -103,8 +103,8 @@ if not TYPE_CHECKING:
         __name__,
         globals(),
         {
-            "._client": ("VENDOR", "AsyncClient", "Client"),
-            ".models": (
+            "suno_clients.gptge._client": ("VENDOR", "AsyncClient", "Client"),
+            "suno_clients.gptge.models": (
                 "Clip",
                 "ClipMetadata",
                 "ErrorResponse",

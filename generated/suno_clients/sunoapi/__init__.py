@@ -96,8 +96,8 @@ if not TYPE_CHECKING:
         __name__,
         globals(),
         {
-            "._client": ("VENDOR", "AsyncClient", "Client", "parse_callback"),
-            ".models": (
+            "suno_clients.sunoapi._client": ("VENDOR", "AsyncClient", "Client", "parse_callback"),
+            "suno_clients.sunoapi.models": (
                 "Clip",
                 "CreateMusicData",
                 "CreateMusicRequest",

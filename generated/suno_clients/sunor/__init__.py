@@ -109,8 +109,8 @@ if not TYPE_CHECKING:
         __name__,
         globals(),
         {
-            "._client": ("VENDOR", "AsyncClient", "Client"),
-            ".models": (
+            "suno_clients.sunor._client": ("VENDOR", "AsyncClient", "Client"),
+            "suno_clients.sunor.models": (
                 "Balance",
                 "BalanceResponse",
                 "Clip",
