@@ -42,12 +42,13 @@ def test_importing_a_vendor_package_imports_neither_its_client_nor_its_models_no
 
 
 @pytest.mark.parametrize("vendor", suno_clients.VENDORS)
-def test_importing_a_client_defines_no_model_and_imports_no_validator_or_webhook_code(vendor: str) -> None:
+def test_importing_a_client_defines_no_model_and_imports_no_validator_polling_or_webhook_code(vendor: str) -> None:
     code = (
         "import sys\n"
         f"from suno_clients.{vendor} import AsyncClient, Client\n"
         f"later = ['suno_clients.{vendor}.models', 'suno_clients._validators.{vendor}',\n"
-        "         'suno_clients._runtime.models', 'suno_clients._runtime.callbacks', 'pydantic.main']\n"
+        "         'suno_clients._runtime.models', 'suno_clients._runtime.polling',\n"
+        "         'suno_clients._runtime.callbacks', 'pydantic.main']\n"
         "print(sorted(m for m in later if m in sys.modules))\n"
     )
     assert _run(code) == "[]"

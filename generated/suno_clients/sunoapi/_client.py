@@ -9,7 +9,7 @@ from suno_clients._runtime.bodies import prepare_body
 from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
 from suno_clients._runtime.descriptors import Auth, Envelope, Operation, Param, Poll, Signature, TaskRef, Vendor
 from suno_clients._runtime.lazy import LazyModule
-from suno_clients._runtime.polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
+from suno_clients._runtime.tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
 
 if TYPE_CHECKING:
     from . import models
