@@ -40,6 +40,7 @@ HttpxClientT = TypeVar("HttpxClientT", httpx.Client, httpx.AsyncClient)
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES: Final = 2
 _SNIPPET = 200
+_MAX_PARSED_URLS = 64
 # Bodies are encoded with one encoder: json.dumps with options builds a new JSONEncoder on every call.
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
@@ -130,6 +131,7 @@ class BaseClient(Generic[HttpxClientT]):
         secret = f"Bearer {key.strip()}" if auth.kind == "bearer" else key.strip()
         self._headers = _RequestHeaders({"Accept": "application/json", **(default_headers or {}), auth.header: secret})
         envelope = vendor.envelope
+        self._urls: dict[str, httpx.URL] = {}
         self._success_ints = frozenset(s for s in envelope.success if isinstance(s, int) and not isinstance(s, bool))
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._operations = {operation.id: operation for operation in vendor.operations}
@@ -165,9 +167,20 @@ class BaseClient(Generic[HttpxClientT]):
             content = _ENCODER.encode(body if type(body) is dict else dict(body)).encode()
             headers = self._headers.with_json
         extra: dict[str, Any] = {"timeout": self.timeout} if self._per_request_timeout else {}
+        url = self.base_url + path
+        parsed = self._urls.get(url)
+        if parsed is None and "{" not in operation.path and len(self._urls) < _MAX_PARSED_URLS:
+            # httpx parses a URL string on every request (about a third of building one); a fixed path's URL is
+            # parsed once, keyed by the whole URL so a changed base_url is never sent to the old host.
+            parsed = self._urls[url] = httpx.URL(url)
         # params=None when there is no query: an empty dict makes httpx parse and merge the URL again
         return self._client.build_request(
-            operation.method, self.base_url + path, params=query or None, content=content, headers=headers, **extra
+            operation.method,
+            url if parsed is None else parsed,
+            params=query or None,
+            content=content,
+            headers=headers,
+            **extra,
         )
 
     def _render_params(self, operation: Operation, params: dict[str, object]) -> tuple[str, dict[str, str]]:
