@@ -25,6 +25,7 @@ from .exceptions import (
 )
 from .paths import MISSING, first_present, format_paths
 from .redaction import Redactor
+from .responses import decode_or_missing, describe_non_json, numeric_code, same_code, snippet
 from .retries import may_retry_error, may_retry_status, parse_retry_after, retry_delay
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ HttpxClientT = TypeVar("HttpxClientT", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES: Final = 2
-_SNIPPET = 200
 _MAX_PARSED_URLS = 64
 # Bodies are encoded with one encoder: json.dumps with options builds a new JSONEncoder on every call.
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -130,9 +130,9 @@ class BaseClient(Generic[HttpxClientT]):
         auth = vendor.auth
         secret = f"Bearer {key.strip()}" if auth.kind == "bearer" else key.strip()
         self._headers = _RequestHeaders({"Accept": "application/json", **(default_headers or {}), auth.header: secret})
-        envelope = vendor.envelope
+        success = vendor.envelope.success
+        self._success_ints = frozenset(s for s in success if isinstance(s, int) and not isinstance(s, bool))
         self._urls: dict[str, httpx.URL] = {}
-        self._success_ints = frozenset(s for s in envelope.success if isinstance(s, int) and not isinstance(s, bool))
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._operations = {operation.id: operation for operation in vendor.operations}
         self._tasks = dict(vendor.tasks)
@@ -218,11 +218,11 @@ class BaseClient(Generic[HttpxClientT]):
     ) -> CallResult[M]:
         """Check the HTTP status and the envelope, then validate the body (or its data field) into the model."""
         if not response.is_success:
-            raise self._status_error(operation, response, _decode_or_missing(response))
+            raise self._status_error(operation, response, decode_or_missing(response))
         try:
             data = json.loads(response.content)
         except ValueError as exc:
-            raise self._invalid_response(operation, response, _describe_non_json(response, exc)) from None
+            raise self._invalid_response(operation, response, describe_non_json(response, exc)) from None
         if self._envelope_failed(data):
             raise self._status_error(operation, response, data)
         payload = data
@@ -251,7 +251,7 @@ class BaseClient(Generic[HttpxClientT]):
         code = data[envelope.code]
         if type(code) is int:  # the common case, decided by a set lookup (a bool is not an int here)
             return code not in self._success_ints
-        return not any(_same_code(code, success) for success in envelope.success)
+        return not any(same_code(code, success) for success in envelope.success)
 
     def _status_error(self, operation: Operation, response: httpx.Response, data: Any) -> APIStatusError:
         """The typed error for an error response or a 2xx body that reports failure.
@@ -264,11 +264,11 @@ class BaseClient(Generic[HttpxClientT]):
         self._redact(response)
         envelope = self.vendor.envelope
         code = data.get(envelope.code) if envelope.code and isinstance(data, dict) else None
-        numeric = _numeric(code)
+        numeric = numeric_code(code)
         status = numeric if numeric is not None and 400 <= numeric < 600 else response.status_code
         message_field = data.get(envelope.message) if envelope.message and isinstance(data, dict) else None
         text = self._redactor.text(response.text)
-        detail = message_field if isinstance(message_field, str) and message_field.strip() else _snippet(text)
+        detail = message_field if isinstance(message_field, str) and message_field.strip() else snippet(text)
         shown_code = f", code {code!r}" if code is not None else ""
         if response.is_success:
             head = f"the body reports failure (HTTP {response.status_code}{shown_code})"
@@ -406,46 +406,3 @@ def _param_text(value: object) -> str:
     if isinstance(value, str | int | float):
         return str(value)
     raise TypeError(f"a path or query parameter must be a str, int, float or bool, not {type(value).__name__}")
-
-
-def _numeric(code: object) -> int | None:
-    if isinstance(code, bool):
-        return None
-    if isinstance(code, int):
-        return code
-    if isinstance(code, str) and code.strip().isdigit():
-        return int(code.strip())
-    return None
-
-
-def _same_code(code: object, success: str | int) -> bool:
-    if isinstance(success, bool) or isinstance(code, bool):
-        return False
-    if isinstance(success, int):
-        return _numeric(code) == success
-    return isinstance(code, str) and code == success
-
-
-def _decode_or_missing(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content)
-    except ValueError:
-        return MISSING
-
-
-def _describe_non_json(response: httpx.Response, exc: ValueError) -> str:
-    text = response.text
-    if not text.strip():
-        return "the body is empty, not JSON"
-    if "html" in response.headers.get("content-type", "").lower() or text.lstrip().startswith("<"):
-        return f"the body is an HTML page, not JSON: {_snippet(text)}"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"the body is not valid JSON ({exc.msg} at char {exc.pos}; truncated?): {_snippet(text)}"
-    return f"the body is not valid JSON: {_snippet(text)}"
-
-
-def _snippet(text: str) -> str:
-    flat = " ".join(text.split())
-    if not flat:
-        return "(empty body)"
-    return flat if len(flat) <= _SNIPPET else flat[:_SNIPPET] + "..."
