@@ -117,3 +117,16 @@ def test_the_annotations_of_every_client_method_resolve(vendor: str) -> None:
             if callable(method) and not name.startswith("_"):
                 hints = typing.get_type_hints(method)
                 assert "return" in hints, f"{cls.__name__}.{name}"
+
+
+@pytest.mark.parametrize("vendor", suno_clients.VENDORS)
+def test_a_client_checks_each_body_with_the_validator_validate_uses_for_its_operation(vendor: str) -> None:
+    from suno_clients._runtime.bodies import rules_of
+
+    module = suno_clients.vendor_module(vendor)
+    operations = importlib.import_module(f"suno_clients._validators.{vendor}").OPERATIONS
+    assert operations
+    for operation, check in operations.items():
+        hint = typing.get_type_hints(getattr(module.Client, operation))["request"]
+        model = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+        assert rules_of(model) is check, operation
