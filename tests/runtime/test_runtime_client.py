@@ -56,10 +56,14 @@ def test_api_key_is_read_from_the_vendor_environment_variable(
     assert route.calls.last.request.headers["x-api-key"] == "env-key-123456"
 
 
-def test_api_key_argument_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_key_argument_wins_over_the_environment(
+    respx_mock: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SUNOGEN_ACME_API_KEY", "env-key-123456")
+    route = respx_mock.get("https://api.acme.test/api/v1/account/balance").mock(json_response(200, BALANCE))
     with AcmeClient(KEY) as client:
-        assert client._auth_headers() == {"x-api-key": KEY}
+        client._call("get_balance", response_model=BalanceResponse)
+    assert route.calls.last.request.headers["x-api-key"] == KEY
 
 
 @pytest.mark.parametrize("value", [None, "", "   "])
@@ -90,6 +94,26 @@ def test_base_url_argument_overrides_the_spec_server_and_keeps_its_path(respx_mo
         assert client.base_url == "https://proxy.test/acme"
         client._call("get_balance", response_model=BalanceResponse)
     assert route.called
+
+
+def test_a_base_url_changed_after_a_call_is_where_the_next_call_goes(respx_mock: respx.MockRouter) -> None:
+    first = respx_mock.get("https://api.acme.test/api/v1/account/balance").mock(json_response(200, BALANCE))
+    second = respx_mock.get("https://proxy.test/api/v1/account/balance").mock(json_response(200, BALANCE))
+    with AcmeClient(KEY) as client:
+        client._call("get_balance", response_model=BalanceResponse)
+        client.base_url = "https://proxy.test"
+        client._call("get_balance", response_model=BalanceResponse)
+    assert (first.call_count, second.call_count) == (1, 1)
+
+
+def test_each_path_parameter_value_reaches_its_own_url(respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.get(url__regex=r"https://api\.acme\.test/api/v1/task/t-\d").mock(
+        json_response(200, acme_task("pending"))
+    )
+    with AcmeClient(KEY) as client:
+        for task_id in ("t-1", "t-2", "t-3"):
+            client._call("get_task", params={"task_id": task_id}, response_model=TaskResponse)
+    assert [call.request.url.path for call in route.calls] == [f"/api/v1/task/t-{n}" for n in (1, 2, 3)]
 
 
 def test_path_parameter_is_formatted_and_percent_escaped(respx_mock: respx.MockRouter) -> None:

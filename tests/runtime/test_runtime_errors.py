@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import httpx
 import pytest
 import respx
@@ -132,11 +130,26 @@ def test_success_envelope_is_not_an_error(respx_mock: respx.MockRouter) -> None:
 
 def test_a_boolean_code_never_counts_as_a_numeric_success(respx_mock: respx.MockRouter) -> None:
     class OneClient(AcmeClient):
-        vendor = dataclasses.replace(ACME, envelope=dataclasses.replace(ACME.envelope, success=(1,)))
+        vendor = ACME._replace(envelope=ACME.envelope._replace(success=(1,)))
 
     respx_mock.get(BALANCE_URL).mock(json_response(200, {"code": True, "data": {"available": 1, "frozen": 0}}))
     with OneClient(KEY) as client, pytest.raises(APIStatusError):
         client._call("get_balance", response_model=BalanceResponse)
+
+
+def test_a_numeric_string_code_equal_to_a_success_value_is_not_an_error(respx_mock: respx.MockRouter) -> None:
+    respx_mock.get(BALANCE_URL).mock(json_response(200, {"code": "202", "data": {"available": 1, "frozen": 0}}))
+    with AcmeClient(KEY) as client:
+        assert client._call("get_balance", response_model=BalanceResponse).code == 202
+
+
+def test_an_integer_code_that_is_no_success_value_is_an_error_even_in_the_2xx_range(
+    respx_mock: respx.MockRouter,
+) -> None:
+    respx_mock.get(BALANCE_URL).mock(json_response(200, {"code": 201, "data": {"available": 1, "frozen": 0}}))
+    with AcmeClient(KEY) as client, pytest.raises(APIStatusError) as caught:
+        client._call("get_balance", response_model=BalanceResponse)
+    assert caught.value.code == 201
 
 
 def test_html_error_page_on_an_error_status_keeps_the_page_as_body(respx_mock: respx.MockRouter) -> None:

@@ -2,50 +2,56 @@
 """crun.ai Suno API: crun.ai Suno music generation (https://docs.crun.ai).
 
 Generated from specs/crun.yaml, which transcribes the vendor document crun.txt.
+Every name is imported on first use (PEP 562): importing this package defines no model and imports no httpx.
 """
 
-from suno_clients._runtime.exceptions import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CallbackError,
-    CallbackPayloadError,
-    CallbackSignatureError,
-    ConfigurationError,
-    FeatureDisabledError,
-    GenerationFailedError,
-    InternalServerError,
-    NotFoundError,
-    PaymentRequiredError,
-    PermissionDeniedError,
-    RateLimitError,
-    RequestValidationError,
-    ResponseValidationError,
-    ServiceUnavailableError,
-    SunoError,
-    TaskFailedError,
-    TaskTimeoutError,
-    UnprocessableEntityError,
-    status_error_class,
-)
-from suno_clients._validators.crun import OPERATIONS, validate
+from typing import TYPE_CHECKING
 
-from ._client import VENDOR, AsyncClient, Client, parse_callback
-from .models import (
-    CreateTaskData,
-    CreateTaskRequest,
-    CreateTaskResponse,
-    ErrorResponse,
-    MusicGenerateInput,
-    SunoMusicItem,
-    TaskInfo,
-    TaskInfoResponse,
-    TaskParam,
-    TaskResult,
-)
+from suno_clients._runtime.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from suno_clients._runtime.exceptions import (
+        APIConnectionError,
+        APIError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CallbackError,
+        CallbackPayloadError,
+        CallbackSignatureError,
+        ConfigurationError,
+        FeatureDisabledError,
+        GenerationFailedError,
+        InternalServerError,
+        NotFoundError,
+        PaymentRequiredError,
+        PermissionDeniedError,
+        RateLimitError,
+        RequestValidationError,
+        ResponseValidationError,
+        ServiceUnavailableError,
+        SunoError,
+        TaskFailedError,
+        TaskTimeoutError,
+        UnprocessableEntityError,
+        status_error_class,
+    )
+    from suno_clients._validators.crun import OPERATIONS, validate
+
+    from ._client import VENDOR, AsyncClient, Client, parse_callback
+    from .models import (
+        CreateTaskData,
+        CreateTaskRequest,
+        CreateTaskResponse,
+        ErrorResponse,
+        MusicGenerateInput,
+        SunoMusicItem,
+        TaskInfo,
+        TaskInfoResponse,
+        TaskParam,
+        TaskResult,
+    )
 
 __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "AsyncClient",
@@ -90,3 +96,53 @@ __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "TaskResult",
     "validate",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "suno_clients.crun._client": ("VENDOR", "AsyncClient", "Client", "parse_callback"),
+            "suno_clients.crun.models": (
+                "CreateTaskData",
+                "CreateTaskRequest",
+                "CreateTaskResponse",
+                "ErrorResponse",
+                "MusicGenerateInput",
+                "SunoMusicItem",
+                "TaskInfo",
+                "TaskInfoResponse",
+                "TaskParam",
+                "TaskResult",
+            ),
+            "suno_clients._runtime.exceptions": (
+                "APIConnectionError",
+                "APIError",
+                "APIStatusError",
+                "APITimeoutError",
+                "AuthenticationError",
+                "BadRequestError",
+                "CallbackError",
+                "CallbackPayloadError",
+                "CallbackSignatureError",
+                "ConfigurationError",
+                "FeatureDisabledError",
+                "GenerationFailedError",
+                "InternalServerError",
+                "NotFoundError",
+                "PaymentRequiredError",
+                "PermissionDeniedError",
+                "RateLimitError",
+                "RequestValidationError",
+                "ResponseValidationError",
+                "ServiceUnavailableError",
+                "SunoError",
+                "TaskFailedError",
+                "TaskTimeoutError",
+                "UnprocessableEntityError",
+                "status_error_class",
+            ),
+            "suno_clients._validators.crun": ("OPERATIONS", "validate"),
+        },
+        submodules=("models",),
+    )

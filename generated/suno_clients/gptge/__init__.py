@@ -2,51 +2,57 @@
 """api.gpt.ge Suno API: api.gpt.ge Suno music creation API (the /suno/submit protocol). Submit a song generation task to the Suno music creation API, then poll the task by its id. Three creation modes: inspiration mode, custom mode, continuation mode.
 
 Generated from specs/gptge.yaml, which transcribes the vendor document gptge.txt.
+Every name is imported on first use (PEP 562): importing this package defines no model and imports no httpx.
 """
 
-from suno_clients._runtime.exceptions import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CallbackError,
-    CallbackPayloadError,
-    CallbackSignatureError,
-    ConfigurationError,
-    FeatureDisabledError,
-    GenerationFailedError,
-    InternalServerError,
-    NotFoundError,
-    PaymentRequiredError,
-    PermissionDeniedError,
-    RateLimitError,
-    RequestValidationError,
-    ResponseValidationError,
-    ServiceUnavailableError,
-    SunoError,
-    TaskFailedError,
-    TaskTimeoutError,
-    UnprocessableEntityError,
-    status_error_class,
-)
-from suno_clients._validators.gptge import OPERATIONS, validate
+from typing import TYPE_CHECKING
 
-from ._client import VENDOR, AsyncClient, Client
-from .models import (
-    Clip,
-    ClipMetadata,
-    ErrorResponse,
-    FetchTaskResponse,
-    FetchTasksRequest,
-    FetchTasksResponse,
-    LyricsResult,
-    SubmitLyricsRequest,
-    SubmitMusicRequest,
-    SubmitResponse,
-    TaskInfo,
-)
+from suno_clients._runtime.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from suno_clients._runtime.exceptions import (
+        APIConnectionError,
+        APIError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CallbackError,
+        CallbackPayloadError,
+        CallbackSignatureError,
+        ConfigurationError,
+        FeatureDisabledError,
+        GenerationFailedError,
+        InternalServerError,
+        NotFoundError,
+        PaymentRequiredError,
+        PermissionDeniedError,
+        RateLimitError,
+        RequestValidationError,
+        ResponseValidationError,
+        ServiceUnavailableError,
+        SunoError,
+        TaskFailedError,
+        TaskTimeoutError,
+        UnprocessableEntityError,
+        status_error_class,
+    )
+    from suno_clients._validators.gptge import OPERATIONS, validate
+
+    from ._client import VENDOR, AsyncClient, Client
+    from .models import (
+        Clip,
+        ClipMetadata,
+        ErrorResponse,
+        FetchTaskResponse,
+        FetchTasksRequest,
+        FetchTasksResponse,
+        LyricsResult,
+        SubmitLyricsRequest,
+        SubmitMusicRequest,
+        SubmitResponse,
+        TaskInfo,
+    )
 
 __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "AsyncClient",
@@ -91,3 +97,54 @@ __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "TaskInfo",
     "validate",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "suno_clients.gptge._client": ("VENDOR", "AsyncClient", "Client"),
+            "suno_clients.gptge.models": (
+                "Clip",
+                "ClipMetadata",
+                "ErrorResponse",
+                "FetchTaskResponse",
+                "FetchTasksRequest",
+                "FetchTasksResponse",
+                "LyricsResult",
+                "SubmitLyricsRequest",
+                "SubmitMusicRequest",
+                "SubmitResponse",
+                "TaskInfo",
+            ),
+            "suno_clients._runtime.exceptions": (
+                "APIConnectionError",
+                "APIError",
+                "APIStatusError",
+                "APITimeoutError",
+                "AuthenticationError",
+                "BadRequestError",
+                "CallbackError",
+                "CallbackPayloadError",
+                "CallbackSignatureError",
+                "ConfigurationError",
+                "FeatureDisabledError",
+                "GenerationFailedError",
+                "InternalServerError",
+                "NotFoundError",
+                "PaymentRequiredError",
+                "PermissionDeniedError",
+                "RateLimitError",
+                "RequestValidationError",
+                "ResponseValidationError",
+                "ServiceUnavailableError",
+                "SunoError",
+                "TaskFailedError",
+                "TaskTimeoutError",
+                "UnprocessableEntityError",
+                "status_error_class",
+            ),
+            "suno_clients._validators.gptge": ("OPERATIONS", "validate"),
+        },
+        submodules=("models",),
+    )

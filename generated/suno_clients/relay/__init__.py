@@ -2,51 +2,57 @@
 """Suno relay API (/suno/submit protocol): Suno relay gateway speaking the /suno/submit protocol (no fixed host: pass base_url). After creating a task, you need to use the task ID to poll the query interface to check the task's progress and results. Continuation features: supports continuing creation based on an existing song; allows specifying the starting time point for continuation; supports uploading custom audio for continuation; maintains stylistic consistency.
 
 Generated from specs/relay.yaml, which transcribes the vendor document relay.txt.
+Every name is imported on first use (PEP 562): importing this package defines no model and imports no httpx.
 """
 
-from suno_clients._runtime.exceptions import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CallbackError,
-    CallbackPayloadError,
-    CallbackSignatureError,
-    ConfigurationError,
-    FeatureDisabledError,
-    GenerationFailedError,
-    InternalServerError,
-    NotFoundError,
-    PaymentRequiredError,
-    PermissionDeniedError,
-    RateLimitError,
-    RequestValidationError,
-    ResponseValidationError,
-    ServiceUnavailableError,
-    SunoError,
-    TaskFailedError,
-    TaskTimeoutError,
-    UnprocessableEntityError,
-    status_error_class,
-)
-from suno_clients._validators.relay import OPERATIONS, validate
+from typing import TYPE_CHECKING
 
-from ._client import VENDOR, AsyncClient, Client
-from .models import (
-    Clip,
-    ClipMetadata,
-    ErrorResponse,
-    FetchTaskResponse,
-    FetchTasksRequest,
-    FetchTasksResponse,
-    LyricsResult,
-    SubmitLyricsRequest,
-    SubmitMusicRequest,
-    SubmitResponse,
-    TaskInfo,
-)
+from suno_clients._runtime.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from suno_clients._runtime.exceptions import (
+        APIConnectionError,
+        APIError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CallbackError,
+        CallbackPayloadError,
+        CallbackSignatureError,
+        ConfigurationError,
+        FeatureDisabledError,
+        GenerationFailedError,
+        InternalServerError,
+        NotFoundError,
+        PaymentRequiredError,
+        PermissionDeniedError,
+        RateLimitError,
+        RequestValidationError,
+        ResponseValidationError,
+        ServiceUnavailableError,
+        SunoError,
+        TaskFailedError,
+        TaskTimeoutError,
+        UnprocessableEntityError,
+        status_error_class,
+    )
+    from suno_clients._validators.relay import OPERATIONS, validate
+
+    from ._client import VENDOR, AsyncClient, Client
+    from .models import (
+        Clip,
+        ClipMetadata,
+        ErrorResponse,
+        FetchTaskResponse,
+        FetchTasksRequest,
+        FetchTasksResponse,
+        LyricsResult,
+        SubmitLyricsRequest,
+        SubmitMusicRequest,
+        SubmitResponse,
+        TaskInfo,
+    )
 
 __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "AsyncClient",
@@ -91,3 +97,54 @@ __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "TaskInfo",
     "validate",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "suno_clients.relay._client": ("VENDOR", "AsyncClient", "Client"),
+            "suno_clients.relay.models": (
+                "Clip",
+                "ClipMetadata",
+                "ErrorResponse",
+                "FetchTaskResponse",
+                "FetchTasksRequest",
+                "FetchTasksResponse",
+                "LyricsResult",
+                "SubmitLyricsRequest",
+                "SubmitMusicRequest",
+                "SubmitResponse",
+                "TaskInfo",
+            ),
+            "suno_clients._runtime.exceptions": (
+                "APIConnectionError",
+                "APIError",
+                "APIStatusError",
+                "APITimeoutError",
+                "AuthenticationError",
+                "BadRequestError",
+                "CallbackError",
+                "CallbackPayloadError",
+                "CallbackSignatureError",
+                "ConfigurationError",
+                "FeatureDisabledError",
+                "GenerationFailedError",
+                "InternalServerError",
+                "NotFoundError",
+                "PaymentRequiredError",
+                "PermissionDeniedError",
+                "RateLimitError",
+                "RequestValidationError",
+                "ResponseValidationError",
+                "ServiceUnavailableError",
+                "SunoError",
+                "TaskFailedError",
+                "TaskTimeoutError",
+                "UnprocessableEntityError",
+                "status_error_class",
+            ),
+            "suno_clients._validators.relay": ("OPERATIONS", "validate"),
+        },
+        submodules=("models",),
+    )

@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from suno_clients._runtime.bodies import prepare_body
 from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
 from suno_clients._runtime.descriptors import Auth, Envelope, Operation, Param, Poll, TaskRef, Vendor
-from suno_clients._runtime.polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
-from suno_clients._validators.relay import OPERATIONS as _CHECKS
+from suno_clients._runtime.lazy import LazyModule
+from suno_clients._runtime.tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
 
-from . import models
+if TYPE_CHECKING:
+    from . import models
+else:
+    # Imported by the first call that needs a model (or by get_type_hints): importing the client defines none.
+    models = LazyModule("suno_clients.relay.models", globals(), "models")
 
 VENDOR = Vendor(
     id="relay",
@@ -108,9 +112,7 @@ class Client(SyncAPIClient):
         Takes a models.SubmitMusicRequest or its fields as keywords; the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
-        body = prepare_body(
-            VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields, _CHECKS["submit_music"]
-        )
+        body = prepare_body(VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields)
         return self._call(
             "submit_music",
             body=body,
@@ -130,9 +132,7 @@ class Client(SyncAPIClient):
         Takes a models.SubmitLyricsRequest or its fields as keywords; the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
-        body = prepare_body(
-            VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields, _CHECKS["submit_lyrics"]
-        )
+        body = prepare_body(VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields)
         return self._call(
             "submit_lyrics",
             body=body,
@@ -167,7 +167,7 @@ class Client(SyncAPIClient):
 
         Takes a models.FetchTasksRequest or its fields as keywords; the spec's rules are checked before anything is sent.
         """
-        body = prepare_body(VENDOR.id, "fetch_tasks", models.FetchTasksRequest, request, fields, _CHECKS["fetch_tasks"])
+        body = prepare_body(VENDOR.id, "fetch_tasks", models.FetchTasksRequest, request, fields)
         return self._call(
             "fetch_tasks",
             body=body,
@@ -198,9 +198,7 @@ class Client(SyncAPIClient):
         **fields: Any,
     ) -> TaskResult[models.FetchTaskResponse]:
         """submit_music, then wait() for the task it creates: the finished clips, or a typed error."""
-        body = prepare_body(
-            VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields, _CHECKS["submit_music"]
-        )
+        body = prepare_body(VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields)
         return self._create_and_wait(
             "submit_music",
             body=body,
@@ -220,9 +218,7 @@ class Client(SyncAPIClient):
         **fields: Any,
     ) -> TaskResult[models.FetchTaskResponse]:
         """submit_lyrics, then wait() for the task it creates: the finished clips, or a typed error."""
-        body = prepare_body(
-            VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields, _CHECKS["submit_lyrics"]
-        )
+        body = prepare_body(VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields)
         return self._create_and_wait(
             "submit_lyrics",
             body=body,
@@ -253,9 +249,7 @@ class AsyncClient(AsyncAPIClient):
         Takes a models.SubmitMusicRequest or its fields as keywords; the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
-        body = prepare_body(
-            VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields, _CHECKS["submit_music"]
-        )
+        body = prepare_body(VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields)
         return await self._call(
             "submit_music",
             body=body,
@@ -275,9 +269,7 @@ class AsyncClient(AsyncAPIClient):
         Takes a models.SubmitLyricsRequest or its fields as keywords; the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
-        body = prepare_body(
-            VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields, _CHECKS["submit_lyrics"]
-        )
+        body = prepare_body(VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields)
         return await self._call(
             "submit_lyrics",
             body=body,
@@ -312,7 +304,7 @@ class AsyncClient(AsyncAPIClient):
 
         Takes a models.FetchTasksRequest or its fields as keywords; the spec's rules are checked before anything is sent.
         """
-        body = prepare_body(VENDOR.id, "fetch_tasks", models.FetchTasksRequest, request, fields, _CHECKS["fetch_tasks"])
+        body = prepare_body(VENDOR.id, "fetch_tasks", models.FetchTasksRequest, request, fields)
         return await self._call(
             "fetch_tasks",
             body=body,
@@ -343,9 +335,7 @@ class AsyncClient(AsyncAPIClient):
         **fields: Any,
     ) -> TaskResult[models.FetchTaskResponse]:
         """submit_music, then wait() for the task it creates: the finished clips, or a typed error."""
-        body = prepare_body(
-            VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields, _CHECKS["submit_music"]
-        )
+        body = prepare_body(VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields)
         return await self._create_and_wait(
             "submit_music",
             body=body,
@@ -365,9 +355,7 @@ class AsyncClient(AsyncAPIClient):
         **fields: Any,
     ) -> TaskResult[models.FetchTaskResponse]:
         """submit_lyrics, then wait() for the task it creates: the finished clips, or a typed error."""
-        body = prepare_body(
-            VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields, _CHECKS["submit_lyrics"]
-        )
+        body = prepare_body(VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields)
         return await self._create_and_wait(
             "submit_lyrics",
             body=body,

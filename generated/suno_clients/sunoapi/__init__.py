@@ -2,47 +2,53 @@
 """sunoapi.com AI Music API: sunoapi.com Suno music generation (https://docs.sunoapi.com).
 
 Generated from specs/sunoapi.yaml, which transcribes the vendor document sunoapi.txt.
+Every name is imported on first use (PEP 562): importing this package defines no model and imports no httpx.
 """
 
-from suno_clients._runtime.exceptions import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CallbackError,
-    CallbackPayloadError,
-    CallbackSignatureError,
-    ConfigurationError,
-    FeatureDisabledError,
-    GenerationFailedError,
-    InternalServerError,
-    NotFoundError,
-    PaymentRequiredError,
-    PermissionDeniedError,
-    RateLimitError,
-    RequestValidationError,
-    ResponseValidationError,
-    ServiceUnavailableError,
-    SunoError,
-    TaskFailedError,
-    TaskTimeoutError,
-    UnprocessableEntityError,
-    status_error_class,
-)
-from suno_clients._validators.sunoapi import OPERATIONS, validate
+from typing import TYPE_CHECKING
 
-from ._client import VENDOR, AsyncClient, Client, parse_callback
-from .models import (
-    Clip,
-    CreateMusicData,
-    CreateMusicRequest,
-    CreateMusicResponse,
-    ErrorResponse,
-    GetTaskResponse,
-    WebhookPayload,
-)
+from suno_clients._runtime.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from suno_clients._runtime.exceptions import (
+        APIConnectionError,
+        APIError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CallbackError,
+        CallbackPayloadError,
+        CallbackSignatureError,
+        ConfigurationError,
+        FeatureDisabledError,
+        GenerationFailedError,
+        InternalServerError,
+        NotFoundError,
+        PaymentRequiredError,
+        PermissionDeniedError,
+        RateLimitError,
+        RequestValidationError,
+        ResponseValidationError,
+        ServiceUnavailableError,
+        SunoError,
+        TaskFailedError,
+        TaskTimeoutError,
+        UnprocessableEntityError,
+        status_error_class,
+    )
+    from suno_clients._validators.sunoapi import OPERATIONS, validate
+
+    from ._client import VENDOR, AsyncClient, Client, parse_callback
+    from .models import (
+        Clip,
+        CreateMusicData,
+        CreateMusicRequest,
+        CreateMusicResponse,
+        ErrorResponse,
+        GetTaskResponse,
+        WebhookPayload,
+    )
 
 __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "AsyncClient",
@@ -84,3 +90,50 @@ __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "WebhookPayload",
     "validate",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "suno_clients.sunoapi._client": ("VENDOR", "AsyncClient", "Client", "parse_callback"),
+            "suno_clients.sunoapi.models": (
+                "Clip",
+                "CreateMusicData",
+                "CreateMusicRequest",
+                "CreateMusicResponse",
+                "ErrorResponse",
+                "GetTaskResponse",
+                "WebhookPayload",
+            ),
+            "suno_clients._runtime.exceptions": (
+                "APIConnectionError",
+                "APIError",
+                "APIStatusError",
+                "APITimeoutError",
+                "AuthenticationError",
+                "BadRequestError",
+                "CallbackError",
+                "CallbackPayloadError",
+                "CallbackSignatureError",
+                "ConfigurationError",
+                "FeatureDisabledError",
+                "GenerationFailedError",
+                "InternalServerError",
+                "NotFoundError",
+                "PaymentRequiredError",
+                "PermissionDeniedError",
+                "RateLimitError",
+                "RequestValidationError",
+                "ResponseValidationError",
+                "ServiceUnavailableError",
+                "SunoError",
+                "TaskFailedError",
+                "TaskTimeoutError",
+                "UnprocessableEntityError",
+                "status_error_class",
+            ),
+            "suno_clients._validators.sunoapi": ("OPERATIONS", "validate"),
+        },
+        submodules=("models",),
+    )

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from suno_clients._runtime.bodies import prepare_body
-from suno_clients._runtime.callbacks import parse_callback as _parse_callback
 from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
 from suno_clients._runtime.descriptors import Auth, Envelope, Operation, Param, Poll, Signature, TaskRef, Vendor
-from suno_clients._runtime.polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
-from suno_clients._validators.sunoapi import OPERATIONS as _CHECKS
+from suno_clients._runtime.lazy import LazyModule
+from suno_clients._runtime.tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
 
-from . import models
+if TYPE_CHECKING:
+    from . import models
+else:
+    # Imported by the first call that needs a model (or by get_type_hints): importing the client defines none.
+    models = LazyModule("suno_clients.sunoapi.models", globals(), "models")
 
 VENDOR = Vendor(
     id="sunoapi",
@@ -91,7 +94,7 @@ class Client(SyncAPIClient):
         Takes a models.CreateMusicRequest or its fields as keywords; the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
-        body = prepare_body(VENDOR.id, "create", models.CreateMusicRequest, request, fields, _CHECKS["create"])
+        body = prepare_body(VENDOR.id, "create", models.CreateMusicRequest, request, fields)
         return self._call(
             "create",
             body=body,
@@ -138,7 +141,7 @@ class Client(SyncAPIClient):
         **fields: Any,
     ) -> TaskResult[models.GetTaskResponse]:
         """create, then wait() for the task it creates: the finished clips, or a typed error."""
-        body = prepare_body(VENDOR.id, "create", models.CreateMusicRequest, request, fields, _CHECKS["create"])
+        body = prepare_body(VENDOR.id, "create", models.CreateMusicRequest, request, fields)
         return self._create_and_wait(
             "create",
             body=body,
@@ -169,7 +172,7 @@ class AsyncClient(AsyncAPIClient):
         Takes a models.CreateMusicRequest or its fields as keywords; the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
-        body = prepare_body(VENDOR.id, "create", models.CreateMusicRequest, request, fields, _CHECKS["create"])
+        body = prepare_body(VENDOR.id, "create", models.CreateMusicRequest, request, fields)
         return await self._call(
             "create",
             body=body,
@@ -216,7 +219,7 @@ class AsyncClient(AsyncAPIClient):
         **fields: Any,
     ) -> TaskResult[models.GetTaskResponse]:
         """create, then wait() for the task it creates: the finished clips, or a typed error."""
-        body = prepare_body(VENDOR.id, "create", models.CreateMusicRequest, request, fields, _CHECKS["create"])
+        body = prepare_body(VENDOR.id, "create", models.CreateMusicRequest, request, fields)
         return await self._create_and_wait(
             "create",
             body=body,
@@ -231,4 +234,6 @@ def parse_callback(
     body: bytes | str, headers: dict[str, str] | None = None, *, secret: str | None = None
 ) -> models.WebhookPayload:
     """Parse a callback request's raw body, verifying its X-Signature signature when `secret` is given."""
+    from suno_clients._runtime.callbacks import parse_callback as _parse_callback  # only webhook receivers need it
+
     return _parse_callback(body, headers or {}, vendor=VENDOR, model=models.WebhookPayload, secret=secret)

@@ -2,54 +2,60 @@
 """sunor.cc: sunor.cc task API (https://docs.sunor.cc). Submit a new task to an AI model (Suno or Udio) with POST /api/v1/task; the task is processed asynchronously -- use the Get Task endpoint (GET /api/v1/task/{taskId}) to poll for results. Every endpoint takes the API key in the `x-api-key` header. Every JSON body is `{code, data}` where `code` is the HTTP status code (202 on create, 200 otherwise); errors are `{code, message}`. Credits: Suno music 10, lyrics 5, upload 1, concat 5; Udio music 5; they are frozen immediately when the task is created and automatically refunded for failed tasks (status failure or timeout). Rate limit: 120 requests/min per API key across all endpoints; every response carries `X-RateLimit-Remaining` and a 429 carries `Retry-After` (seconds). Poll every 5-10 s; tasks take 30 s to 5 min. There is no idempotency key: a create call is never retried automatically.
 
 Generated from specs/sunor.yaml, which transcribes the vendor document sunor.md.
+Every name is imported on first use (PEP 562): importing this package defines no model and imports no httpx.
 """
 
-from suno_clients._runtime.exceptions import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CallbackError,
-    CallbackPayloadError,
-    CallbackSignatureError,
-    ConfigurationError,
-    FeatureDisabledError,
-    GenerationFailedError,
-    InternalServerError,
-    NotFoundError,
-    PaymentRequiredError,
-    PermissionDeniedError,
-    RateLimitError,
-    RequestValidationError,
-    ResponseValidationError,
-    ServiceUnavailableError,
-    SunoError,
-    TaskFailedError,
-    TaskTimeoutError,
-    UnprocessableEntityError,
-    status_error_class,
-)
-from suno_clients._validators.sunor import OPERATIONS, validate
+from typing import TYPE_CHECKING
 
-from ._client import VENDOR, AsyncClient, Client
-from .models import (
-    Balance,
-    BalanceResponse,
-    Clip,
-    ClipMetadata,
-    CreatedTask,
-    CreateTaskRequest,
-    CreateTaskResponse,
-    ErrorResponse,
-    GetTaskResponse,
-    SunorTaskInput,
-    TaskInfo,
-    TaskOutput,
-    Usage,
-    UsageResponse,
-)
+from suno_clients._runtime.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from suno_clients._runtime.exceptions import (
+        APIConnectionError,
+        APIError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CallbackError,
+        CallbackPayloadError,
+        CallbackSignatureError,
+        ConfigurationError,
+        FeatureDisabledError,
+        GenerationFailedError,
+        InternalServerError,
+        NotFoundError,
+        PaymentRequiredError,
+        PermissionDeniedError,
+        RateLimitError,
+        RequestValidationError,
+        ResponseValidationError,
+        ServiceUnavailableError,
+        SunoError,
+        TaskFailedError,
+        TaskTimeoutError,
+        UnprocessableEntityError,
+        status_error_class,
+    )
+    from suno_clients._validators.sunor import OPERATIONS, validate
+
+    from ._client import VENDOR, AsyncClient, Client
+    from .models import (
+        Balance,
+        BalanceResponse,
+        Clip,
+        ClipMetadata,
+        CreatedTask,
+        CreateTaskRequest,
+        CreateTaskResponse,
+        ErrorResponse,
+        GetTaskResponse,
+        SunorTaskInput,
+        TaskInfo,
+        TaskOutput,
+        Usage,
+        UsageResponse,
+    )
 
 __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "AsyncClient",
@@ -97,3 +103,57 @@ __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "UsageResponse",
     "validate",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "suno_clients.sunor._client": ("VENDOR", "AsyncClient", "Client"),
+            "suno_clients.sunor.models": (
+                "Balance",
+                "BalanceResponse",
+                "Clip",
+                "ClipMetadata",
+                "CreateTaskRequest",
+                "CreateTaskResponse",
+                "CreatedTask",
+                "ErrorResponse",
+                "GetTaskResponse",
+                "SunorTaskInput",
+                "TaskInfo",
+                "TaskOutput",
+                "Usage",
+                "UsageResponse",
+            ),
+            "suno_clients._runtime.exceptions": (
+                "APIConnectionError",
+                "APIError",
+                "APIStatusError",
+                "APITimeoutError",
+                "AuthenticationError",
+                "BadRequestError",
+                "CallbackError",
+                "CallbackPayloadError",
+                "CallbackSignatureError",
+                "ConfigurationError",
+                "FeatureDisabledError",
+                "GenerationFailedError",
+                "InternalServerError",
+                "NotFoundError",
+                "PaymentRequiredError",
+                "PermissionDeniedError",
+                "RateLimitError",
+                "RequestValidationError",
+                "ResponseValidationError",
+                "ServiceUnavailableError",
+                "SunoError",
+                "TaskFailedError",
+                "TaskTimeoutError",
+                "UnprocessableEntityError",
+                "status_error_class",
+            ),
+            "suno_clients._validators.sunor": ("OPERATIONS", "validate"),
+        },
+        submodules=("models",),
+    )

@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from suno_clients._runtime.bodies import prepare_body
 from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
 from suno_clients._runtime.descriptors import Auth, Envelope, Operation, Param, Poll, TaskRef, Vendor
-from suno_clients._runtime.polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
-from suno_clients._validators.sunor import OPERATIONS as _CHECKS
+from suno_clients._runtime.lazy import LazyModule
+from suno_clients._runtime.tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
 
-from . import models
+if TYPE_CHECKING:
+    from . import models
+else:
+    # Imported by the first call that needs a model (or by get_type_hints): importing the client defines none.
+    models = LazyModule("suno_clients.sunor.models", globals(), "models")
 
 VENDOR = Vendor(
     id="sunor",
@@ -105,7 +109,7 @@ class Client(SyncAPIClient):
         Takes a models.CreateTaskRequest or its fields as keywords; the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
-        body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields, _CHECKS["create_task"])
+        body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
         return self._call(
             "create_task",
             body=body,
@@ -176,7 +180,7 @@ class Client(SyncAPIClient):
         **fields: Any,
     ) -> TaskResult[models.GetTaskResponse]:
         """create_task, then wait() for the task it creates: the finished clips, or a typed error."""
-        body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields, _CHECKS["create_task"])
+        body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
         return self._create_and_wait(
             "create_task",
             body=body,
@@ -207,7 +211,7 @@ class AsyncClient(AsyncAPIClient):
         Takes a models.CreateTaskRequest or its fields as keywords; the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
-        body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields, _CHECKS["create_task"])
+        body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
         return await self._call(
             "create_task",
             body=body,
@@ -278,7 +282,7 @@ class AsyncClient(AsyncAPIClient):
         **fields: Any,
     ) -> TaskResult[models.GetTaskResponse]:
         """create_task, then wait() for the task it creates: the finished clips, or a typed error."""
-        body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields, _CHECKS["create_task"])
+        body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
         return await self._create_and_wait(
             "create_task",
             body=body,

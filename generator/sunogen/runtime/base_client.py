@@ -6,12 +6,11 @@ import json
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic_core import ValidationError  # pydantic's own ValidationError, without importing pydantic's models
 
 from .clock import Clock, SystemClock
 from .descriptors import Operation, Poll, TaskRef, Vendor
@@ -26,18 +25,24 @@ from .exceptions import (
 )
 from .paths import MISSING, first_present, format_paths
 from .redaction import Redactor
+from .responses import decode_or_missing, describe_non_json, numeric_code, same_code, snippet
 from .retries import may_retry_error, may_retry_status, parse_retry_after, retry_delay
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "NOT_GIVEN", "BaseClient", "CallResult", "NotGiven", "log"]
 
 log = logging.getLogger("suno_clients")
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 HttpxClientT = TypeVar("HttpxClientT", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES: Final = 2
-_SNIPPET = 200
+_MAX_PARSED_URLS = 64
+# Bodies are encoded with one encoder: json.dumps with options builds a new JSONEncoder on every call.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 class NotGiven:
@@ -50,13 +55,32 @@ class NotGiven:
 NOT_GIVEN: Final = NotGiven()
 
 
-@dataclass(frozen=True, slots=True)
 class CallResult(Generic[M]):
     """One successful call: the validated model, the decoded JSON body and the raw response (request redacted)."""
 
-    model: M
-    data: Any
-    response: httpx.Response
+    # A plain class rather than a dataclass: one is made per call, and a frozen dataclass's __init__ is slower.
+    __slots__ = ("data", "model", "response")
+
+    def __init__(self, model: M, data: Any, response: httpx.Response) -> None:
+        self.model = model
+        self.data = data
+        self.response = response
+
+    def __repr__(self) -> str:
+        return f"CallResult(model={self.model!r}, response={self.response!r})"
+
+
+class _RequestHeaders:
+    """The headers every request of a client carries, API key included; its repr never shows them."""
+
+    __slots__ = ("plain", "with_json")
+
+    def __init__(self, plain: dict[str, str]) -> None:
+        self.plain = plain
+        self.with_json = {**plain, "Content-Type": "application/json"}
+
+    def __repr__(self) -> str:
+        return "<request headers, redacted>"
 
 
 class BaseClient(Generic[HttpxClientT]):
@@ -89,8 +113,6 @@ class BaseClient(Generic[HttpxClientT]):
                 f"{vendor.id}: no API key: pass api_key=... or set the {vendor.env_key} environment variable",
                 vendor=vendor.id,
             )
-        # SecretStr: even vars(client) or a debugger's locals view shows '**********'.
-        self._api_key = SecretStr(key.strip())
         self._redactor = Redactor(key.strip(), vendor.auth.header)
         self.base_url = _check_base_url(vendor, base_url if base_url is not None else vendor.base_url)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
@@ -103,7 +125,14 @@ class BaseClient(Generic[HttpxClientT]):
         else:
             self.timeout = timeout if isinstance(timeout, httpx.Timeout) or timeout is None else httpx.Timeout(timeout)
             self._per_request_timeout = injected_client
-        self._default_headers = dict(default_headers or {})
+        # Built once (in this order: defaults may replace Accept, nothing replaces the key). Held by an object whose
+        # repr hides them, so vars(client) or a debugger's locals view never shows the key.
+        auth = vendor.auth
+        secret = f"Bearer {key.strip()}" if auth.kind == "bearer" else key.strip()
+        self._headers = _RequestHeaders({"Accept": "application/json", **(default_headers or {}), auth.header: secret})
+        success = vendor.envelope.success
+        self._success_ints = frozenset(s for s in success if isinstance(s, int) and not isinstance(s, bool))
+        self._urls: dict[str, httpx.URL] = {}
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._operations = {operation.id: operation for operation in vendor.operations}
         self._tasks = dict(vendor.tasks)
@@ -122,28 +151,36 @@ class BaseClient(Generic[HttpxClientT]):
                 f"{self.vendor.id}: no operation {operation_id!r} in the spec", vendor=self.vendor.id
             ) from None
 
-    def _auth_headers(self) -> dict[str, str]:
-        auth = self.vendor.auth
-        key = self._api_key.get_secret_value()
-        value = f"Bearer {key}" if auth.kind == "bearer" else key
-        return {auth.header: value}
-
     def _build_request(
         self, operation: Operation, body: Mapping[str, object] | None, params: Mapping[str, object] | None
     ) -> httpx.Request:
         """The request for one call: path formatted, query added, body as compact JSON, auth header set."""
-        path, query = self._render_params(operation, dict(params or {}))
-        headers = {"Accept": "application/json", **self._default_headers, **self._auth_headers()}
+        if params or operation.params:
+            path, query = self._render_params(operation, dict(params or {}))
+        else:
+            path, query = operation.path, {}
+        headers = self._headers.plain
         content: bytes | None = None
         if body is not None:
             if not operation.has_body:
                 raise TypeError(f"{operation.id} takes no request body")
-            content = json.dumps(dict(body), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-            headers["Content-Type"] = "application/json"
+            content = _ENCODER.encode(body if type(body) is dict else dict(body)).encode()
+            headers = self._headers.with_json
         extra: dict[str, Any] = {"timeout": self.timeout} if self._per_request_timeout else {}
+        url = self.base_url + path
+        parsed = self._urls.get(url)
+        if parsed is None and "{" not in operation.path and len(self._urls) < _MAX_PARSED_URLS:
+            # httpx parses a URL string on every request (about a third of building one); a fixed path's URL is
+            # parsed once, keyed by the whole URL so a changed base_url is never sent to the old host.
+            parsed = self._urls[url] = httpx.URL(url)
         # params=None when there is no query: an empty dict makes httpx parse and merge the URL again
         return self._client.build_request(
-            operation.method, self.base_url + path, params=query or None, content=content, headers=headers, **extra
+            operation.method,
+            url if parsed is None else parsed,
+            params=query or None,
+            content=content,
+            headers=headers,
+            **extra,
         )
 
     def _render_params(self, operation: Operation, params: dict[str, object]) -> tuple[str, dict[str, str]]:
@@ -181,11 +218,11 @@ class BaseClient(Generic[HttpxClientT]):
     ) -> CallResult[M]:
         """Check the HTTP status and the envelope, then validate the body (or its data field) into the model."""
         if not response.is_success:
-            raise self._status_error(operation, response, _decode_or_missing(response))
+            raise self._status_error(operation, response, decode_or_missing(response))
         try:
             data = json.loads(response.content)
         except ValueError as exc:
-            raise self._invalid_response(operation, response, _describe_non_json(response, exc)) from None
+            raise self._invalid_response(operation, response, describe_non_json(response, exc)) from None
         if self._envelope_failed(data):
             raise self._status_error(operation, response, data)
         payload = data
@@ -212,7 +249,9 @@ class BaseClient(Generic[HttpxClientT]):
         if envelope.code is None or not isinstance(data, dict) or data.get(envelope.code) is None:
             return False
         code = data[envelope.code]
-        return not any(_same_code(code, success) for success in envelope.success)
+        if type(code) is int:  # the common case, decided by a set lookup (a bool is not an int here)
+            return code not in self._success_ints
+        return not any(same_code(code, success) for success in envelope.success)
 
     def _status_error(self, operation: Operation, response: httpx.Response, data: Any) -> APIStatusError:
         """The typed error for an error response or a 2xx body that reports failure.
@@ -225,11 +264,11 @@ class BaseClient(Generic[HttpxClientT]):
         self._redact(response)
         envelope = self.vendor.envelope
         code = data.get(envelope.code) if envelope.code and isinstance(data, dict) else None
-        numeric = _numeric(code)
+        numeric = numeric_code(code)
         status = numeric if numeric is not None and 400 <= numeric < 600 else response.status_code
         message_field = data.get(envelope.message) if envelope.message and isinstance(data, dict) else None
         text = self._redactor.text(response.text)
-        detail = message_field if isinstance(message_field, str) and message_field.strip() else _snippet(text)
+        detail = message_field if isinstance(message_field, str) and message_field.strip() else snippet(text)
         shown_code = f", code {code!r}" if code is not None else ""
         if response.is_success:
             head = f"the body reports failure (HTTP {response.status_code}{shown_code})"
@@ -367,46 +406,3 @@ def _param_text(value: object) -> str:
     if isinstance(value, str | int | float):
         return str(value)
     raise TypeError(f"a path or query parameter must be a str, int, float or bool, not {type(value).__name__}")
-
-
-def _numeric(code: object) -> int | None:
-    if isinstance(code, bool):
-        return None
-    if isinstance(code, int):
-        return code
-    if isinstance(code, str) and code.strip().isdigit():
-        return int(code.strip())
-    return None
-
-
-def _same_code(code: object, success: str | int) -> bool:
-    if isinstance(success, bool) or isinstance(code, bool):
-        return False
-    if isinstance(success, int):
-        return _numeric(code) == success
-    return isinstance(code, str) and code == success
-
-
-def _decode_or_missing(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content)
-    except ValueError:
-        return MISSING
-
-
-def _describe_non_json(response: httpx.Response, exc: ValueError) -> str:
-    text = response.text
-    if not text.strip():
-        return "the body is empty, not JSON"
-    if "html" in response.headers.get("content-type", "").lower() or text.lstrip().startswith("<"):
-        return f"the body is an HTML page, not JSON: {_snippet(text)}"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"the body is not valid JSON ({exc.msg} at char {exc.pos}; truncated?): {_snippet(text)}"
-    return f"the body is not valid JSON: {_snippet(text)}"
-
-
-def _snippet(text: str) -> str:
-    flat = " ".join(text.split())
-    if not flat:
-        return "(empty body)"
-    return flat if len(flat) <= _SNIPPET else flat[:_SNIPPET] + "..."

@@ -2,14 +2,65 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from .exceptions import RequestValidationError
-from .models import to_json
-from .violations import Violation
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .violations import Violation
+
+Check = Callable[[object], "list[Violation]"]
+_rules: dict[type, Check | None] = {}
+
+# JSON's scalars by exact type: a value of one of these is sent as it is. Anything else (a model, a tuple, a
+# dict subclass, an enum member) takes the general path, so the common all-JSON payload costs no call per member.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def to_json(value: Any) -> Any:
+    """A payload as it will be sent: models dumped by alias with only the fields that were set, containers copied."""
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in _SCALARS else to_json(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _SCALARS else to_json(v) for v in value]
+    if kind in _SCALARS:
+        return value
+    return _other_to_json(value)
+
+
+def _other_to_json(value: Any) -> Any:
+    # Imported here: a model instance can only exist once its module has imported pydantic, so by the time a
+    # payload holds one this costs nothing, and a client that is only imported never loads pydantic's models.
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    return value
+
+
+def rules_of(cls: type) -> Check | None:
+    """The compiled validator of a generated request model (all of the spec's rules for it), or None if none.
+
+    The rules of `suno_clients.<vendor>.models` live in `suno_clients._validators.<vendor>.RULES`, keyed by model
+    name; that module is imported on first use, so importing a client does not import its validators.
+    """
+    if cls not in _rules:
+        root, _, rest = cls.__module__.partition(".")
+        try:
+            rules: dict[str, Check] = importlib.import_module(f"{root}._validators.{rest.split('.')[0]}").RULES
+        except (ImportError, AttributeError):
+            rules = {}
+        _rules[cls] = rules.get(cls.__name__)
+    return _rules[cls]
 
 
 def prepare_body(
@@ -18,18 +69,22 @@ def prepare_body(
     model: type[BaseModel],
     request: BaseModel | None,
     fields: Mapping[str, Any],
-    check: Callable[[object], list[Violation]],
 ) -> dict[str, Any]:
     """The JSON body of a call, from a `model` instance or from keyword fields, never both.
 
-    The spec's rules run on exactly what will be sent (a model may have been changed since it was built), so an
-    invalid request raises RequestValidationError listing every violation and nothing reaches the transport.
+    The spec's rules for `model` (its compiled validator, the one `validate()` runs for this operation) run on
+    exactly what will be sent (a model may have been changed since it was built), so an invalid request raises
+    RequestValidationError listing every violation and nothing reaches the transport.
     """
     if request is not None and fields:
         raise TypeError(f"{operation}() takes a {model.__name__} or keyword fields, not both")
     if request is not None and not isinstance(request, model):
         raise TypeError(f"{operation}() takes a {model.__name__}, not {type(request).__name__}")
-    body = to_json(request) if request is not None else to_json(dict(fields))
+    check = rules_of(model)
+    if check is None:
+        # A request model always has a compiled validator; without one nothing may be sent unchecked.
+        raise LookupError(f"{vendor} {operation}: no compiled validator for {model.__name__}")
+    body = to_json(request) if request is not None else to_json(fields if type(fields) is dict else dict(fields))
     violations = check(body)
     if violations:
         raise RequestValidationError(violations, vendor=vendor, operation=operation)

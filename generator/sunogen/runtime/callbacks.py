@@ -6,17 +6,20 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic_core import ValidationError
 
 from .descriptors import Vendor
 from .exceptions import CallbackPayloadError, CallbackSignatureError, ConfigurationError
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 __all__ = ["parse_callback", "sign_callback", "verify_signature"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 # musicapi.ai, the twin of sunoapi.com, writes "sha256=<hex>"; the bare hex digest is the documented form.
 _PREFIX = "sha256="

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
-from pydantic import BaseModel
 
 from .base_client import DEFAULT_MAX_RETRIES, NOT_GIVEN, BaseClient, CallResult, NotGiven, log
 from .clock import Clock
 from .exceptions import APIStatusError, ConfigurationError
-from .polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult, Waiter
+from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel  # a bound only: importing the client defines no model
+
+    from .tasks import TaskResult
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
-M = TypeVar("M", bound=BaseModel)
-P = TypeVar("P", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
+P = TypeVar("P", bound="BaseModel")
 
 
 class SyncAPIClient(BaseClient[httpx.Client]):
@@ -135,6 +139,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         Returns a TaskResult whose clips all have final audio; raises TaskFailedError with the vendor's
         reason or TaskTimeoutError. `response_model` is the query's whole-body (envelope) model.
         """
+        from .polling import Waiter  # imported by the first wait: a client that only creates never needs it
+
         query, poll, param = self._poll_target(operation)
         waiter: Waiter[M] = Waiter(
             vendor=self.vendor.id,
@@ -283,6 +289,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
     ) -> TaskResult[M]:
         """As SyncAPIClient._wait."""
+        from .polling import Waiter  # imported by the first wait: a client that only creates never needs it
+
         query, poll, param = self._poll_target(operation)
         waiter: Waiter[M] = Waiter(
             vendor=self.vendor.id,

@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from .bodies import rules_of
+from .bodies import to_json as to_json
 from .violations import Violation
-
-Check = Callable[[object], list[Violation]]
-_checks: dict[type[BaseModel], Check | None] = {}
-
-
-def to_json(value: Any) -> Any:
-    """A payload as it will be sent: models dumped by alias with only the fields that were set."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    return value
-
-
-def _check_for(cls: type[BaseModel]) -> Check | None:
-    # The compiled rules of `suno_clients.<vendor>.models` live in `suno_clients._validators.<vendor>.RULES`,
-    # keyed by model name.
-    if cls not in _checks:
-        root, _, rest = cls.__module__.partition(".")
-        try:
-            rules: dict[str, Check] = importlib.import_module(f"{root}._validators.{rest.split('.')[0]}").RULES
-        except (ImportError, AttributeError):
-            rules = {}
-        _checks[cls] = rules.get(cls.__name__)
-    return _checks[cls]
 
 
 def _loc(path: str) -> tuple[str | int, ...]:
@@ -79,12 +53,16 @@ class RequestModel(BaseModel):
     to coerce but integral floats.
     """
 
-    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", protected_namespaces=(), populate_by_name=True)
+    # defer_build: a model's validator is built on its first use, not at import, so a vendor module's models cost
+    # only what a call actually validates.
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="forbid", protected_namespaces=(), populate_by_name=True, defer_build=True
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _run_spec_rules(cls, data: Any) -> Any:
-        check = _check_for(cls)
+        check = rules_of(cls)
         if check is None:
             return data
         payload = to_json(data)
@@ -126,7 +104,9 @@ class ResponseModel(BaseModel):
     Fields the spec marks `x-sunogen-unit: unix-time` accept seconds or milliseconds and hold seconds.
     """
 
-    model_config: ClassVar[ConfigDict] = ConfigDict(extra="allow", protected_namespaces=(), populate_by_name=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="allow", protected_namespaces=(), populate_by_name=True, defer_build=True
+    )
 
     @model_validator(mode="before")
     @classmethod

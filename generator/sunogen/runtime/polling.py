@@ -1,20 +1,25 @@
-"""Polling: read a task's status and clips by the spec's Poll paths and decide when a wait is over."""
+"""Polling: read a task's status and clips by the spec's Poll paths and decide when a wait is over.
+
+Imported by the first wait, not with the client: a client that only creates tasks never loads it.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 from urllib.parse import urlsplit
-
-from pydantic import BaseModel
 
 from .base_client import CallResult, log
 from .clock import Clock
 from .descriptors import Poll
 from .exceptions import ConfigurationError, ResponseValidationError, TaskFailedError, TaskTimeoutError
 from .paths import MISSING, first_present, format_paths
+from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Clip, TaskResult
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = [
     "DEFAULT_POLL_INTERVAL",
@@ -28,10 +33,8 @@ __all__ = [
     "to_seconds",
 ]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
-DEFAULT_WAIT_TIMEOUT: Final = 600.0
-DEFAULT_POLL_INTERVAL: Final = 5.0
 # Each pause is 1.25 times the last, up to 30 s (or the caller's interval if larger): quick for short tasks,
 # gentle on the gateway for the five-minute ones.
 _GROWTH: Final = 1.25
@@ -43,34 +46,6 @@ _PLACEHOLDER_FILES: Final = frozenset({"none.mp3", "null.mp3", "undefined.mp3"})
 
 class MalformedTaskError(ValueError):
     """The body has the status but not the clip shape the spec describes."""
-
-
-@dataclass(frozen=True, slots=True)
-class Clip:
-    """One finished clip: its audio is a final file, never a stream or a placeholder."""
-
-    id: str
-    audio_url: str
-    image_url: str | None
-    title: str | None
-    duration: float | None
-    status: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TaskResult(Generic[M]):
-    """A finished task: its vendor status word, its clips (empty for a non-audio task), the last body and model."""
-
-    task_id: str
-    status: str
-    clips: tuple[Clip, ...]
-    raw: Any
-    response: M
-
-    @property
-    def audio_urls(self) -> tuple[str, ...]:
-        """The clips' audio URLs, in order."""
-        return tuple(clip.audio_url for clip in self.clips)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,62 @@
+"""Responses: decoding a body, comparing envelope codes, and describing a body that is not what the spec says."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from .paths import MISSING
+
+__all__ = ["decode_or_missing", "describe_non_json", "numeric_code", "same_code", "snippet"]
+
+_SNIPPET = 200
+
+
+def numeric_code(code: object) -> int | None:
+    """An envelope code as an integer: an int, or a string of digits; None for anything else (a bool is not one)."""
+    if isinstance(code, bool):
+        return None
+    if isinstance(code, int):
+        return code
+    if isinstance(code, str) and code.strip().isdigit():
+        return int(code.strip())
+    return None
+
+
+def same_code(code: object, success: str | int) -> bool:
+    """Whether an envelope code equals one success value of the spec (numbers compare as numbers, bools never)."""
+    if isinstance(success, bool) or isinstance(code, bool):
+        return False
+    if isinstance(success, int):
+        return numeric_code(code) == success
+    return isinstance(code, str) and code == success
+
+
+def decode_or_missing(response: httpx.Response) -> Any:
+    """The decoded JSON body, or MISSING when it is not JSON."""
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return MISSING
+
+
+def describe_non_json(response: httpx.Response, exc: ValueError) -> str:
+    """What a body that failed to decode is instead: empty, an HTML page, or truncated or broken JSON."""
+    text = response.text
+    if not text.strip():
+        return "the body is empty, not JSON"
+    if "html" in response.headers.get("content-type", "").lower() or text.lstrip().startswith("<"):
+        return f"the body is an HTML page, not JSON: {snippet(text)}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"the body is not valid JSON ({exc.msg} at char {exc.pos}; truncated?): {snippet(text)}"
+    return f"the body is not valid JSON: {snippet(text)}"
+
+
+def snippet(text: str) -> str:
+    """The start of a body for a message: whitespace collapsed, at most 200 characters."""
+    flat = " ".join(text.split())
+    if not flat:
+        return "(empty body)"
+    return flat if len(flat) <= _SNIPPET else flat[:_SNIPPET] + "..."
