@@ -119,8 +119,9 @@ def run(settings: Settings) -> Figure:
 
     bare_roots = {m.split(".")[0] for m in bare}
     figure.body += [
-        f"Fresh processes, {rounds} interleaved rounds (each command run once untimed first, so bytecode and the "
-        "file cache are warm: cold means a new interpreter, not a cold disk).",
+        f"Fresh processes, {rounds} interleaved rounds (each command run once untimed first, so the file cache is "
+        "warm, and every module's bytecode compiled, ours as pip install would: cold means a new interpreter, not a "
+        "cold disk).",
         "",
         *table(PAIR_HEADER, pair_rows([pair, with_model, with_client])),
         "",

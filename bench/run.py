@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 
 from bench import fig1_generate, fig2_validate, fig3_client, fig4_import, fig5_cli
-from bench.core import ROOT, Figure, Settings, Target, cpu_count, shown, table
+from bench.core import ROOT, Figure, Settings, Target, compile_bytecode, cpu_count, shown, table
 
 FIGURES: dict[int, tuple[str, Callable[[Settings], Figure]]] = {
     1: ("Regeneration", fig1_generate.run),
@@ -154,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = datetime.datetime.now(datetime.UTC)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
     clock = time.perf_counter()
+    bytecode = compile_bytecode()
     figures = []
     for number in args.figures:
         print(f"== Figure {number}: {FIGURES[number][0]}", flush=True)
@@ -172,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "are measured against each reference in the same run, not the absolute times.",
         "",
         *_machine(started, elapsed, load),
+        f"- bytecode: {bytecode}",
         "",
         f"## Targets: {held} of {len(targets)} hold",
         "",
