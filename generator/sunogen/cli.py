@@ -42,8 +42,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _generate(args: argparse.Namespace, *, write: bool) -> int:
     from . import SpecErrors, generate, read_specs
-    from .write import stale
-    from .write import write as write_files
 
     if not args.specs.is_dir():
         print(f"sunogen: error: no specs folder {str(args.specs)!r}", file=sys.stderr)
@@ -55,6 +53,9 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
             print(error, file=sys.stderr)
         print(f"sunogen: {len(exc.errors)} error(s); nothing written", file=sys.stderr)
         return EXIT_INVALID
+    from .write import stale  # imported after generate(), which starts its child process first thing
+    from .write import write as write_files
+
     if write:
         changed = write_files(files, args.out)
         print(f"sunogen: {len(files)} files in {args.out}/, {len(changed)} changed")

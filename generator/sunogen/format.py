@@ -1,4 +1,7 @@
-"""Stage 6, format: ruff (pinned, with the project's one ruff.toml) over every rendered Python file, once."""
+"""Stage 6, format: ruff (pinned, with the project's one ruff.toml) over a batch of rendered files.
+
+`generate` formats two batches: the files the models do not touch while the models process works, then the rest.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ def _ruff() -> str:
 
 
 def format_files(files: dict[str, str]) -> dict[str, str]:
-    """The same files after `ruff check --fix` and `ruff format`: one ruff process each for the whole package."""
+    """The same files after `ruff check --fix` and `ruff format`: one ruff process each for the whole batch."""
     with tempfile.TemporaryDirectory(prefix="sunogen-") as tmp:
         root = Path(tmp)
         for rel, text in files.items():
