@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -69,11 +68,10 @@ def runtime_files() -> dict[str, str]:
     return files
 
 
-def render(parts: tuple[VendorParts, ...], runtime: Mapping[str, str]) -> dict[str, str]:
-    """Every file of the package but the two per vendor that `render_models` makes, keyed by relative path."""
+def render(parts: tuple[VendorParts, ...]) -> dict[str, str]:
+    """Every file of the package but the runtime's and the two per vendor that `render_models` makes, keyed by path."""
     env = _environment()
-    files = dict(runtime)
-    files[f"{PACKAGE}/py.typed"] = ""
+    files = {f"{PACKAGE}/py.typed": ""}
     files[f"{PACKAGE}/_validators/__init__.py"] = (
         f"{header('generator/sunogen/render.py', '0' * 16)}\n"
         '"""Compiled offline validators, one module per vendor; importing one imports neither pydantic nor httpx."""\n'
