@@ -40,3 +40,13 @@ def test_a_spec_error_reaches_stderr_before_the_hard_exit(tmp_path: Path) -> Non
     assert done.returncode == 1
     assert done.stderr.endswith("sunogen: 1 error(s); nothing written\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_under_cprofile_the_command_exits_normally_so_the_profile_is_written(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.out"
+    script = "import sys; from sunogen.cli import run; sys.argv[0] = 'sunogen'; run()"
+    (tmp_path / "script.py").write_text(script)
+    argv = ["-m", "cProfile", "-o", str(profile), str(tmp_path / "script.py"), "check", "--out", str(GENERATED)]
+    done = subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert profile.stat().st_size > 0

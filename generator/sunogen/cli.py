@@ -132,10 +132,12 @@ def run() -> NoReturn:
     """The `sunogen` console script: `main`, then, after generate and check, an exit that skips interpreter teardown.
 
     Tearing down every module and object the generator made (jinja2, yaml, the IR) takes longer than writing the
-    files did; the output is flushed and nothing else is left to clean up (mypy's hard_exit does the same).
+    files did; the output is flushed and nothing else is left to clean up (mypy's hard_exit does the same). Under
+    a profiler or a tracer (cProfile, coverage), which write their results at exit, it exits as usual.
     """
     status = main()
-    if sys.argv[1:2] in (["generate"], ["check"]):
+    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    if sys.argv[1:2] in (["generate"], ["check"]) and not watched:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
