@@ -1,7 +1,8 @@
 """sunogen: turns one OpenAPI spec per Suno-style gateway into the typed `suno_clients` package.
 
 `generate()` below is the whole pipeline, top to bottom: load, check, build, models, rules, render, format.
-Everything before `write` is a pure function of the spec files' text.
+Everything before `write` is a pure function of the spec files' text. The models stage runs in a child process
+started first thing, so that importing datamodel-code-generator (the slowest step) overlaps all the others.
 """
 
 from __future__ import annotations
@@ -20,30 +21,39 @@ def read_specs(specs: Path) -> dict[str, str]:
 
 def generate(sources: dict[str, str]) -> dict[str, str]:
     """Every file of the generated package, keyed by relative path. Raises SpecErrors with every spec error."""
-    from .build import build
-    from .check import check
-    from .format import format_files
-    from .load import load
-    from .models import generate_models
-    from .render import VendorParts, render, runtime_files
-    from .rules import compile_rules
+    from .models import ModelsProcess, models_input
 
     if not sources:
         raise SpecErrors([SpecError("specs", 1, 1, "no-specs", "no <vendor>.yaml files found")])
-    errors: list[SpecError] = []
-    loaded = []
-    for file, text in sources.items():
-        try:
-            spec = load(file, text)
-        except SpecErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        found = check(spec)
-        errors.extend(found)
-        if not found:
-            loaded.append(spec)
-    if errors:
-        raise SpecErrors(errors)
-    vendors = tuple(build(spec) for spec in loaded)
-    parts = tuple(VendorParts(v, generate_models(v, v.shapes), compile_rules(v)) for v in vendors)
-    return format_files(render(parts, runtime_files()))
+    # datamodel-code-generator imports in a child process, on the other core, while this one does everything else
+    with ModelsProcess() as models_process:
+        from .build import build
+        from .check import check
+        from .format import format_files
+        from .load import load
+        from .render import VendorParts, render, render_models, runtime_files
+        from .rules import compile_rules
+
+        errors: list[SpecError] = []
+        loaded = []
+        for file, text in sources.items():
+            try:
+                spec = load(file, text)
+            except SpecErrors as exc:
+                errors.extend(exc.errors)
+                continue
+            found = check(spec)
+            errors.extend(found)
+            if not found:
+                loaded.append(spec)
+        if errors:
+            raise SpecErrors(errors)
+        vendors = tuple(build(spec) for spec in loaded)
+        models_process.send(models_input(v) for v in vendors)
+        # formatted while the child still works; the runtime is hand-written and kept ruff-clean, so copied as it is
+        files = runtime_files() | format_files(render(tuple(VendorParts(v, compile_rules(v)) for v in vendors)))
+        models = models_process.results()
+    made_from_models: dict[str, str] = {}
+    for vendor, vendor_models in zip(vendors, models, strict=True):
+        made_from_models |= render_models(vendor, vendor_models)
+    return files | format_files(made_from_models)

@@ -77,7 +77,12 @@ def load(file: str, text: str) -> LoadedSpec:
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
+    if node.tag == _STR:  # most scalars of a spec: SafeConstructor would return the node's text as it is
+        return node.value
     # SafeConstructor alone turns a resolved scalar node into its Python value, as yaml.safe_load would.
     return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
 
