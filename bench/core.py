@@ -182,6 +182,16 @@ def time_process(command: Command) -> float:
     return elapsed
 
 
+def cpu_process(command: Command) -> float:
+    """CPU seconds (user + system) of one whole process and of every process it waited for, its workers included."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run_process(command)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def time_processes(
     rounds: int, commands: Sequence[Command | Callable[[], Command]], labels: Sequence[str]
 ) -> list[Series]:
