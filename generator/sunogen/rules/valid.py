@@ -198,22 +198,24 @@ class ValidPass:
         for test in self.leaf_tests(s, "x"):
             lines += [f"    if not {test}:", "        return False"]
         is_dict = s.types == ("object",)
-        if has_object_keywords(s):
+        # a block is written only when it says something: properties or items that constrain nothing make none
+        members = self._object_statements(s) if has_object_keywords(s) else []
+        if members:
             if is_dict:
-                pad = "    "
+                lines.extend("    " + line for line in members)
             else:
                 lines.append("    if isinstance(x, dict):")
-                pad = "        "
-            lines.extend(pad + line for line in self._object_statements(s))
-        if has_array_keywords(s):
+                lines.extend("        " + line for line in members)
+        items: list[str] = []
+        if s.min_items is not None:
+            items += [f"if len(x) < {s.min_items}:", "    return False"]
+        if s.max_items is not None:
+            items += [f"if len(x) > {s.max_items}:", "    return False"]
+        if s.items is not None and not is_trivial(s.items):
+            items += ["for item in x:", f"    if not {self.ok(s.items, 'item')}:", "        return False"]
+        if items:
             lines.append("    if isinstance(x, list):")
-            if s.min_items is not None:
-                lines += [f"        if len(x) < {s.min_items}:", "            return False"]
-            if s.max_items is not None:
-                lines += [f"        if len(x) > {s.max_items}:", "            return False"]
-            if s.items is not None and not is_trivial(s.items):
-                lines += ["        for item in x:", f"            if not {self.ok(s.items, 'item')}:"]
-                lines.append("                return False")
+            lines.extend("        " + line for line in items)
         for child in s.all_of:
             test = self.ok(child, "x", is_dict=is_dict)
             if test != "True":

@@ -116,12 +116,13 @@ class ViolationPass:
         lines += ["    " + line for line in self._string(s)]
         lines += ["    " + line for line in self._number(s)]
         is_dict = s.types == ("object",)  # a non-object returned above
-        if has_object_keywords(s):
-            if is_dict:
-                lines += ["    " + line for line in self._object(s)]
-            else:
-                lines.append("    if isinstance(x, dict):")
-                lines += ["        " + line for line in self._object(s)]
+        # a block is written only when it says something: properties or items that constrain nothing make none
+        members = self._object(s) if has_object_keywords(s) else []
+        if members and is_dict:
+            lines += ["    " + line for line in members]
+        elif members:
+            lines.append("    if isinstance(x, dict):")
+            lines += ["        " + line for line in members]
         if has_array_keywords(s):
             lines += ["    " + line for line in self._array(s)]
         for child in s.all_of:
@@ -201,7 +202,7 @@ class ViolationPass:
         return [f"if {TYPE_TESTS['number'].format(x='x')}:"] + ["    " + c for c in checks]
 
     def _array(self, s: ir.Schema) -> list[str]:
-        lines = ["if isinstance(x, list):"]
+        lines: list[str] = []
         if s.min_items is not None:
             lines += [
                 f"    if len(x) < {s.min_items}:",
@@ -215,7 +216,7 @@ class ViolationPass:
         if s.items is not None and not is_trivial(s.items):
             lines.append("    for i, item in enumerate(x):")
             lines += ["        " + line for line in self.err(s.items, "item", "path_index(path, i)")]
-        return lines
+        return ["if isinstance(x, list):", *lines] if lines else []
 
     def _object(self, s: ir.Schema) -> list[str]:
         lines: list[str] = []
