@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import sunogen
@@ -27,6 +29,17 @@ def test_the_child_returns_each_vendors_models_in_the_order_sent() -> None:
         models = child.results()
     assert [m.classes for m in models] == [("Song",), ("Clip",)]
     assert "class Clip(RequestModel):" in models[1].source
+
+
+def test_a_module_in_the_working_directory_named_like_a_library_one_is_not_imported_by_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "json.py").write_text("raise ImportError('the json.py of the working directory')\n")
+    (tmp_path / "dataclasses.py").write_text("raise ImportError('the dataclasses.py of the working directory')\n")
+    monkeypatch.chdir(tmp_path)
+    with ModelsProcess() as child:
+        child.send([_request("Song")])
+        assert [m.classes for m in child.results()] == [("Song",)]
 
 
 def test_a_failure_in_the_child_is_raised_here_not_hidden_or_waited_on_forever() -> None:

@@ -96,7 +96,8 @@ class ModelsProcess:
         # plus the folder this sunogen comes from, so it imports the very packages the parent would.
         path = [str(Path(__file__).resolve().parents[1]), *sys.path]
         self._process = subprocess.Popen(
-            [sys.executable, "-S", "-m", CHILD],
+            # -P: `-m` would put the working directory first on sys.path, and a json.py there would be imported
+            [sys.executable, "-S", "-P", "-m", CHILD],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,  # stderr is ours: the child's warnings and tracebacks reach the user as before
             env={**os.environ, "PYTHONPATH": os.pathsep.join(path)},
@@ -144,7 +145,11 @@ class ModelsProcess:
 def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     """The child: read the requests while importing datamodel-code-generator, then write one source per line."""
     import gc
+    import signal
     import threading
+
+    # Ctrl-C is the parent's to handle (it kills this process on the way out): no second traceback from here
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     gc.disable()  # a short-lived process that allocates much and frees little: collecting only costs time
     received: list[bytes] = []
