@@ -1,14 +1,17 @@
-"""Request bodies: what to_json makes of keyword fields and models, exactly as it will be sent."""
+"""Request bodies: what to_json makes of keyword fields and models, and which compiled rules a model has."""
 
 from __future__ import annotations
 
 import enum
+import sys
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
+import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from sunogen.runtime.bodies import to_json
+from sunogen.runtime.bodies import rules_of, to_json
 
 
 class Tone(enum.StrEnum):
@@ -50,3 +53,26 @@ def test_values_of_other_types_are_passed_through_for_the_validator_to_judge() -
     sent = to_json({"tone": Tone.WARM, "odd": marker})
     assert sent["tone"] is Tone.WARM
     assert sent["odd"] is marker
+
+
+def test_a_model_from_outside_a_generated_package_has_no_rules() -> None:
+    class Local:
+        pass
+
+    assert rules_of(Local) is None
+
+
+def test_a_validators_module_that_fails_to_import_is_an_error_not_a_model_without_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "brokenclients"
+    (package / "_validators").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "_validators" / "__init__.py").write_text("")
+    (package / "_validators" / "acme.py").write_text("import a_dependency_that_is_not_installed\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    model = type("CreateRequest", (), {"__module__": "brokenclients.acme.models"})
+    with pytest.raises(ModuleNotFoundError, match="a_dependency_that_is_not_installed"):
+        rules_of(model)
+    for name in [m for m in sys.modules if m.startswith("brokenclients")]:
+        monkeypatch.delitem(sys.modules, name)

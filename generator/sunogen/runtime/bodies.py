@@ -55,10 +55,16 @@ def rules_of(cls: type) -> Check | None:
     """
     if cls not in _rules:
         root, _, rest = cls.__module__.partition(".")
+        name = f"{root}._validators.{rest.split('.')[0]}"
         try:
-            rules: dict[str, Check] = importlib.import_module(f"{root}._validators.{rest.split('.')[0]}").RULES
-        except (ImportError, AttributeError):
-            rules = {}
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            # only "there is no such validators module" (a model written outside suno_clients) means no rules;
+            # anything failing inside the module is an error, not a reason to send unchecked requests
+            if exc.name is None or not (name == exc.name or name.startswith(f"{exc.name}.")):
+                raise
+            module = None
+        rules: dict[str, Check] = getattr(module, "RULES", {})
         _rules[cls] = rules.get(cls.__name__)
     return _rules[cls]
 
