@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from .diagnostics import SpecError
+from .exports import reserved_names
 from .load import LoadedSpec, escape
 from .schema_keywords import KEYWORD_CHECKS, SCHEMA_EXTENSIONS, SCHEMA_KEYWORDS, UNITS, children, json_type
 
@@ -113,6 +114,8 @@ class _Checker:
             pointer = f"/components/schemas/{escape(name)}"
             if not COMPONENT_NAME.match(name):
                 self.error(pointer, "bad-name", f"component {name!r} must be PascalCase")
+            elif name in reserved_names():
+                self.error(pointer, "reserved-name", f"component {name!r} would clash with the client's own {name}")
             self.schema(schema, pointer, request=name in requests)
         if "x-sunogen-callback" in doc:
             self.callback(doc["x-sunogen-callback"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 from dataclasses import dataclass, fields
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ir
+from .exports import error_names
 from .models import Models
 from .rules import CompiledRules, validator_name
 
@@ -45,22 +45,12 @@ def _environment() -> Any:
         autoescape=False,
     )
     env.filters["pyrepr"] = repr
-    env.globals["errors"] = _error_names()
+    env.globals["errors"] = error_names()
     # Compile every template now: `render` runs while the models process works, `render_models` after it,
     # when all that is left to do is in the way of the result.
     for name in env.list_templates(extensions=["jinja"]):
         env.get_template(name)
     return env
-
-
-def _error_names() -> tuple[str, ...]:
-    """The runtime's exception family, re-exported by every vendor module (the runtime's __all__ is the list)."""
-    # read from the source rather than imported: importing it would import httpx into the generator
-    tree = ast.parse((RUNTIME / "exceptions.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
-            return tuple(ast.literal_eval(node.value))
-    raise RuntimeError("runtime/exceptions.py has no __all__")
 
 
 def runtime_files() -> dict[str, str]:
