@@ -1,8 +1,10 @@
 """sunogen: turns one OpenAPI spec per Suno-style gateway into the typed `suno_clients` package.
 
 `generate()` below is the whole pipeline, top to bottom: load, check, build, models, rules, render, format.
-Everything before `write` is a pure function of the spec files' text. The models stage runs in a child process
-started first thing, so that importing datamodel-code-generator (the slowest step) overlaps all the others.
+What it returns is a function of the spec files' text alone, and nothing before `write` touches the output folder.
+The models stage runs in a worker process of ours (`python -m sunogen.models`, calling datamodel-code-generator as
+a library) started first thing, so that importing datamodel-code-generator, the slowest step and about half of
+what one datamodel-codegen run costs, overlaps all the others; the worker is given only the shapes the IR holds.
 """
 
 from __future__ import annotations

@@ -133,7 +133,8 @@ def run() -> NoReturn:
     a profiler or a tracer (cProfile, coverage), which write their results at exit, it exits as usual.
     """
     status = main()
-    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    # coverage may measure through sys.monitoring, which neither hook shows
+    watched = sys.getprofile() is not None or sys.gettrace() is not None or "coverage" in sys.modules
     if sys.argv[1:2] in (["generate"], ["check"]) and not watched:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -4,8 +4,9 @@ pydantic_core's parser (Rust, and a dependency already) reads the text first: on
 third to a seventh of json.loads's time. It gives the same value as json.loads for every text it accepts
 (tests/test_json_text.py holds it to that). A text it refuses goes to json.loads, which decides: json.loads
 accepts a few texts pydantic_core does not (bytes with a UTF-8 BOM or in UTF-16 or UTF-32, lone surrogate
-escapes, nesting deeper than 200 levels), and words the error for the rest. NaN and Infinity are refused by both:
-they are not JSON.
+escapes, nesting deeper than 200 levels), and words the error for the rest. The constants NaN and Infinity are
+refused: they are not JSON. A number too large for a float (1e400) is JSON and becomes inf, as json.loads makes it;
+a client refuses to send it (its encoder does not write non-finite numbers).
 """
 
 from __future__ import annotations
