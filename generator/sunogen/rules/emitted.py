@@ -43,12 +43,9 @@ class Emitted:
         """
         if by_body:
             text = body()
-            key = (kind, text)
-            if key not in self._functions:
-                self._functions[key] = f"_{kind}{len(self._functions)}"
-                self.functions.append(text.replace("__NAME__", self._functions[key]))
-            return self._functions[key]
-        key = (kind, schema.pointer)
+            key, body = (kind, text), lambda: text
+        else:
+            key = (kind, schema.pointer)
         if key not in self._functions:
             self._functions[key] = f"_{kind}{len(self._functions)}"
             self.functions.append(body().replace("__NAME__", self._functions[key]))
