@@ -220,6 +220,7 @@ class ValidPass:
             test = self.ok(child, "x", is_dict=is_dict)
             if test != "True":
                 lines += [f"    if not {test}:", "        return False"]
+        # the applicators left (anyOf, oneOf, not, if): the node without its other keywords, as one expression
         rest = self._expression(
             ir.Schema(s.pointer, any_of=s.any_of, one_of=s.one_of, not_=s.not_, if_=s.if_, then=s.then, else_=s.else_),
             "x",
