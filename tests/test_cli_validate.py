@@ -58,9 +58,14 @@ def test_several_files_exit_one_if_any_is_invalid_and_json_reports_each(
     assert status == 1
     report = json.loads(out)
     assert [(r["file"], r["valid"]) for r in report] == [(files[0], True), (files[1], False)]
-    assert {"path": "$.extra", "keyword": "additionalProperties", "rule": None, "message": "unknown field 'extra'"} in (
-        report[1]["violations"]
-    )
+    extra = {
+        "path": "$.extra",
+        "keyword": "additionalProperties",
+        "rule": None,
+        "severity": "error",
+        "message": "unknown field 'extra'",
+    }
+    assert extra in report[1]["violations"]
 
 
 def test_a_dash_reads_the_payload_from_standard_input(capsys: pytest.CaptureFixture[str]) -> None:

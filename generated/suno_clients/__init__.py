@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from ._runtime.violations import Violation
+from ._runtime.violations import Violation, errors_only
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -55,7 +55,9 @@ def _validator(vendor: str, operation: str) -> Callable[[object], list[Violation
 def validate(vendor: str, operation: str, payload: object) -> list[Violation]:
     """Every violation of `payload` (parsed JSON) as the request body of `vendor`'s `operation`; empty when valid.
 
-    Raises KeyError for an unknown vendor or operation. Nothing is sent anywhere.
+    Warnings (`v.severity == "warning"`, the document's advice) are listed too; `errors_only(...)` keeps the
+    violations that make the payload invalid, which a client refuses to send. Raises KeyError for an unknown
+    vendor or operation. Nothing is sent anywhere.
     """
     return _validator(vendor, operation)(payload)
 
@@ -97,4 +99,13 @@ def __dir__() -> list[str]:
     return sorted({*globals(), "MalformedJSON"})
 
 
-__all__ = ["VENDORS", "MalformedJSON", "Violation", "validate", "validate_json", "vendor_module", "vendor_validators"]
+__all__ = [
+    "VENDORS",
+    "MalformedJSON",
+    "Violation",
+    "errors_only",
+    "validate",
+    "validate_json",
+    "vendor_module",
+    "vendor_validators",
+]

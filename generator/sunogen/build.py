@@ -68,7 +68,7 @@ def schema(node: Any, pointer: str, *, under_applicator: bool = False) -> ir.Sch
     additional = node.get("additionalProperties")
     rule = None
     if under_applicator and "title" in node:
-        rule = ir.Rule(node["title"], node.get("description", node["title"]))
+        rule = ir.Rule(node["title"], node.get("description", node["title"]), node.get("x-sunogen-severity", "error"))
     return ir.Schema(
         pointer=pointer,
         ref=node["$ref"].removeprefix(REF_PREFIX) if "$ref" in node else None,

@@ -12,7 +12,7 @@ from typing import Any
 from .diagnostics import SpecError
 from .exports import reserved_names
 from .load import LoadedSpec, escape
-from .schema_keywords import KEYWORD_CHECKS, SCHEMA_EXTENSIONS, SCHEMA_KEYWORDS, UNITS, children, json_type
+from .schema_keywords import KEYWORD_CHECKS, SCHEMA_EXTENSIONS, SCHEMA_KEYWORDS, SEVERITIES, UNITS, children, json_type
 
 REQUEST_FORMATS = frozenset({"uri"})
 RESPONSE_FORMATS = frozenset({"uri", "date-time", "uuid"})
@@ -21,6 +21,9 @@ IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 COMPONENT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REF_PREFIX = "#/components/schemas/"
+# A warning is advice next to the rules that decide validity: only an entry of a request component's own allOf
+# may be one (under anyOf, oneOf, not or if it would change what those decide).
+TOP_LEVEL_RULE = re.compile(r"^/components/schemas/[^/]+/allOf/[0-9]+$")
 POLL_PATHS = ("status", "reason", "clips")
 CLIP_FIELDS = ("id", "audio_url", "image_url", "title", "duration", "status")
 
@@ -399,6 +402,8 @@ class _Checker:
                 "bad-unit",
                 f"x-sunogen-unit must be one of {sorted(UNITS)} and only in responses",
             )
+        if "x-sunogen-severity" in value:
+            self.severity(value, pointer, request=request)
         if request and "format" in value and value["format"] not in REQUEST_FORMATS:
             self.error(f"{pointer}/format", "unsupported-format", f"format {value['format']!r} is not checked")
         elif "format" in value and value["format"] not in RESPONSE_FORMATS:
@@ -407,6 +412,15 @@ class _Checker:
             self.rule(value, pointer)
         for key, child in children(value):
             self.schema(child, f"{pointer}/{key}", request=request)
+
+    def severity(self, value: dict[str, Any], pointer: str, *, request: bool) -> None:
+        where = f"{pointer}/x-sunogen-severity"
+        if value["x-sunogen-severity"] not in SEVERITIES:
+            self.error(where, "bad-severity", f"x-sunogen-severity must be one of {', '.join(SEVERITIES)}")
+        elif not (request and "title" in value and TOP_LEVEL_RULE.match(pointer)):
+            self.error(
+                where, "bad-severity", "only a rule (a titled entry of a request component's allOf) has a severity"
+            )
 
     def rule(self, value: dict[str, Any], pointer: str) -> None:
         title = value["title"]

@@ -32,11 +32,15 @@ def _parser() -> argparse.ArgumentParser:
     val = sub.add_parser(
         "validate",
         help="validate JSON request bodies offline",
-        description="Validate JSON request bodies offline. Exit 0: all valid; 1: one is not; 2: usage error.",
+        description=(
+            "Validate JSON request bodies offline. Exit 0: all valid (warnings are printed); 1: one is not "
+            "(with --strict: or has a warning); 2: usage error."
+        ),
     )
     val.add_argument("--vendor", required=True, help="vendor id (sunor, crun, gptge, sunoapi, relay)")
     val.add_argument("--operation", required=True, help="operation id, e.g. create_task")
     val.add_argument("--json", action="store_true", help="print the result as JSON")
+    val.add_argument("--strict", action="store_true", help="exit 1 on warnings too (the document's advice)")
     val.add_argument("files", nargs="+", metavar="FILE", help="JSON file to check; - reads standard input")
     return parser
 
@@ -104,17 +108,28 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO)
         payloads.append((name, payload))
     results = [(name, validators[args.operation](payload)) for name, payload in payloads]
     if args.json:
-        report = [{"file": n, "valid": not v, "violations": [x.as_dict() for x in v]} for n, v in results]
+        report = [{"file": n, "valid": not _errors(v), "violations": [x.as_dict() for x in v]} for n, v in results]
         print(json.dumps(report, indent=2, ensure_ascii=False), file=out)
     else:
         for name, violations in results:
-            if not violations:
-                print(f"{name}: valid", file=out)
-                continue
-            print(f"{name}: {len(violations)} violation(s)", file=out)
+            print(f"{name}: {_summary(violations)}", file=out)
             for violation in violations:
                 print(f"  {violation}", file=out)
-    return EXIT_INVALID if any(v for _, v in results) else EXIT_OK
+    failed = any(_errors(v) or (args.strict and v) for _, v in results)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _errors(violations: list[Any]) -> list[Any]:
+    return [v for v in violations if v.severity == "error"]
+
+
+def _summary(violations: list[Any]) -> str:
+    """`valid`, `valid, 1 warning`, or `2 violation(s)` (errors and warnings alike are listed below it)."""
+    errors = len(_errors(violations))
+    warnings = len(violations) - errors
+    if not errors:
+        return "valid" if not warnings else f"valid, {warnings} warning(s)"
+    return f"{len(violations)} violation(s)" + (f" ({warnings} warning(s))" if warnings else "")
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> int:

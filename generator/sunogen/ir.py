@@ -21,10 +21,12 @@ class Frozen:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A named rule of a vendor document: its id (the schema's title) and its human message (its description)."""
+    """A named rule of a vendor document: its id (the schema's title), its human message (its description), and
+    whether breaking it is an error (the document's words make the payload invalid) or a warning (advice)."""
 
     id: str
     message: str
+    severity: Literal["error", "warning"] = "error"
 
 
 @dataclass(frozen=True, slots=True)

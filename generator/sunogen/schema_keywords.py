@@ -17,7 +17,8 @@ SCHEMA_KEYWORDS = frozenset(
         "deprecated",
     }
 )  # fmt: skip
-SCHEMA_EXTENSIONS = frozenset({"x-sunogen-unit"})
+SCHEMA_EXTENSIONS = frozenset({"x-sunogen-unit", "x-sunogen-severity"})
+SEVERITIES = ("error", "warning")
 UNITS = frozenset({"unix-time"})
 JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
 

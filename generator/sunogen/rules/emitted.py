@@ -32,8 +32,9 @@ class Emitted:
         return self.constant("K", set_literal([name for name, _ in s.properties]))
 
     def rule(self, rule: ir.Rule) -> str:
-        """The constant holding a named rule (its id and message)."""
-        return self.constant("R", f"Rule({rule.id!r}, {rule.message!r})")
+        """The constant holding a named rule (its id, message and, for a warning, its severity)."""
+        severity = "" if rule.severity == "error" else f", {rule.severity!r}"
+        return self.constant("R", f"Rule({rule.id!r}, {rule.message!r}{severity})")
 
     def function(self, kind: str, schema: ir.Schema, body: Callable[[], str], *, by_body: bool = False) -> str:
         """The name of the `kind` function of a schema node, emitting `body()` (with __NAME__) on first use.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from .violations import Violation
 
 Check = Callable[[object], "list[Violation]"]
+log = logging.getLogger("suno_clients")
 _rules: dict[type, Check | None] = {}
 
 # JSON's scalars by exact type: a value of one of these is sent as it is. Anything else (a model, a tuple, a
@@ -80,7 +82,8 @@ def prepare_body(
 
     The spec's rules for `model` (its compiled validator, the one `validate()` runs for this operation) run on
     exactly what will be sent (a model may have been changed since it was built), so an invalid request raises
-    RequestValidationError listing every violation and nothing reaches the transport.
+    RequestValidationError listing every error and nothing reaches the transport. A request with only warnings
+    (the document's advice) is sent, each warning logged at WARNING on the `suno_clients` logger.
     """
     if request is not None and fields:
         raise TypeError(f"{operation}() takes a {model.__name__} or keyword fields, not both")
@@ -93,6 +96,10 @@ def prepare_body(
     body = to_json(request) if request is not None else to_json(fields if type(fields) is dict else dict(fields))
     violations = check(body)
     if violations:
-        raise RequestValidationError(violations, vendor=vendor, operation=operation)
+        errors = [v for v in violations if v.severity == "error"]
+        if errors:
+            raise RequestValidationError(errors, vendor=vendor, operation=operation)
+        for warning in violations:
+            log.warning("%s %s: %s", vendor, operation, warning)
     result: dict[str, Any] = body
     return result

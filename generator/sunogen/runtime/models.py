@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -11,6 +12,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from .bodies import rules_of
 from .bodies import to_json as to_json
 from .violations import Violation
+
+log = logging.getLogger("suno_clients")
 
 
 def _loc(path: str) -> tuple[str | int, ...]:
@@ -47,6 +50,8 @@ def violations_error(title: str, violations: Sequence[Violation], payload: objec
 class RequestModel(BaseModel):
     """A request body: unknown fields are errors, JSON types are strict, and the spec's rules run first.
 
+    A rule the spec marks as a warning does not reject the model: the warning is logged at WARNING.
+
     Strictness comes from the compiled validator, which runs on the JSON before pydantic sees it and follows
     JSON Schema exactly ("false" is not false, but 30.0 is an integer). pydantic's own strict mode would reject
     30.0 for an int field and so disagree with `validate()`; after the validator, its lax mode has nothing left
@@ -68,7 +73,11 @@ class RequestModel(BaseModel):
         payload = to_json(data)
         violations = check(payload)
         if violations:
-            raise violations_error(cls.__name__, violations, payload)
+            errors = [v for v in violations if v.severity == "error"]
+            if errors:
+                raise violations_error(cls.__name__, errors, payload)
+            for warning in violations:
+                log.warning("%s: %s", cls.__name__, warning)
         return data
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 __all__ = [
     "MISSING",
     "NUMBER",
     "Rule",
+    "Severity",
     "Violation",
+    "errors_only",
     "is_uri",
     "json_equal",
     "json_type",
@@ -21,16 +23,23 @@ __all__ = [
 ]
 
 
+Severity = Literal["error", "warning"]
+"""An error: the vendor document's words make the payload invalid. A warning: the document only advises."""
+
+
 class Rule(NamedTuple):
-    """A named rule of a vendor document: its id and the message the document words it with."""
+    """A named rule of a vendor document: its id, the message the document words it with, and its severity."""
 
     id: str
     message: str
+    severity: Severity = "error"
 
 
 class Violation(NamedTuple):
-    """One way a payload breaks its spec: where (a JSON path), which rule, and what to do about it.
+    """One way a payload breaks its spec: where (a JSON path), which rule, what to do about it, and how much it matters.
 
+    An "error" makes the payload invalid: clients refuse to send it. A "warning" is the document's advice (a field
+    "only used in" another mode, a recommended form): clients send the payload and log the warning.
     Immutable and cheap to make (a tuple: a payload with mistakes makes one per mistake).
     """
 
@@ -38,13 +47,26 @@ class Violation(NamedTuple):
     keyword: str
     message: str
     rule: str | None = None
+    severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message} [{self.rule or self.keyword}]"
+        shown = f"{self.path}: {self.message} [{self.rule or self.keyword}]"
+        return shown if self.severity == "error" else f"{shown} (warning)"
 
     def as_dict(self) -> dict[str, str | None]:
         """The violation as a JSON object (what `sunogen validate --json` prints)."""
-        return {"path": self.path, "keyword": self.keyword, "rule": self.rule, "message": self.message}
+        return {
+            "path": self.path,
+            "keyword": self.keyword,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+def errors_only(violations: list[Violation]) -> list[Violation]:
+    """The violations that make a payload invalid (warnings left out): empty when a client would send it."""
+    return [v for v in violations if v.severity == "error"]
 
 
 NUMBER = (int, float)
@@ -55,7 +77,7 @@ def violation(path: str, keyword: str, detail: str, rule: Rule | None) -> Violat
     """A violation worded by its rule where the spec names one, by the keyword's own detail otherwise."""
     if rule is None:
         return Violation(path, keyword, detail)
-    return Violation(path, keyword, f"{rule.message} ({detail})", rule.id)
+    return Violation(path, keyword, f"{rule.message} ({detail})", rule.id, rule.severity)
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
