@@ -23,15 +23,25 @@ from .exceptions import (
     ResponseValidationError,
     status_error_class,
 )
+from .exchange import DEFAULT_MAX_RESPONSE_BYTES, Exchange, Received
 from .paths import MISSING, first_present, format_paths
-from .redaction import Redactor
-from .responses import decode_or_missing, describe_non_json, numeric_code, same_code, snippet
+from .redaction import Redactor, key_problem
+from .responses import decode_or_missing, describe_non_json, numeric_code, redirect_note, same_code, snippet
 from .retries import may_retry_error, may_retry_status, parse_retry_after, retry_delay
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-__all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "NOT_GIVEN", "BaseClient", "CallResult", "NotGiven", "log"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "BaseClient",
+    "CallResult",
+    "NotGiven",
+    "log",
+]
 
 log = logging.getLogger("suno_clients")
 
@@ -56,18 +66,31 @@ NOT_GIVEN: Final = NotGiven()
 
 
 class CallResult(Generic[M]):
-    """One successful call: the validated model, the decoded JSON body and the raw response (request redacted)."""
+    """One successful call: the validated model, the decoded JSON body and the response (its request redacted).
+
+    `response` is a redacted copy, made when first read: whatever raises with it (a poll that finds the body
+    malformed) carries no key, and a call whose response nobody reads pays nothing for the copy.
+    """
 
     # A plain class rather than a dataclass: one is made per call, and a frozen dataclass's __init__ is slower.
-    __slots__ = ("data", "model", "response")
+    __slots__ = ("_raw", "_redacted", "_redactor", "data", "model")
 
-    def __init__(self, model: M, data: Any, response: httpx.Response) -> None:
+    def __init__(self, model: M, data: Any, response: httpx.Response, redactor: Redactor) -> None:
         self.model = model
         self.data = data
-        self.response = response
+        self._raw = response
+        self._redactor = redactor
+        self._redacted: httpx.Response | None = None
+
+    @property
+    def response(self) -> httpx.Response:
+        """The response: status, headers and body, its request's auth header redacted."""
+        if self._redacted is None:
+            self._redacted = self._redactor.response(self._raw)
+        return self._redacted
 
     def __repr__(self) -> str:
-        return f"CallResult(model={self.model!r}, response={self.response!r})"
+        return f"CallResult(model={self.model!r}, response={self._raw!r})"
 
 
 class _RequestHeaders:
@@ -90,6 +113,7 @@ class BaseClient(Generic[HttpxClientT]):
 
     base_url: str
     max_retries: int
+    max_response_bytes: int
     timeout: httpx.Timeout | None
     _client: HttpxClientT
 
@@ -103,6 +127,7 @@ class BaseClient(Generic[HttpxClientT]):
         injected_client: bool,
         default_headers: Mapping[str, str] | None,
         clock: Clock | None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         vendor = getattr(type(self), "vendor", None)
         if not isinstance(vendor, Vendor):
@@ -113,11 +138,18 @@ class BaseClient(Generic[HttpxClientT]):
                 f"{vendor.id}: no API key: pass api_key=... or set the {vendor.env_key} environment variable",
                 vendor=vendor.id,
             )
+        problem = key_problem(key.strip())
+        if problem is not None:
+            where = "api_key" if api_key is not None else vendor.env_key
+            raise ConfigurationError(f"{vendor.id}: the API key in {where} cannot be sent: {problem}", vendor=vendor.id)
         self._redactor = Redactor(key.strip(), vendor.auth.header)
         self.base_url = _check_base_url(vendor, base_url if base_url is not None else vendor.base_url)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ConfigurationError(f"{vendor.id}: max_retries must be an integer >= 0", vendor=vendor.id)
         self.max_retries = max_retries
+        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+            raise ConfigurationError(f"{vendor.id}: max_response_bytes must be an integer >= 1", vendor=vendor.id)
+        self.max_response_bytes = max_response_bytes
         if isinstance(timeout, NotGiven):
             # An injected httpx client keeps its own timeout unless one is passed here explicitly.
             self.timeout = None if injected_client else DEFAULT_TIMEOUT
@@ -207,22 +239,47 @@ class BaseClient(Generic[HttpxClientT]):
             raise RequestValidationError(problems, vendor=self.vendor.id, operation=operation.id)
         return path, query
 
-    def _received(self, request: httpx.Request, response: httpx.Response) -> None:
+    def _exchange(
+        self, request: httpx.Request, timeouts: dict[str, float | None], deadline: float | None, *, asynchronous: bool
+    ) -> Exchange:
+        """One attempt at sending `request`: `timeouts` (as the request was built) bound it as a whole."""
+        return Exchange(request, timeouts, self._clock, deadline, asynchronous=asynchronous)
+
+    def _time_left(self, deadline: float | None, pause: float) -> bool:
+        """Whether a retry after `pause` seconds would still start before the caller's deadline."""
+        return deadline is None or self._clock.monotonic() + pause < deadline
+
+    def _received(self, request: httpx.Request, received: Received) -> None:
         """Log the answer (never headers). Redaction waits for an error: a success keeps no response around."""
-        log.debug("%s %s -> HTTP %d", request.method, request.url, response.status_code)
+        log.debug("%s %s -> HTTP %d", request.method, request.url, received.response.status_code)
 
     # -- responses ----------------------------------------------------------------------------------------------
 
     def _handle_response(
-        self, operation: Operation, response: httpx.Response, response_model: type[M], *, unwrap: bool
+        self, operation: Operation, received: Received, response_model: type[M], *, unwrap: bool
     ) -> CallResult[M]:
-        """Check the HTTP status and the envelope, then validate the body (or its data field) into the model."""
+        """Check the HTTP status and the envelope, then validate the body (or its data field) into the model.
+
+        Every error is raised outside the `except` that found it: a chained parse error would hold the raw body.
+        """
+        response = received.response
         if not response.is_success:
-            raise self._status_error(operation, response, decode_or_missing(response))
+            raise self._status_error(operation, response, MISSING if received.oversize else decode_or_missing(response))
+        problem: str | None = None
+        if received.oversize is not None:
+            problem = (
+                f"the body is larger than max_response_bytes ({self.max_response_bytes} bytes); "
+                f"stopped reading after {received.oversize} bytes"
+            )
+            raise self._invalid_response(operation, response, problem)
         try:
             data = json.loads(response.content)
         except ValueError as exc:
-            raise self._invalid_response(operation, response, describe_non_json(response, exc)) from None
+            problem = describe_non_json(response, exc)
+        except RecursionError:
+            problem = "the body is nested too deeply to read"
+        if problem is not None:
+            raise self._invalid_response(operation, response, problem)
         if self._envelope_failed(data):
             raise self._status_error(operation, response, data)
         payload = data
@@ -231,6 +288,7 @@ class BaseClient(Generic[HttpxClientT]):
             if not isinstance(data, dict) or envelope.data not in data:
                 raise self._invalid_response(operation, response, f"the body has no {envelope.data!r} field")
             payload = data[envelope.data]
+        errors: Any = ()
         try:
             model = response_model.model_validate(payload)
         except ValidationError as exc:
@@ -239,9 +297,12 @@ class BaseClient(Generic[HttpxClientT]):
                 f"{'.'.join(str(part) for part in e['loc']) or '(body)'}: {e['msg']}" for e in errors[:5]
             )
             more = f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""
-            message = f"the body does not match {response_model.__name__}: {summary}{more}"
-            raise self._invalid_response(operation, response, message, errors=errors) from None
-        return CallResult(model, data, response)
+            problem = f"the body does not match {response_model.__name__}: {summary}{more}"
+        except RecursionError:
+            problem = f"the body is nested too deeply to read as {response_model.__name__}"
+        if problem is not None:
+            raise self._invalid_response(operation, response, problem, errors=errors)
+        return CallResult(model, data, response, self._redactor)
 
     def _envelope_failed(self, data: Any) -> bool:
         """True when a 2xx body's envelope code is present and not a success value (bools never match numbers)."""
@@ -261,14 +322,15 @@ class BaseClient(Generic[HttpxClientT]):
         2xx status that leaves the generic APIStatusError (its `code` says which), since a string code alone
         does not say whether the request or the server is at fault.
         """
-        self._redact(response)
+        response = self._redact(response)
         envelope = self.vendor.envelope
         code = data.get(envelope.code) if envelope.code and isinstance(data, dict) else None
         numeric = numeric_code(code)
         status = numeric if numeric is not None and 400 <= numeric < 600 else response.status_code
         message_field = data.get(envelope.message) if envelope.message and isinstance(data, dict) else None
-        text = self._redactor.text(response.text)
+        text = response.text
         detail = message_field if isinstance(message_field, str) and message_field.strip() else snippet(text)
+        detail = redirect_note(response, self.base_url) or detail
         shown_code = f", code {code!r}" if code is not None else ""
         if response.is_success:
             head = f"the body reports failure (HTTP {response.status_code}{shown_code})"
@@ -291,46 +353,61 @@ class BaseClient(Generic[HttpxClientT]):
     def _invalid_response(
         self, operation: Operation, response: httpx.Response, problem: str, *, errors: Any = ()
     ) -> ResponseValidationError:
-        self._redact(response)
-        text = self._redactor.text(response.text)
+        response = self._redact(response)
         message = self._redactor.text(f"{self.vendor.id} {operation.id}: malformed response: {problem}")
         return ResponseValidationError(
-            message, response=response, body=text, vendor=self.vendor.id, operation=operation.id, errors=errors
+            message, response=response, body=response.text, vendor=self.vendor.id, operation=operation.id, errors=errors
         )
 
-    def _redact(self, response: httpx.Response) -> None:
-        """Swap the response's request for a redacted copy before an error carries it: the key must not leak."""
-        response.request = self._redactor.request(response.request)
+    def _redact(self, response: httpx.Response) -> httpx.Response:
+        """The copy of a response an error carries: request redacted, headers and body scrubbed, body an excerpt."""
+        return self._redactor.response(response)
 
     def _connection_error(
-        self, operation: Operation, request: httpx.Request, exc: httpx.RequestError
+        self, operation: Operation, exchange: Exchange, exc: httpx.RequestError
     ) -> APIConnectionError:
-        redacted = self._redactor.request(request)
-        # The chained cause is printed in tracebacks: it must not carry the key either.
-        exc.request = redacted
-        exc.args = tuple(self._redactor.text(arg) if isinstance(arg, str) else arg for arg in exc.args)
+        """The error for a failed exchange; for a paid create, it says whether the task may exist."""
+        # The chained cause is printed in tracebacks: neither it nor what it chains may carry the key.
+        self._redactor.exception_chain(exc)
+        redacted = self._redactor.request(exchange.request)
         error_class = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         what = "timed out" if error_class is APITimeoutError else "connection error"
         reason = self._redactor.text(str(exc)) or type(exc).__name__
         message = f"{self.vendor.id} {operation.id}: {what} ({type(exc).__name__}: {reason})"
-        return error_class(message, request=redacted, vendor=self.vendor.id, operation=operation.id)
+        may_exist = operation.creates_task and exchange.may_have_reached_server(exc)
+        if may_exist:
+            message += (
+                ". The request may have reached the gateway, so the task may exist and be charged: do not send it"
+                " again blindly; look for the task (the gateway's task list or your balance) first"
+            )
+        return error_class(
+            message, request=redacted, vendor=self.vendor.id, operation=operation.id, task_may_exist=may_exist
+        )
 
     # -- retries ------------------------------------------------------------------------------------------------
 
-    def _pause_after_error(self, operation: Operation, exc: httpx.RequestError, retries_taken: int) -> float | None:
+    def _pause_after_error(
+        self, operation: Operation, exc: httpx.RequestError, retries_taken: int, deadline: float | None = None
+    ) -> float | None:
         """Seconds to wait before retrying a transport failure, or None to give up."""
         if retries_taken >= self.max_retries or not may_retry_error(operation, exc):
             return None
         pause = retry_delay(retries_taken, None)
+        if not self._time_left(deadline, pause):
+            return None
         self._log_retry(operation, type(exc).__name__, pause, retries_taken)
         return pause
 
-    def _pause_after_status(self, operation: Operation, error: APIStatusError, retries_taken: int) -> float | None:
+    def _pause_after_status(
+        self, operation: Operation, error: APIStatusError, retries_taken: int, deadline: float | None = None
+    ) -> float | None:
         """Seconds to wait before retrying an error status (Retry-After honoured), or None to give up."""
         if retries_taken >= self.max_retries or not may_retry_status(operation, error.status_code):
             return None
         after = parse_retry_after(error.response.headers, now=self._clock.time())
         pause = retry_delay(retries_taken, after)
+        if not self._time_left(deadline, pause):
+            return None
         self._log_retry(operation, f"status {error.status_code}", pause, retries_taken)
         return pause
 

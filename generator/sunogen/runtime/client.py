@@ -8,9 +8,18 @@ from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
-from .base_client import DEFAULT_MAX_RETRIES, NOT_GIVEN, BaseClient, CallResult, NotGiven, log
+from .base_client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    NOT_GIVEN,
+    BaseClient,
+    CallResult,
+    NotGiven,
+    log,
+)
 from .clock import Clock
 from .exceptions import APIStatusError, ConfigurationError
+from .exchange import receive, receive_async
 from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -37,11 +46,15 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         """Key from `api_key` or the vendor's SUNOGEN_<VENDOR>_API_KEY; `base_url` overrides the spec's server.
 
-        `timeout` defaults to 60 s (10 s to connect); an injected `http_client` is used as given and is not
-        closed by close(). `clock` replaces real time and sleeps (tests).
+        `timeout` bounds each attempt of a call as a whole, from connecting to the body's last byte (for an
+        httpx.Timeout, its largest value; its others cap each step): it defaults to 60 s (10 s to connect). A
+        response body larger than `max_response_bytes` (default 4 MiB) is not read: ResponseValidationError. An
+        injected `http_client` is used as given (its redirects are never followed) and is not closed by close().
+        `clock` replaces real time and sleeps (tests).
         """
         super().__init__(
             api_key,
@@ -51,6 +64,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             injected_client=http_client is not None,
             default_headers=default_headers,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise ConfigurationError(
@@ -102,24 +116,34 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         params: Mapping[str, object] | None,
         response_model: type[M],
         unwrap: bool = False,
+        deadline: float | None = None,
     ) -> CallResult[M]:
+        """Send one operation, retrying what the retry policy allows, and return its checked result.
+
+        Each attempt ends by the client's `timeout`. `deadline`, a reading of the client's clock
+        (`self._clock.monotonic()`), ends the whole call, pauses included: no attempt runs past it (one cut
+        short raises APITimeoutError) and no retry starts that could not start before it (the last error is
+        raised instead).
+        """
         operation = self._operation(operation_id)
         request = self._build_request(operation, body, params)
+        timeouts = request.extensions["timeout"]
         retries_taken = 0
         while True:
             log.debug("%s %s (%s, attempt %d)", request.method, request.url, operation.id, retries_taken + 1)
+            exchange = self._exchange(request, timeouts, deadline, asynchronous=False)
             try:
-                response = self._client.send(request)
+                received = receive(self._client, exchange, self.max_response_bytes)
             except httpx.RequestError as exc:
-                pause = self._pause_after_error(operation, exc, retries_taken)
+                pause = self._pause_after_error(operation, exc, retries_taken, deadline)
                 if pause is None:
-                    raise self._connection_error(operation, request, exc) from exc
+                    raise self._connection_error(operation, exchange, exc) from exc
             else:
-                self._received(request, response)
+                self._received(request, received)
                 try:
-                    return self._handle_response(operation, response, response_model, unwrap=unwrap)
+                    return self._handle_response(operation, received, response_model, unwrap=unwrap)
                 except APIStatusError as error:
-                    pause = self._pause_after_status(operation, error, retries_taken)
+                    pause = self._pause_after_status(operation, error, retries_taken, deadline)
                     if pause is None:
                         raise
             self._clock.sleep(pause)
@@ -194,6 +218,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         """As SyncAPIClient, with an httpx.AsyncClient."""
         super().__init__(
@@ -204,6 +229,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             injected_client=http_client is not None,
             default_headers=default_headers,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise ConfigurationError(
@@ -256,24 +282,28 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         params: Mapping[str, object] | None,
         response_model: type[M],
         unwrap: bool = False,
+        deadline: float | None = None,
     ) -> CallResult[M]:
+        """As SyncAPIClient._request."""
         operation = self._operation(operation_id)
         request = self._build_request(operation, body, params)
+        timeouts = request.extensions["timeout"]
         retries_taken = 0
         while True:
             log.debug("%s %s (%s, attempt %d)", request.method, request.url, operation.id, retries_taken + 1)
+            exchange = self._exchange(request, timeouts, deadline, asynchronous=True)
             try:
-                response = await self._client.send(request)
+                received = await receive_async(self._client, exchange, self.max_response_bytes)
             except httpx.RequestError as exc:
-                pause = self._pause_after_error(operation, exc, retries_taken)
+                pause = self._pause_after_error(operation, exc, retries_taken, deadline)
                 if pause is None:
-                    raise self._connection_error(operation, request, exc) from exc
+                    raise self._connection_error(operation, exchange, exc) from exc
             else:
-                self._received(request, response)
+                self._received(request, received)
                 try:
-                    return self._handle_response(operation, response, response_model, unwrap=unwrap)
+                    return self._handle_response(operation, received, response_model, unwrap=unwrap)
                 except APIStatusError as error:
-                    pause = self._pause_after_status(operation, error, retries_taken)
+                    pause = self._pause_after_status(operation, error, retries_taken, deadline)
                     if pause is None:
                         raise
             await self._clock.async_sleep(pause)

@@ -187,7 +187,13 @@ def status_error_class(status: int) -> type[APIStatusError]:
 
 
 class APIConnectionError(APIError):
-    """No usable response arrived: connection refused, reset, DNS or TLS failure, protocol error."""
+    """No usable response arrived: connection refused, reset, DNS or TLS failure, protocol error.
+
+    `task_may_exist` is true when a call that creates a task may have reached the gateway before it failed (a
+    read timeout, a dropped connection): the task may exist and be charged, so do not re-send it blindly.
+    """
+
+    task_may_exist: bool
 
     def __init__(
         self,
@@ -196,8 +202,10 @@ class APIConnectionError(APIError):
         request: httpx.Request,
         vendor: str,
         operation: str | None = None,
+        task_may_exist: bool = False,
     ) -> None:
         super().__init__(message, request, body=None, vendor=vendor, operation=operation)
+        self.task_may_exist = task_may_exist
 
 
 class APITimeoutError(APIConnectionError):

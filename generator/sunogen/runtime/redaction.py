@@ -1,24 +1,48 @@
-"""Redaction: keeps the API key out of every request copy, message and log line the runtime produces."""
+"""Redaction: keeps the API key out of every request and response copy, message and exception chain of the runtime."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+from urllib.parse import quote, quote_plus
+
 import httpx
 
-__all__ = ["REDACTED", "Redactor"]
+__all__ = ["EXCERPT_BYTES", "REDACTED", "Redactor", "key_problem"]
 
 REDACTED = "[redacted]"
 
-# A shorter "key" would also match ordinary words in messages; real gateway keys are far longer.
-_MIN_SCRUB_LENGTH = 6
+EXCERPT_BYTES = 64 * 1024
+"""How much of a body an exception keeps: enough to read any error page, bounded whatever the server sends."""
+
+# An error's response copy keeps what says what the response was; the live connection stays behind.
+_KEPT_EXTENSIONS = ("http_version", "reason_phrase")
+
+
+def key_problem(key: str) -> str | None:
+    """Why `key` cannot travel in an HTTP header, worded without the key itself; None when it can.
+
+    httpx would refuse it only on the first call, inside an error that prints the header value.
+    """
+    for index, char in enumerate(key):
+        if ord(char) < 0x20 or ord(char) == 0x7F:
+            return f"it contains a control character (U+{ord(char):04X}) at position {index + 1}"
+        if ord(char) > 0x7E:
+            return f"it contains a non-ASCII character at position {index + 1}"
+    return None
 
 
 class Redactor:
-    """Knows the secret and the header it travels in; returns copies of text and requests without it."""
+    """Knows the secret and the header it travels in; returns copies of text, requests and responses without it."""
 
-    __slots__ = ("_header", "_secret")
+    __slots__ = ("_forms", "_forms_bytes", "_header")
 
     def __init__(self, secret: str, header: str) -> None:
-        self._secret = secret
+        # Servers echo a rejected key as it arrived, inside JSON strings or URLs: every spelling is scrubbed. Any
+        # length is: a short key is an odd key, and showing it is worse than a message with a word blanked out.
+        forms = {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}
+        self._forms = tuple(sorted((form for form in forms if form), key=len, reverse=True))
+        self._forms_bytes = tuple(form.encode() for form in self._forms)
         self._header = header.lower()
 
     def __repr__(self) -> str:
@@ -26,9 +50,17 @@ class Redactor:
 
     def text(self, text: str) -> str:
         """`text` with every occurrence of the secret replaced (servers sometimes echo the key they rejected)."""
-        if len(self._secret) < _MIN_SCRUB_LENGTH or self._secret not in text:
-            return text
-        return text.replace(self._secret, REDACTED)
+        for form in self._forms:
+            if form in text:
+                text = text.replace(form, REDACTED)
+        return text
+
+    def content(self, content: bytes) -> bytes:
+        """`content` (a body's bytes) with every occurrence of the secret replaced."""
+        for form in self._forms_bytes:
+            if form in content:
+                content = content.replace(form, REDACTED.encode())
+        return content
 
     def request(self, request: httpx.Request) -> httpx.Request:
         """A copy of `request` whose auth header reads `[redacted]`; method, URL, other headers and body are kept."""
@@ -37,7 +69,52 @@ class Redactor:
             for name, value in request.headers.multi_items()
         ]
         try:
-            content: bytes | None = request.content
+            content: bytes | None = self.content(request.content)
         except httpx.RequestNotRead:
             content = None
-        return httpx.Request(request.method, request.url, headers=headers, content=content)
+        copy = httpx.Request(request.method, self.text(str(request.url)), headers=headers, content=content)
+        copy.extensions = {}  # a trace callback or a timeout is the live request's, not the record's
+        return copy
+
+    def response(self, response: httpx.Response) -> httpx.Response:
+        """A copy of a read `response`: its request redacted, headers and body scrubbed, the body at most an excerpt.
+
+        The copy's body is the decoded body, so it has no Content-Encoding header.
+        """
+        headers = [
+            (name, self.text(value))
+            for name, value in response.headers.multi_items()
+            if name.lower() != "content-encoding"
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=self.content(response.content[:EXCERPT_BYTES]),
+            request=self.request(response.request),
+            extensions={key: response.extensions[key] for key in _KEPT_EXTENSIONS if key in response.extensions},
+        )
+
+    def exception_chain(self, error: BaseException) -> None:
+        """Scrub, in place, every exception chained to `error` (its cause and context, and theirs).
+
+        Tracebacks and error trackers print the whole chain: an httpx error's message and its `.request`, and the
+        lower-level errors under it (httpcore's, h11's), must not carry the key either.
+        """
+        seen: set[int] = set()
+        pending: list[BaseException] = [error]
+        while pending:
+            current = pending.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            current.args = tuple(self.text(arg) if isinstance(arg, str) else arg for arg in current.args)
+            if isinstance(current, OSError):
+                for name in ("strerror", "filename", "filename2"):
+                    value = getattr(current, name, None)
+                    if isinstance(value, str):
+                        setattr(current, name, self.text(value))
+            if isinstance(current, httpx.RequestError):
+                # an httpx error raised without a request has none to scrub (reading it raises RuntimeError)
+                with contextlib.suppress(RuntimeError):
+                    current.request = self.request(current.request)
+            pending.extend(link for link in (current.__cause__, current.__context__) if link is not None)

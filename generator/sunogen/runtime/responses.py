@@ -9,7 +9,7 @@ import httpx
 
 from .paths import MISSING
 
-__all__ = ["decode_or_missing", "describe_non_json", "numeric_code", "same_code", "snippet"]
+__all__ = ["decode_or_missing", "describe_non_json", "numeric_code", "redirect_note", "same_code", "snippet"]
 
 _SNIPPET = 200
 
@@ -38,7 +38,7 @@ def decode_or_missing(response: httpx.Response) -> Any:
     """The decoded JSON body, or MISSING when it is not JSON."""
     try:
         return json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return MISSING
 
 
@@ -52,6 +52,18 @@ def describe_non_json(response: httpx.Response, exc: ValueError) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"the body is not valid JSON ({exc.msg} at char {exc.pos}; truncated?): {snippet(text)}"
     return f"the body is not valid JSON: {snippet(text)}"
+
+
+def redirect_note(response: httpx.Response, base_url: str) -> str | None:
+    """For a redirect, why it was not followed; None for any other response.
+
+    The API key may only go where the caller pointed the client: a redirect is an answer, never followed.
+    """
+    location = response.headers.get("location")
+    if not response.is_redirect or location is None:
+        return None
+    target = snippet(str(response.request.url.join(location)))
+    return f"redirected to {target}; not followed, the API key is only sent to {base_url} (set base_url to move)"
 
 
 def snippet(text: str) -> str:

@@ -1,0 +1,269 @@
+"""One attempt of a call: the whole HTTP exchange under one deadline, and its body read under a size cap.
+
+httpx bounds each network operation (connect, each write, each read), not the exchange: a server that sends a
+byte every half second holds a call forever, and a body has no size limit. An Exchange gives the attempt one
+deadline, `timeout` seconds from its start (the largest value of an httpx.Timeout) or the caller's `deadline`,
+whichever comes first, and holds every step to it:
+
+- each httpx timeout is capped by the time left, again as each phase starts (through httpcore's `trace`);
+- the body is read chunk by chunk, the deadline and the size cap checked after each chunk;
+- async: asyncio cancels the exchange at the deadline, wherever it waits;
+- sync: the watchdog thread shuts the connection's socket down at the deadline, which ends a read that waits for
+  the next byte. It knows a connection opened by this attempt, and any connection once its response has begun; a
+  reused keep-alive connection that trickles the response's *headers* is bounded by the per-read timeout alone.
+
+Redirects are never followed here: the API key must not travel to a host the caller did not configure, and httpx
+only strips `Authorization` from a redirected request. A redirect is answered to the caller as an error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, Final
+
+import httpx
+
+from . import watchdog
+from .clock import Clock
+from .redaction import EXCERPT_BYTES
+
+__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "Exchange", "Received", "receive", "receive_async"]
+
+DEFAULT_MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
+"""The largest response body a client reads (4 MiB); the documented bodies are a few kilobytes."""
+
+_TIMEOUTS = ("connect", "read", "write", "pool")
+# The phases whose start re-caps the timeouts and ends an attempt already past its deadline. Never
+# `response_closed`: httpcore traces its clean-up too, and that must run.
+_PHASES = frozenset(
+    {"connect_tcp", "connect_unix_socket", "start_tls", "send_request_headers", "send_request_body",
+     "receive_response_headers", "receive_response_body"}
+)  # fmt: skip
+# What httpcore reports when it opens a connection: the network stream the watchdog may have to shut down.
+_CONNECTED = frozenset({"connect_tcp", "connect_unix_socket", "start_tls"})
+# Failures that prove the request never left: the server cannot have acted on it.
+_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+class Received:
+    """A response read within the limits: its body is in memory (at most an excerpt when `oversize` is set)."""
+
+    __slots__ = ("oversize", "response")
+
+    def __init__(self, response: httpx.Response, oversize: int | None) -> None:
+        self.response = response
+        self.oversize = oversize
+
+
+class Exchange:
+    """One attempt: when it must end, whether the request may have reached the server, which socket it uses.
+
+    Made right before the request is sent: it caps the request's timeouts by the time left and listens to
+    httpcore's trace events, which say when the request starts to leave and which connection carries it.
+    """
+
+    __slots__ = (
+        "_asynchronous", "_clock", "_done", "_stream", "_timeouts", "_watched",
+        "deadline", "expired", "request", "sent", "traced",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        request: httpx.Request,
+        timeouts: dict[str, float | None],
+        clock: Clock,
+        call_deadline: float | None,
+        *,
+        asynchronous: bool,
+    ) -> None:
+        now = clock.monotonic()
+        budget = max((value for value in timeouts.values() if value is not None), default=None)
+        deadline = None if budget is None else now + budget
+        if call_deadline is not None:
+            deadline = call_deadline if deadline is None else min(deadline, call_deadline)
+        self.request = request
+        self.deadline = deadline
+        self.sent = False  # the request started to leave: the server may act on it
+        self.traced = False  # httpcore reported its phases (a mock transport reports none)
+        self.expired = False  # the watchdog ended this exchange
+        self._clock = clock
+        self._asynchronous = asynchronous
+        self._stream: Any = None
+        self._watched = False
+        self._done = False
+        # capped with the same `now` the deadline was set from, so a call with time to spare sends its timeouts as
+        # configured; a new dict each attempt, which the trace events re-cap as the phases start
+        self._timeouts = timeouts if deadline is None else _capped(timeouts, deadline - now)
+        trace = self._atrace if asynchronous else self._trace
+        request.extensions = {**request.extensions, "timeout": self._timeouts, "trace": trace}
+
+    def left(self) -> float | None:
+        """Seconds until the deadline (negative once past), or None without one."""
+        return None if self.deadline is None else self.deadline - self._clock.monotonic()
+
+    def check(self) -> None:
+        """Raise the timeout this exchange ends with when its deadline has passed."""
+        left = self.left()
+        if left is not None and left <= 0:
+            raise self.timeout_error()
+
+    def timeout_error(self) -> httpx.TimeoutException:
+        """The httpx timeout that says how far the exchange got: ConnectTimeout while nothing was sent."""
+        if self.sent:
+            return httpx.ReadTimeout("no complete response before the deadline", request=self.request)
+        return httpx.ConnectTimeout("the deadline passed before the request was sent", request=self.request)
+
+    def may_have_reached_server(self, error: httpx.RequestError) -> bool:
+        """Whether the server may have received (and acted on) the request, judging by what failed and when."""
+        if isinstance(error, _UNSENT):
+            return False
+        return self.sent or not self.traced
+
+    # -- httpcore's trace extension ---------------------------------------------------------------------------
+
+    def _trace(self, event: str, info: dict[str, Any]) -> None:
+        self.traced = True
+        _, _, name = event.partition(".")
+        phase, _, stage = name.rpartition(".")
+        if phase not in _PHASES:
+            return
+        if stage == "started":
+            if phase in ("send_request_headers", "send_request_body"):
+                self.sent = True
+            left = self.left()
+            if left is not None:
+                if left <= 0:
+                    raise self.timeout_error()
+                self._timeouts.update(_capped(self._timeouts, left))
+        elif stage == "complete" and phase in _CONNECTED:
+            self.watch(info.get("return_value"))
+
+    async def _atrace(self, event: str, info: dict[str, Any]) -> None:
+        self._trace(event, info)
+
+    # -- the watchdog (sync) ----------------------------------------------------------------------------------
+
+    def watch(self, stream: Any) -> None:
+        """Have the watchdog shut `stream`'s socket down at the deadline (a sync exchange; async ones are cancelled)."""
+        if stream is None or self.deadline is None or self._asynchronous:
+            return
+        with watchdog.LOCK:
+            self._stream = stream
+            if self._watched or self._done:
+                return
+            self._watched = True
+        left = self.deadline - self._clock.monotonic()
+        watchdog.watch(time.monotonic() + left, self)
+
+    def expire(self) -> None:
+        """The watchdog's call at the deadline (holding its lock): end the exchange unless it is already over."""
+        if not self._done and self._stream is not None:
+            self.expired = True
+            watchdog.shut_down(self._stream)
+        self._stream = None
+
+    def finish(self) -> None:
+        """Say the exchange is over, before its connection goes back to the pool: the watchdog must not touch it."""
+        if self._watched:
+            with watchdog.LOCK:
+                self._done = True
+                self._stream = None
+        else:
+            self._done = True
+
+
+def _capped(timeouts: dict[str, float | None], left: float) -> dict[str, float | None]:
+    return {key: left if value is None or value > left else value for key, value in timeouts.items()}
+
+
+def _without_encoding(headers: httpx.Headers) -> httpx.Headers | list[tuple[str, str]]:
+    # the body kept is decoded: a Content-Encoding header would have httpx decode it a second time
+    if "content-encoding" not in headers:
+        return headers
+    return [(name, value) for name, value in headers.multi_items() if name.lower() != "content-encoding"]
+
+
+def _settled(response: httpx.Response, content: bytes) -> httpx.Response:
+    """A response holding `content` as its (decoded) body, without the live connection."""
+    return httpx.Response(
+        response.status_code,
+        headers=_without_encoding(response.headers),
+        content=content,
+        request=response.request,
+        extensions={key: value for key, value in response.extensions.items() if key != "network_stream"},
+    )
+
+
+def _limit(response: httpx.Response, max_bytes: int) -> int:
+    """How many bytes to read: the cap, or only an excerpt when the declared length is already over it."""
+    declared = response.headers.get("content-length", "")
+    return EXCERPT_BYTES if declared.isdigit() and int(declared) > max_bytes else max_bytes
+
+
+def _read(chunks: Iterator[bytes], exchange: Exchange, limit: int) -> tuple[bytes, int | None]:
+    body: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        body.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return b"".join(body)[:EXCERPT_BYTES], size
+        exchange.check()
+    return b"".join(body), None
+
+
+async def _aread(chunks: AsyncIterator[bytes], exchange: Exchange, limit: int) -> tuple[bytes, int | None]:
+    body: list[bytes] = []
+    size = 0
+    async for chunk in chunks:
+        body.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return b"".join(body)[:EXCERPT_BYTES], size
+        exchange.check()
+    return b"".join(body), None
+
+
+def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Received:
+    """Send the exchange's request and read its response within the deadline and `max_bytes`.
+
+    Raises an httpx.RequestError (a timeout once the deadline passes) as httpx would.
+    """
+    try:
+        exchange.check()
+        response = client.send(exchange.request, stream=True, follow_redirects=False)
+        try:
+            exchange.watch(response.extensions.get("network_stream"))
+            content, oversize = _read(response.iter_bytes(), exchange, _limit(response, max_bytes))
+        finally:
+            exchange.finish()  # before close() hands the connection back to the pool
+            response.close()
+    except httpx.RequestError:
+        if exchange.expired:  # the watchdog shut the socket down: the read failed because time was up
+            raise exchange.timeout_error() from None
+        raise
+    finally:
+        exchange.finish()  # also when send() itself failed
+    return Received(_settled(response, content), oversize)
+
+
+async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes: int) -> Received:
+    """As `receive`, awaited; asyncio ends the exchange at its deadline wherever it waits."""
+    import asyncio  # a sync caller never needs it
+
+    scope = asyncio.timeout(exchange.left())
+    try:
+        async with scope:
+            exchange.check()
+            response = await client.send(exchange.request, stream=True, follow_redirects=False)
+            try:
+                content, oversize = await _aread(response.aiter_bytes(), exchange, _limit(response, max_bytes))
+            finally:
+                await response.aclose()
+    except TimeoutError:
+        if not scope.expired():
+            raise
+        # asyncio cancelled the exchange where it waited: report it as the timeout it is
+        raise exchange.timeout_error() from None
+    return Received(_settled(response, content), oversize)

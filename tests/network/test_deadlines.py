@@ -1,0 +1,155 @@
+"""Every call ends by its deadline, however slowly the server answers (real sockets on loopback), sync and async.
+
+No test here measures time: each server would go on for tens of seconds, and the test asserts that the client
+gave up (a timeout error) and hung up while the server still had bytes to send.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+import respx
+
+from sunogen.runtime.exceptions import APITimeoutError, InternalServerError
+from tests.runtime.support import KEY, AcmeClient, AsyncAcmeClient, BalanceResponse, FakeClock, json_response
+
+from .loopback import Connection, response, serve
+
+BALANCE = json.dumps({"code": 200, "data": {"available": 950, "frozen": 10}}).encode()
+# JSON allows trailing whitespace: a valid body that takes 0.1 s a byte, 30 s in all, to drip out
+SLOW_BODY = BALANCE + b" " * 300
+DRIP = 0.1
+TIMEOUT = 0.5
+BALANCE_URL = "https://api.acme.test/api/v1/account/balance"
+
+
+def drip_body(conn: Connection) -> None:
+    """Status line and headers at once, then the body one byte every 0.1 s."""
+    conn.read_request()
+    head, _, body = response(SLOW_BODY).partition(b"\r\n\r\n")
+    conn.send(head + b"\r\n\r\n")
+    conn.drip(body, DRIP)
+
+
+def drip_everything(conn: Connection) -> None:
+    """The whole answer, status line included, one byte every 0.1 s."""
+    conn.read_request()
+    conn.drip(response(SLOW_BODY), DRIP)
+
+
+def never_answer(conn: Connection) -> None:
+    """Read the request and say nothing until the client hangs up."""
+    conn.read_request()
+    conn.wait_for_hang_up()
+
+
+def answer_then_drip_everything(conn: Connection) -> None:
+    """A good answer on a keep-alive connection, then the next answer dripped on the same connection."""
+    conn.read_request()
+    conn.send(response(BALANCE))
+    drip_everything(conn)
+
+
+SLOW_SERVERS = [drip_body, drip_everything]
+
+
+@pytest.mark.parametrize("script", SLOW_SERVERS, ids=lambda s: s.__name__)
+def test_a_server_that_drips_its_answer_cannot_hold_a_sync_call_past_its_timeout(script: object) -> None:
+    with serve(script) as (url, log), AcmeClient(KEY, base_url=url, timeout=TIMEOUT, max_retries=0) as client:  # type: ignore[arg-type]
+        with pytest.raises(APITimeoutError, match="before the deadline"):
+            client._call("get_balance", response_model=BalanceResponse)
+        assert log.hung_up.wait(10)
+        assert not log.finished.is_set()
+
+
+@pytest.mark.parametrize("script", SLOW_SERVERS, ids=lambda s: s.__name__)
+async def test_a_server_that_drips_its_answer_cannot_hold_an_async_call_past_its_timeout(script: object) -> None:
+    with serve(script) as (url, log):  # type: ignore[arg-type]
+        async with AsyncAcmeClient(KEY, base_url=url, timeout=TIMEOUT, max_retries=0) as client:
+            with pytest.raises(APITimeoutError, match="before the deadline"):
+                await client._call("get_balance", response_model=BalanceResponse)
+        assert log.hung_up.wait(10)
+        assert not log.finished.is_set()
+
+
+async def test_an_async_reused_connection_that_trickles_its_headers_is_cut_at_the_deadline() -> None:
+    with serve(answer_then_drip_everything) as (url, log):
+        async with AsyncAcmeClient(KEY, base_url=url, timeout=TIMEOUT, max_retries=0) as client:
+            first = await client._call("get_balance", response_model=BalanceResponse)
+            assert first.data.available == 950
+            with pytest.raises(APITimeoutError):
+                await client._call("get_balance", response_model=BalanceResponse)
+        assert len(log.requests) == 2
+        assert log.hung_up.wait(10)
+
+
+def test_the_callers_deadline_ends_a_sync_call_long_before_the_clients_timeout() -> None:
+    with serve(never_answer) as (url, log), AcmeClient(KEY, base_url=url, timeout=60.0, max_retries=0) as client:
+        with pytest.raises(APITimeoutError):
+            client._request(
+                "get_balance", body=None, params=None, response_model=BalanceResponse, deadline=time.monotonic() + 0.3
+            )
+        assert log.hung_up.wait(10)
+
+
+async def test_the_callers_deadline_ends_an_async_call_long_before_the_clients_timeout() -> None:
+    with serve(never_answer) as (url, log):
+        async with AsyncAcmeClient(KEY, base_url=url, timeout=60.0, max_retries=0) as client:
+            with pytest.raises(APITimeoutError):
+                await client._request(
+                    "get_balance",
+                    body=None,
+                    params=None,
+                    response_model=BalanceResponse,
+                    deadline=time.monotonic() + 0.3,
+                )
+        assert log.hung_up.wait(10)
+
+
+def test_a_deadline_already_past_sends_nothing(respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.post("https://api.acme.test/api/v1/task").mock(json_response(200, {"code": 200}))
+    clock = FakeClock()
+    with AcmeClient(KEY, clock=clock) as client, pytest.raises(APITimeoutError) as caught:
+        client._request(
+            "create_task", body={}, params=None, response_model=BalanceResponse, deadline=clock.monotonic() - 1
+        )
+    assert route.call_count == 0
+    assert caught.value.task_may_exist is False
+
+
+def test_a_retry_that_could_not_start_before_the_deadline_is_not_made(respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.get(BALANCE_URL).mock(json_response(503, {"code": 503}, **{"Retry-After": "30"}))
+    clock = FakeClock()
+    with AcmeClient(KEY, clock=clock) as client, pytest.raises(InternalServerError):
+        client._request(
+            "get_balance", body=None, params=None, response_model=BalanceResponse, deadline=clock.monotonic() + 10
+        )
+    assert route.call_count == 1
+    assert clock.sleeps == []
+
+
+def test_a_retry_that_fits_before_the_deadline_is_made(respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.get(BALANCE_URL).mock(
+        side_effect=[json_response(503, {"code": 503}, **{"Retry-After": "3"}), httpx.Response(200, content=BALANCE)]
+    )
+    clock = FakeClock()
+    with AcmeClient(KEY, clock=clock) as client:
+        result = client._request(
+            "get_balance", body=None, params=None, response_model=BalanceResponse, deadline=clock.monotonic() + 10
+        )
+    assert result.model.data.available == 950
+    assert route.call_count == 2
+    assert clock.sleeps == [3.0]
+
+
+def test_each_timeout_sent_to_httpx_is_capped_by_the_callers_deadline(respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.get(BALANCE_URL).mock(httpx.Response(200, content=BALANCE))
+    clock = FakeClock()
+    with AcmeClient(KEY, clock=clock) as client:
+        client._request(
+            "get_balance", body=None, params=None, response_model=BalanceResponse, deadline=clock.monotonic() + 4
+        )
+    assert route.calls.last.request.extensions["timeout"] == {"connect": 4.0, "read": 4.0, "write": 4.0, "pool": 4.0}
