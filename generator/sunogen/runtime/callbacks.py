@@ -87,6 +87,8 @@ def parse_callback(
         data = json.loads(body)
     except ValueError as exc:
         raise CallbackPayloadError(f"{vendor.id}: the callback body is not JSON ({exc})", vendor=vendor.id) from None
+    except RecursionError:  # a body nested thousands deep is no callback the vendor sends
+        raise CallbackPayloadError(f"{vendor.id}: the callback body is nested too deeply", vendor=vendor.id) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
