@@ -12,6 +12,7 @@ from urllib.parse import quote
 import httpx
 from pydantic_core import ValidationError  # pydantic's own ValidationError, without importing pydantic's models
 
+from .calls import NOT_GIVEN, CallResult, NotGiven, RequestHeaders
 from .clock import Clock, SystemClock
 from .descriptors import Operation, Poll, TaskRef, Vendor
 from .exceptions import (
@@ -53,57 +54,6 @@ DEFAULT_MAX_RETRIES: Final = 2
 _MAX_PARSED_URLS = 64
 # Bodies are encoded with one encoder: json.dumps with options builds a new JSONEncoder on every call.
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-class NotGiven:
-    """The type of NOT_GIVEN: an argument left out, as distinct from an explicit None."""
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN: Final = NotGiven()
-
-
-class CallResult(Generic[M]):
-    """One successful call: the validated model, the decoded JSON body and the response (its request redacted).
-
-    `response` is a redacted copy, made when first read: whatever raises with it (a poll that finds the body
-    malformed) carries no key, and a call whose response nobody reads pays nothing for the copy.
-    """
-
-    # A plain class rather than a dataclass: one is made per call, and a frozen dataclass's __init__ is slower.
-    __slots__ = ("_raw", "_redacted", "_redactor", "data", "model")
-
-    def __init__(self, model: M, data: Any, response: httpx.Response, redactor: Redactor) -> None:
-        self.model = model
-        self.data = data
-        self._raw = response
-        self._redactor = redactor
-        self._redacted: httpx.Response | None = None
-
-    @property
-    def response(self) -> httpx.Response:
-        """The response: status, headers and body, its request's auth header redacted."""
-        if self._redacted is None:
-            self._redacted = self._redactor.response(self._raw)
-        return self._redacted
-
-    def __repr__(self) -> str:
-        return f"CallResult(model={self.model!r}, response={self._raw!r})"
-
-
-class _RequestHeaders:
-    """The headers every request of a client carries, API key included; its repr never shows them."""
-
-    __slots__ = ("plain", "with_json")
-
-    def __init__(self, plain: dict[str, str]) -> None:
-        self.plain = plain
-        self.with_json = {**plain, "Content-Type": "application/json"}
-
-    def __repr__(self) -> str:
-        return "<request headers, redacted>"
 
 
 class BaseClient(Generic[HttpxClientT]):
@@ -161,7 +111,7 @@ class BaseClient(Generic[HttpxClientT]):
         # repr hides them, so vars(client) or a debugger's locals view never shows the key.
         auth = vendor.auth
         secret = f"Bearer {key.strip()}" if auth.kind == "bearer" else key.strip()
-        self._headers = _RequestHeaders({"Accept": "application/json", **(default_headers or {}), auth.header: secret})
+        self._headers = RequestHeaders({"Accept": "application/json", **(default_headers or {}), auth.header: secret})
         success = vendor.envelope.success
         self._success_ints = frozenset(s for s in success if isinstance(s, int) and not isinstance(s, bool))
         self._urls: dict[str, httpx.URL] = {}
