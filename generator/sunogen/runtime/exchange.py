@@ -201,28 +201,81 @@ def _limit(response: httpx.Response, max_bytes: int) -> int:
     return EXCERPT_BYTES if declared.isdigit() and int(declared) > max_bytes else max_bytes
 
 
-def _read(chunks: Iterator[bytes], exchange: Exchange, limit: int) -> tuple[bytes, int | None]:
+def _identity(response: httpx.Response) -> bool:
+    return response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
+
+
+class _Oversize(Exception):
+    """The body went past its limit: its first bytes (the excerpt) and how many were read."""
+
+    def __init__(self, head: bytes, size: int) -> None:
+        super().__init__(size)
+        self.head = head
+        self.size = size
+
+
+class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response's raw stream, held to the exchange's deadline and to `limit` bytes (if any), chunk by chunk.
+
+    Put in place of `response.stream`, so httpx's own read() fills the response; it says the exchange is over the
+    moment the body ends, before httpx closes the response and hands the connection back to the pool.
+    """
+
+    def __init__(self, inner: Any, exchange: Exchange, limit: int | None) -> None:
+        self._inner = inner
+        self._exchange = exchange
+        self._limit = limit
+        self._head = b""
+        self._size = 0
+
+    def _take(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if len(self._head) < EXCERPT_BYTES:
+            self._head += chunk[: EXCERPT_BYTES - len(self._head)]
+        if self._limit is not None and self._size > self._limit:
+            raise _Oversize(self._head, self._size)
+        self._exchange.check()
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            self._take(chunk)
+            yield chunk
+        self._exchange.finish()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            self._take(chunk)
+            yield chunk
+        self._exchange.finish()
+
+    def close(self) -> None:
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _decoded(chunks: Iterator[bytes], limit: int) -> bytes:
+    # a compressed body is capped as decoded: a few kilobytes of gzip can stand for gigabytes
     body: list[bytes] = []
     size = 0
     for chunk in chunks:
         body.append(chunk)
         size += len(chunk)
         if size > limit:
-            return b"".join(body)[:EXCERPT_BYTES], size
-        exchange.check()
-    return b"".join(body), None
+            raise _Oversize(b"".join(body)[:EXCERPT_BYTES], size)
+    return b"".join(body)
 
 
-async def _aread(chunks: AsyncIterator[bytes], exchange: Exchange, limit: int) -> tuple[bytes, int | None]:
+async def _adecoded(chunks: AsyncIterator[bytes], limit: int) -> bytes:
     body: list[bytes] = []
     size = 0
     async for chunk in chunks:
         body.append(chunk)
         size += len(chunk)
         if size > limit:
-            return b"".join(body)[:EXCERPT_BYTES], size
-        exchange.check()
-    return b"".join(body), None
+            raise _Oversize(b"".join(body)[:EXCERPT_BYTES], size)
+    return b"".join(body)
 
 
 def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Received:
@@ -235,7 +288,16 @@ def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Receive
         response = client.send(exchange.request, stream=True, follow_redirects=False)
         try:
             exchange.watch(response.extensions.get("network_stream"))
-            content, oversize = _read(response.iter_bytes(), exchange, _limit(response, max_bytes))
+            limit = _limit(response, max_bytes)
+            identity = _identity(response)
+            # a compressed body is capped once decoded, below, not as it arrives
+            response.stream = _Bounded(response.stream, exchange, limit if identity else None)
+            if identity:
+                response.read()
+                return Received(response, None)
+            return Received(_settled(response, _decoded(response.iter_bytes(), limit)), None)
+        except _Oversize as over:
+            return Received(_settled(response, over.head), over.size)
         finally:
             exchange.finish()  # before close() hands the connection back to the pool
             response.close()
@@ -245,7 +307,6 @@ def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Receive
         raise
     finally:
         exchange.finish()  # also when send() itself failed
-    return Received(_settled(response, content), oversize)
 
 
 async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes: int) -> Received:
@@ -258,7 +319,15 @@ async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes
             exchange.check()
             response = await client.send(exchange.request, stream=True, follow_redirects=False)
             try:
-                content, oversize = await _aread(response.aiter_bytes(), exchange, _limit(response, max_bytes))
+                limit = _limit(response, max_bytes)
+                identity = _identity(response)
+                response.stream = _Bounded(response.stream, exchange, limit if identity else None)
+                if identity:
+                    await response.aread()
+                    return Received(response, None)
+                return Received(_settled(response, await _adecoded(response.aiter_bytes(), limit)), None)
+            except _Oversize as over:
+                return Received(_settled(response, over.head), over.size)
             finally:
                 await response.aclose()
     except TimeoutError:
@@ -266,4 +335,3 @@ async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes
             raise
         # asyncio cancelled the exchange where it waited: report it as the timeout it is
         raise exchange.timeout_error() from None
-    return Received(_settled(response, content), oversize)
