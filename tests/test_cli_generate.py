@@ -29,9 +29,11 @@ def test_generate_writes_every_file_and_its_summary_line_survives_the_hard_exit(
 def test_check_of_a_stale_folder_prints_every_stale_file_and_exits_1(tmp_path: Path) -> None:
     done = _sunogen("check", "--specs", str(SPECS), "--out", str(tmp_path))
     assert done.returncode == 1
-    lines = done.stdout.splitlines()
-    assert len(lines) == sum(1 for p in GENERATED.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    *lines, summary = done.stdout.splitlines()
+    count = sum(1 for p in GENERATED.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    assert len(lines) == count
     assert all(line.endswith(": stale (run `make generate`)") for line in lines)
+    assert summary == f"sunogen: {count} of {count} files in {tmp_path}/ stale"
 
 
 def test_a_spec_error_reaches_stderr_before_the_hard_exit(tmp_path: Path) -> None:

@@ -6,11 +6,15 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import IO, Any, NoReturn, TextIO
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13
+"""What a shell reports for a command ended by SIGPIPE: the reader of our output went away (`| head`)."""
+
+Check = Callable[[object], list[Any]]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -19,8 +23,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+class _Version(argparse.Action):
+    """`--version`, read from the installed distribution only when asked for (importlib.metadata is not free)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            shown = version("sunogen")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            shown = "unknown (not installed)"
+        print(f"sunogen {shown}")
+        parser.exit(EXIT_OK)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sunogen", description=__doc__)
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, text in (
         ("generate", "write suno_clients/ into --out from the specs"),
@@ -33,23 +55,62 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         help="validate JSON request bodies offline",
         description=(
-            "Validate JSON request bodies offline. Exit 0: all valid (warnings are printed); 1: one is not "
-            "(with --strict: or has a warning); 2: usage error."
+            "Validate JSON request bodies offline. Every file is reported; the exit status is the worst of them: "
+            "0 all valid (warnings are printed), 1 one is not (with --strict: or has a warning), 2 a usage error "
+            "(unknown vendor or operation, an unreadable file, malformed JSON)."
         ),
     )
     val.add_argument("--vendor", required=True, help="vendor id (sunor, crun, gptge, sunoapi, relay)")
     val.add_argument("--operation", required=True, help="operation id, e.g. create_task")
-    val.add_argument("--json", action="store_true", help="print the result as JSON")
+    val.add_argument("--json", action="store_true", help="print the result as JSON (with --jsonl: one object a line)")
+    val.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="each FILE holds one JSON payload per line (JSON Lines, UTF-8): read as a stream, one result a line",
+    )
     val.add_argument("--strict", action="store_true", help="exit 1 on warnings too (the document's advice)")
     val.add_argument("files", nargs="+", metavar="FILE", help="JSON file to check; - reads standard input")
     return parser
 
 
+# -- generate and check -------------------------------------------------------------------------------------------
+
+_GENERATOR_MODULES = ("yaml", "jinja2", "datamodel_code_generator", "ruff")
+
+
+def _missing_generator() -> str | None:
+    """The first library of the `generator` extra that is not installed, if any."""
+    from importlib.util import find_spec
+
+    return next((name for name in _GENERATOR_MODULES if _find(find_spec, name) is None), None)
+
+
+def _find(find_spec: Callable[[str], object], name: str) -> object:
+    try:
+        return find_spec(name)
+    except (ImportError, ValueError):  # a module set to None in sys.modules, or one without a spec
+        return None
+
+
 def _generate(args: argparse.Namespace, *, write: bool) -> int:
+    missing = _missing_generator()
+    if missing is not None:
+        print(
+            f"sunogen: error: `sunogen {args.command}` needs the generator's libraries ({missing} is not installed):"
+            " pip install 'sunogen[generator]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     from . import SpecErrors, generate, read_specs
 
     if not args.specs.is_dir():
         print(f"sunogen: error: no specs folder {str(args.specs)!r}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.out.exists() and not args.out.is_dir():
+        print(
+            f"sunogen: error: --out {str(args.out)!r} is a file; it must be a folder (or not exist yet)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     try:
         files = generate(read_specs(args.specs))
@@ -68,24 +129,136 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
     problems = stale(files, args.out)
     for rel in problems:
         print(f"{args.out / rel}: stale (run `make generate`)")
-    return EXIT_INVALID if problems else EXIT_OK
+    if problems:
+        print(f"sunogen: {len(problems)} of {len(files)} files in {args.out}/ stale")
+        return EXIT_INVALID
+    print(f"sunogen: {len(files)} files in {args.out}/ up to date")
+    return EXIT_OK
 
 
-def _read(name: str, stdin: TextIO) -> tuple[Any, str | None]:
+# -- validate -----------------------------------------------------------------------------------------------------
+
+
+def _shown(name: str) -> str:
+    # a file name the file system gave as bytes that are not UTF-8 prints escaped rather than failing to print
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _binary(stdin: IO[Any]) -> IO[bytes]:
+    """Standard input as bytes: JSON's encoding is read from the bytes (BOM, UTF-16/32), not from the locale."""
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        return buffer  # type: ignore[no-any-return]
+    import io
+
+    return io.BytesIO(stdin.read().encode())  # a text stream given to main() (tests)
+
+
+def _read(name: str, stdin: IO[Any]) -> tuple[Any, str | None]:
+    """A file's payload, or what is wrong with it: what `validate_json` would say of the same bytes."""
     from suno_clients._runtime.jsontext import MalformedJSON, parse_json
 
     try:
-        text = stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}"
+        data = _binary(stdin).read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        return None, f"cannot read {_shown(name)}: {exc.strerror or exc}"
     try:
-        return parse_json(text), None
+        return parse_json(data), None
     except MalformedJSON as exc:
         where = "" if exc.lineno is None else f":{exc.lineno}:{exc.colno}"
-        return None, f"{name}{where}: malformed JSON: {exc.msg}"
+        return None, f"{_shown(name)}{where}: malformed JSON: {exc.msg}"
 
 
-def _validate(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+def _status(violations: list[Any], strict: bool) -> int:
+    return EXIT_INVALID if (strict and violations) or _errors(violations) else EXIT_OK
+
+
+def _validate_files(args: argparse.Namespace, check: Check, out: TextIO, err: TextIO, stdin: IO[Any]) -> int:
+    """Each file in turn, each reported (a file that cannot be read or parsed too); the worst status."""
+    worst = EXIT_OK
+    report: list[dict[str, Any]] = []
+    for name in args.files:
+        payload, problem = _read(name, stdin)
+        if problem is not None:
+            print(f"sunogen: error: {problem}", file=err)
+            report.append({"file": _shown(name), "valid": False, "error": problem})
+            worst = max(worst, EXIT_USAGE)
+            continue
+        violations = check(payload)
+        worst = max(worst, _status(violations, args.strict))
+        if args.json:
+            entry = {"file": _shown(name), "valid": not _errors(violations)}
+            report.append(entry | {"violations": [v.as_dict() for v in violations]})
+        else:
+            print(f"{_shown(name)}: {_summary(violations)}", file=out)
+            for violation in violations:
+                print(f"  {violation}", file=out)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False), file=out)
+    return worst
+
+
+def _lines(name: str, stdin: IO[Any]) -> Iterable[bytes]:
+    if name == "-":
+        yield from _binary(stdin)
+        return
+    with open(name, "rb") as stream:
+        yield from stream
+
+
+def _validate_lines(args: argparse.Namespace, check: Check, out: TextIO, err: TextIO, stdin: IO[Any]) -> int:
+    """JSON Lines: one result a line, as a stream, in constant memory; the worst status of all lines.
+
+    This loop is the batch mode (millions of payloads): it does per line what it must and nothing else.
+    """
+    from suno_clients._runtime.jsontext import MalformedJSON, parse_json
+
+    worst = EXIT_OK
+    strict, as_json, write = args.strict, args.json, out.write
+    for name in args.files:
+        shown = _shown(name)
+        quoted = json.dumps(shown, ensure_ascii=False)
+        lineno = 0
+        try:
+            for lineno, line in enumerate(_lines(name, stdin), 1):
+                line = line.rstrip(b"\r\n")  # so an error's column is the line's own
+                if not line.strip():
+                    continue  # JSON Lines readers may skip blank lines
+                try:
+                    violations = check(parse_json(line))
+                except MalformedJSON as exc:
+                    worst = EXIT_USAGE
+                    problem = f"malformed JSON: {exc.msg}" + ("" if exc.colno is None else f" at column {exc.colno}")
+                    if as_json:
+                        write(f'{{"file":{quoted},"line":{lineno},"valid":false,"error":{json.dumps(problem)}}}\n')
+                    else:
+                        write(f"{shown}:{lineno}: {problem}\n")
+                    continue
+                if not violations:
+                    write(
+                        f'{{"file":{quoted},"line":{lineno},"valid":true,"violations":[]}}\n'
+                        if as_json
+                        else f"{shown}:{lineno}: valid\n"
+                    )
+                    continue
+                if worst < EXIT_INVALID and _status(violations, strict):
+                    worst = EXIT_INVALID
+                if as_json:
+                    entry = {"file": shown, "line": lineno, "valid": not _errors(violations)}
+                    entry["violations"] = [v.as_dict() for v in violations]
+                    write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n")
+                else:
+                    write(f"{shown}:{lineno}: {_summary(violations)}: {'; '.join(map(str, violations))}\n")
+        except BrokenPipeError:  # our reader left, not the file: main() ends quietly
+            raise
+        except OSError as exc:
+            where = f"{shown}:{lineno}" if lineno else shown
+            print(f"sunogen: error: cannot read {where}: {exc.strerror or exc}", file=err)
+            worst = EXIT_USAGE
+    return worst
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[Any]) -> int:
     import suno_clients
 
     if args.vendor not in suno_clients.VENDORS:
@@ -99,24 +272,8 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO)
             file=err,
         )
         return EXIT_USAGE
-    payloads = []
-    for name in args.files:
-        payload, problem = _read(name, stdin)
-        if problem is not None:
-            print(f"sunogen: error: {problem}", file=err)
-            return EXIT_USAGE
-        payloads.append((name, payload))
-    results = [(name, validators[args.operation](payload)) for name, payload in payloads]
-    if args.json:
-        report = [{"file": n, "valid": not _errors(v), "violations": [x.as_dict() for x in v]} for n, v in results]
-        print(json.dumps(report, indent=2, ensure_ascii=False), file=out)
-    else:
-        for name, violations in results:
-            print(f"{name}: {_summary(violations)}", file=out)
-            for violation in violations:
-                print(f"  {violation}", file=out)
-    failed = any(_errors(v) or (args.strict and v) for _, v in results)
-    return EXIT_INVALID if failed else EXIT_OK
+    validate = _validate_lines if args.jsonl else _validate_files
+    return validate(args, validators[args.operation], out, err, stdin)
 
 
 def _errors(violations: list[Any]) -> list[Any]:
@@ -132,12 +289,17 @@ def _summary(violations: list[Any]) -> str:
     return f"{len(violations)} violation(s)" + (f" ({warnings} warning(s))" if warnings else "")
 
 
-def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 1 invalid or stale, 2 usage error)."""
+def main(argv: Sequence[str] | None = None, *, stdin: IO[Any] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 invalid or stale, 2 usage error, 141 closed pipe)."""
     args = _parser().parse_args(argv)
-    if args.command == "validate":
-        return _validate(args, sys.stdout, sys.stderr, stdin or sys.stdin)
-    return _generate(args, write=args.command == "generate")
+    try:
+        if args.command == "validate":
+            status = _validate(args, sys.stdout, sys.stderr, stdin or sys.stdin)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            return status
+        return _generate(args, write=args.command == "generate")
+    except BrokenPipeError:
+        return EXIT_BROKEN_PIPE
 
 
 def run() -> NoReturn:
@@ -148,6 +310,10 @@ def run() -> NoReturn:
     a profiler or a tracer (cProfile, coverage), which write their results at exit, it exits as usual.
     """
     status = main()
+    if status == EXIT_BROKEN_PIPE:
+        # What is left in stdout's buffer can never be written: point the descriptor at /dev/null so the flush
+        # at exit succeeds quietly (Python's documented recipe) rather than printing an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     # coverage may measure through sys.monitoring, which neither hook shows
     watched = sys.getprofile() is not None or sys.gettrace() is not None or "coverage" in sys.modules
     if sys.argv[1:2] in (["generate"], ["check"]) and not watched:
