@@ -63,13 +63,14 @@ def test_a_field_added_to_a_copied_spec_is_accepted_by_the_regenerated_validator
 
 
 def test_a_limit_tightened_in_a_copied_spec_rejects_what_it_accepted_before(tmp_path: Path) -> None:
-    long_prompt = {**SIMPLE, "input": {**SIMPLE["input"], "prompt": "x" * 50}}  # type: ignore[dict-item]
+    # a limit the spec's own examples keep (they must: a spec whose examples break its rules is refused)
+    long_prompt = {**SIMPLE, "input": {**SIMPLE["input"], "prompt": "x" * 1001}}  # type: ignore[dict-item]
     assert _validate_in(GENERATED, long_prompt) == []
     out = _regenerate(
         tmp_path,
         (
             "        prompt:\n          type: string\n",
-            "        prompt:\n          type: string\n          maxLength: 40\n",
+            "        prompt:\n          type: string\n          maxLength: 1000\n",
         ),
     )
     violations = _validate_in(out, long_prompt)

@@ -1,6 +1,7 @@
 """sunogen: turns one OpenAPI spec per Suno-style gateway into the typed `suno_clients` package.
 
-`generate()` below is the whole pipeline, top to bottom: load, check, build, models, rules, render, format.
+`generate()` below is the whole pipeline, top to bottom: load, check, build, models, rules, render (then the
+spec's own request examples run against the rendered validators), format.
 What it returns is a function of the spec files' text alone, and nothing before `write` touches the output folder.
 The models stage runs in a worker process of ours (`python -m sunogen.models`, calling datamodel-code-generator as
 a library) started first thing, so that importing datamodel-code-generator, the slowest step and about half of
@@ -17,8 +18,11 @@ __all__ = ["SpecError", "SpecErrors", "generate", "read_specs"]
 
 
 def read_specs(specs: Path) -> dict[str, str]:
-    """The text of every `<vendor>.yaml` in a folder, keyed by its path as given, in name order."""
-    return {str(path): path.read_text(encoding="utf-8") for path in sorted(specs.glob("*.yaml"))}
+    """The text of every `<vendor>.yaml` (and `.yml`, which `load` refuses by name) in a folder, in name order."""
+    from .load import read_spec
+
+    paths = sorted([*specs.glob("*.yaml"), *specs.glob("*.yml")])
+    return {str(path): read_spec(path.read_bytes()) for path in paths}
 
 
 def generate(sources: dict[str, str]) -> dict[str, str]:
@@ -31,6 +35,8 @@ def generate(sources: dict[str, str]) -> dict[str, str]:
     with ModelsProcess() as models_process:
         from .build import build
         from .check import check
+        from .cycles import ref_cycles
+        from .examples import check_examples, validators_path
         from .format import format_files
         from .load import load
         from .render import VendorParts, render, render_models, runtime_files
@@ -44,7 +50,7 @@ def generate(sources: dict[str, str]) -> dict[str, str]:
             except SpecErrors as exc:
                 errors.extend(exc.errors)
                 continue
-            found = check(spec)
+            found = check(spec) + ref_cycles(spec)
             errors.extend(found)
             if not found:
                 loaded.append(spec)
@@ -52,8 +58,12 @@ def generate(sources: dict[str, str]) -> dict[str, str]:
             raise SpecErrors(errors)
         vendors = tuple(build(spec) for spec in loaded)
         models_process.send(models_input(v) for v in vendors)
+        rendered = render(tuple(VendorParts(v, compile_rules(v)) for v in vendors))
+        errors = [e for spec in loaded for e in check_examples(spec, rendered[validators_path(spec.vendor)])]
+        if errors:
+            raise SpecErrors(errors)
         # formatted while the child still works; the runtime is hand-written and kept ruff-clean, so copied as it is
-        files = runtime_files() | format_files(render(tuple(VendorParts(v, compile_rules(v)) for v in vendors)))
+        files = runtime_files() | format_files(rendered)
         models = models_process.results()
     made_from_models: dict[str, str] = {}
     for vendor, vendor_models in zip(vendors, models, strict=True):

@@ -107,10 +107,7 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
         print(f"sunogen: error: no specs folder {str(args.specs)!r}", file=sys.stderr)
         return EXIT_USAGE
     if args.out.exists() and not args.out.is_dir():
-        print(
-            f"sunogen: error: --out {str(args.out)!r} is a file; it must be a folder (or not exist yet)",
-            file=sys.stderr,
-        )
+        print(f"sunogen: error: --out {str(args.out)!r} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
     try:
         files = generate(read_specs(args.specs))
@@ -128,7 +125,8 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
         return EXIT_OK
     problems = stale(files, args.out)
     for rel in problems:
-        print(f"{args.out / rel}: stale (run `make generate`)")
+        folder = "/" if rel.endswith("/") else ""  # a folder that should not be there
+        print(f"{args.out / rel}{folder}: stale (run `make generate`)")
     if problems:
         print(f"sunogen: {len(problems)} of {len(files)} files in {args.out}/ stale")
         return EXIT_INVALID
