@@ -1,8 +1,12 @@
-# sunogen: every target bootstraps .venv when it is missing or pyproject.toml changed.
+# sunogen: every target bootstraps .venv and installs only the extra it needs (pyproject.toml), once.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Which interpreter built .venv: a .venv made by another Python (another version, or PYTHON=...) is rebuilt.
+PY_ID := $(shell $(PYTHON) -c 'import sys; print(sys.implementation.cache_tag, *sys.version_info[:3], sep="-")')
+VENV_STAMP := $(VENV)/.python-$(PY_ID)
+# One stamp per extra of pyproject.toml, redone when pyproject.toml changes.
+EXTRA := $(VENV)/.extra-
 
 .DEFAULT_GOAL := help
 .PHONY: help install generate check test bench clean
@@ -10,27 +14,31 @@ STAMP := $(VENV)/.installed
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(VENV_STAMP):
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	@touch $(STAMP)
+	@touch $@
 
-install: $(STAMP) ## create .venv and install the project with its dev dependencies
+$(EXTRA)%: pyproject.toml $(VENV_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[$*]'
+	@touch $@
 
-generate: $(STAMP) ## regenerate generated/suno_clients from specs/
+install: $(EXTRA)bench ## create .venv with everything: generator, tests, checks, benchmarks
+
+generate: $(EXTRA)generator ## regenerate generated/suno_clients from specs/ (installs the generator only)
 	$(BIN)/sunogen generate
 
-check: $(STAMP) ## ruff, ruff format --check, mypy --strict, generated/ fresh
+check: $(EXTRA)check ## ruff, ruff format --check, mypy --strict, generated/ fresh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy generator generated tests bench
 	$(BIN)/sunogen check
 
-test: $(STAMP) ## run the test suite
+test: $(EXTRA)test ## run the test suite
 	$(BIN)/pytest -q
 
-bench: $(STAMP) ## run the benchmarks and write bench/RESULTS.md
+bench: $(EXTRA)bench ## run the benchmarks and write bench/RESULTS.md
 	$(BIN)/python bench/run.py
 
 clean: ## remove .venv and caches
