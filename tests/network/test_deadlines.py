@@ -7,12 +7,15 @@ gave up (a timeout error) and hung up while the server still had bytes to send.
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 
 import httpx
 import pytest
 import respx
 
+from sunogen.runtime import watchdog
 from sunogen.runtime.exceptions import APITimeoutError, InternalServerError
 from tests.runtime.support import KEY, AcmeClient, AsyncAcmeClient, BalanceResponse, FakeClock, json_response
 
@@ -153,3 +156,45 @@ def test_each_timeout_sent_to_httpx_is_capped_by_the_callers_deadline(respx_mock
             "get_balance", body=None, params=None, response_model=BalanceResponse, deadline=clock.monotonic() + 4
         )
     assert route.calls.last.request.extensions["timeout"] == {"connect": 4.0, "read": 4.0, "write": 4.0, "pool": 4.0}
+
+
+class _Socket(socket.socket):
+    """A socket whose shutdown is only recorded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shut = threading.Event()
+
+    def shutdown(self, how: int) -> None:
+        self.shut.set()
+
+
+class _Stream:
+    def __init__(self) -> None:
+        self.sock = _Socket()
+
+    def get_extra_info(self, name: str) -> object:
+        return self.sock if name == "socket" else None
+
+
+def test_the_watchdog_shuts_down_the_socket_of_an_exchange_still_running_at_its_deadline() -> None:
+    stream = _Stream()
+    watch = watchdog.Watch()
+    watch.track(stream)
+    watchdog.watch(time.monotonic(), watch)
+    assert stream.sock.shut.wait(10)
+    assert watch.expired
+    stream.sock.close()
+
+
+def test_the_watchdog_never_touches_the_socket_of_a_finished_exchange() -> None:
+    # finish() comes before the connection goes back to the pool: shutting it down then would kill another call
+    stream = _Stream()
+    watch = watchdog.Watch()
+    watch.track(stream)
+    watch.finish()
+    with watchdog.LOCK:
+        watch.expire()
+    assert not stream.sock.shut.is_set()
+    assert not watch.expired
+    stream.sock.close()

@@ -63,10 +63,7 @@ class Exchange:
     httpcore's trace events, which say when the request starts to leave and which connection carries it.
     """
 
-    __slots__ = (
-        "_asynchronous", "_clock", "_done", "_stream", "_timeouts", "_watched",
-        "deadline", "expired", "request", "sent", "traced",
-    )  # fmt: skip
+    __slots__ = ("_asynchronous", "_clock", "_timeouts", "_watch", "deadline", "request", "sent", "traced")
 
     def __init__(
         self,
@@ -86,12 +83,9 @@ class Exchange:
         self.deadline = deadline
         self.sent = False  # the request started to leave: the server may act on it
         self.traced = False  # httpcore reported its phases (a mock transport reports none)
-        self.expired = False  # the watchdog ended this exchange
         self._clock = clock
         self._asynchronous = asynchronous
-        self._stream: Any = None
-        self._watched = False
-        self._done = False
+        self._watch: watchdog.Watch | None = None  # made with the first socket of a sync exchange with a deadline
         # capped with the same `now` the deadline was set from, so a call with time to spare sends its timeouts as
         # configured; a new dict each attempt, which the trace events re-cap as the phases start
         self._timeouts = timeouts if deadline is None else _capped(timeouts, deadline - now)
@@ -148,29 +142,22 @@ class Exchange:
         """Have the watchdog shut `stream`'s socket down at the deadline (a sync exchange; async ones are cancelled)."""
         if stream is None or self.deadline is None or self._asynchronous:
             return
-        with watchdog.LOCK:
-            self._stream = stream
-            if self._watched or self._done:
-                return
-            self._watched = True
-        left = self.deadline - self._clock.monotonic()
-        watchdog.watch(time.monotonic() + left, self)
+        if self._watch is None:
+            self._watch = watchdog.Watch()
+            self._watch.track(stream)
+            watchdog.watch(time.monotonic() + (self.deadline - self._clock.monotonic()), self._watch)
+        else:
+            self._watch.track(stream)
 
-    def expire(self) -> None:
-        """The watchdog's call at the deadline (holding its lock): end the exchange unless it is already over."""
-        if not self._done and self._stream is not None:
-            self.expired = True
-            watchdog.shut_down(self._stream)
-        self._stream = None
+    @property
+    def expired(self) -> bool:
+        """Whether the watchdog ended this exchange (shut its socket down at the deadline)."""
+        return self._watch is not None and self._watch.expired
 
     def finish(self) -> None:
         """Say the exchange is over, before its connection goes back to the pool: the watchdog must not touch it."""
-        if self._watched:
-            with watchdog.LOCK:
-                self._done = True
-                self._stream = None
-        else:
-            self._done = True
+        if self._watch is not None:
+            self._watch.finish()
 
 
 def _capped(timeouts: dict[str, float | None], left: float) -> dict[str, float | None]:

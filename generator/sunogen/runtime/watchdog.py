@@ -15,7 +15,7 @@ import threading
 import time
 from typing import Any, Protocol
 
-__all__ = ["LOCK", "Watched", "shut_down", "watch"]
+__all__ = ["LOCK", "Watch", "Watched", "shut_down", "watch"]
 
 
 class Watched(Protocol):
@@ -24,6 +24,39 @@ class Watched(Protocol):
     def expire(self) -> None:
         """Called once, on the watchdog thread, holding the lock, when the deadline has passed."""
         ...
+
+
+class Watch:
+    """One blocking exchange as the watchdog holds it until the deadline: the stream to shut down, unless it is over.
+
+    Small on purpose: the watchdog keeps it until its deadline even when the exchange finished long before.
+    """
+
+    __slots__ = ("_done", "_stream", "expired")
+
+    def __init__(self) -> None:
+        self._done = False
+        self._stream: Any = None
+        self.expired = False
+
+    def track(self, stream: Any) -> None:
+        """The stream the exchange now uses (the TLS one replaces the TCP one it wraps)."""
+        with LOCK:
+            if not self._done:
+                self._stream = stream
+
+    def expire(self) -> None:
+        """The deadline passed (watchdog thread, LOCK held): shut the stream down unless the exchange is over."""
+        if not self._done and self._stream is not None:
+            self.expired = True
+            shut_down(self._stream)
+        self._stream = None
+
+    def finish(self) -> None:
+        """The exchange is over, before its connection goes back to the pool: the stream is no longer ours."""
+        with LOCK:
+            self._done = True
+            self._stream = None
 
 
 def shut_down(stream: Any) -> None:
