@@ -184,6 +184,13 @@ def test_jsonl_with_json_prints_one_json_object_a_line(tmp_path: Path) -> None:
     assert done.returncode == 2
 
 
+def test_jsonl_reads_a_file_with_a_bom_and_crlf_line_ends(tmp_path: Path) -> None:
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(VALID).encode() + b"\r\n" + json.dumps(VALID).encode() + b"\r\n")
+    done = sunogen(*ARGS, "--jsonl", str(path))
+    assert (done.returncode, done.stdout.decode()) == (0, f"{path}:1: valid\n{path}:2: valid\n")
+
+
 def test_jsonl_reads_several_files_and_reports_a_missing_one(tmp_path: Path) -> None:
     path = tmp_path / "ok.jsonl"
     path.write_bytes(json.dumps(VALID).encode() + b"\n")

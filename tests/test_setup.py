@@ -102,13 +102,15 @@ def project(tmp_path: Path) -> Path:
 
 def planned(project: Path, target: str) -> list[str]:
     """The commands `make <target>` would run."""
+    # run as a top-level make even under `make test`: a nested one would announce the folder it enters
+    env = {name: value for name, value in os.environ.items() if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     done = subprocess.run(
-        ["make", "-n", target, f"PYTHON={sys.executable}"],
+        ["make", "--no-print-directory", "-n", target, f"PYTHON={sys.executable}"],
         cwd=project,
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "MAKEFLAGS": ""},
+        env=env,
     )
     return done.stdout.splitlines()
 

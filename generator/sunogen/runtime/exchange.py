@@ -33,7 +33,6 @@ __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "Exchange", "Received", "receive", "rec
 DEFAULT_MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
 """The largest response body a client reads (4 MiB); the documented bodies are a few kilobytes."""
 
-_TIMEOUTS = ("connect", "read", "write", "pool")
 # The phases whose start re-caps the timeouts and ends an attempt already past its deadline. Never
 # `response_closed`: httpcore traces its clean-up too, and that must run.
 _PHASES = frozenset(
