@@ -27,6 +27,8 @@ MAX_DEPTH = 100
 """How deep a document may nest (the specs nest about 15 deep); deeper is refused at the node, not a crash."""
 
 VENDOR_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# What read_spec makes of a byte that is not UTF-8 (the surrogateescape error handler's lone surrogates).
+_UNDECODED = re.compile("[\udc80-\udcff]")
 # Names of the suno_clients package itself: importing a vendor module of one of these names would replace it.
 PACKAGE_NAMES = frozenset(
     {"annotations", "errors_only", "importlib", "validate", "validate_json", "vendor_module", "vendor_validators"}
@@ -115,10 +117,10 @@ def _text_problem(file: str, text: str) -> SpecError | None:
         return SpecError(
             file, 1, 1, "too-large", f"the spec has {len(text)} characters; the limit is {MAX_SPEC_CHARACTERS}"
         )
-    bad = next((i for i, char in enumerate(text) if "\udc80" <= char <= "\udcff"), None) if not text.isascii() else None
+    bad = None if text.isascii() else _UNDECODED.search(text)
     if bad is not None:
-        line, column = _position(text, bad)
-        byte = ord(text[bad]) - 0xDC00
+        line, column = _position(text, bad.start())
+        byte = ord(bad.group()) - 0xDC00
         return SpecError(file, line, column, "not-utf8", f"byte 0x{byte:02x} is not UTF-8: a spec is UTF-8 text")
     return None
 
