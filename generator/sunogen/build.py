@@ -7,7 +7,7 @@ import keyword
 import re
 from typing import Any
 
-from . import ir
+from . import build_semantics, ir
 from .check import REF_PREFIX, request_components
 from .load import LoadedSpec, escape
 from .shapes import shape_document
@@ -38,15 +38,6 @@ def python_name(name: str) -> str:
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
     snake = re.sub(r"\W", "_", snake)
     return f"{snake}_" if keyword.iskeyword(snake) or snake[:1].isdigit() else snake
-
-
-def _paths(value: Any) -> tuple[ir.JsonPath, ...]:
-    items = [value] if isinstance(value, str) else list(value or [])
-    return tuple(tuple(item.split(".")) for item in items)
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value or ())
 
 
 def schema(node: Any, pointer: str, *, under_applicator: bool = False) -> ir.Schema:
@@ -136,28 +127,6 @@ def _param(p: dict[str, Any]) -> ir.Param:
     return ir.Param(p["name"], python_name(p["name"]), p["in"], bool(p.get("required")), py, p.get("description", ""))
 
 
-def _poll(value: dict[str, Any] | None) -> ir.Poll | None:
-    if value is None:
-        return None
-    clip = value.get("clip", {})
-    return ir.Poll(
-        status=_paths(value.get("status")),
-        pending=_strings(value.get("pending")),
-        success=_strings(value.get("success")),
-        failure=_strings(value.get("failure")),
-        reason=_paths(value.get("reason")),
-        clips=_paths(value.get("clips")),
-        clip_id=_paths(clip.get("id")),
-        clip_audio_url=_paths(clip.get("audio_url")),
-        clip_image_url=_paths(clip.get("image_url")),
-        clip_title=_paths(clip.get("title")),
-        clip_duration=_paths(clip.get("duration")),
-        clip_status=_paths(clip.get("status")),
-        clip_success=_strings(value.get("clip_success")),
-        clip_failure=_strings(value.get("clip_failure")),
-    )
-
-
 def _data_model(schemas: dict[str, Any], envelope_data: str | None, model: str | None) -> str | None:
     """The component an envelope's data field holds, when it is one: what a method returns, unwrapped."""
     if envelope_data is None or model is None:
@@ -194,8 +163,9 @@ def _operation(path: str, method: str, op: dict[str, Any], schemas: dict[str, An
         result_model=success.model,
         result_data_model=_data_model(schemas, data, success.model),
         creates_task=bool(op.get("x-sunogen-creates-task", False)),
-        task=ir.TaskRef(_paths(task["id"]), task["poll"]) if task else None,
-        poll=_poll(op.get("x-sunogen-poll")),
+        task=ir.TaskRef(build_semantics.paths(task["id"]), task["poll"]) if task else None,
+        poll=build_semantics.poll(op.get("x-sunogen-poll")),
+        errors=build_semantics.error_rules(op.get("x-sunogen-errors")),
     )
 
 
@@ -218,13 +188,6 @@ def build(spec: LoadedSpec) -> ir.Vendor:
         ir.Component(name, schema(node, f"/components/schemas/{escape(name)}"), name in request_names)
         for name, node in schemas.items()
     )
-    callback = None
-    if "x-sunogen-callback" in doc:
-        cb = doc["x-sunogen-callback"]
-        sig = cb.get("signature") or {}
-        callback = ir.Callback(
-            str(cb["schema"]["$ref"]).removeprefix(REF_PREFIX), sig.get("header"), sig.get("algorithm")
-        )
     info = doc["info"]
     return ir.Vendor(
         id=spec.vendor,
@@ -242,5 +205,7 @@ def build(spec: LoadedSpec) -> ir.Vendor:
         components=components,
         shapes=ir.Frozen(tuple((k, freeze(v)) for k, v in shape_document(schemas).items())),
         operations=operations,
-        callback=callback,
+        callback=build_semantics.callback(doc.get("x-sunogen-callback")),
+        errors=build_semantics.error_rules(doc.get("x-sunogen-errors")),
+        clips=build_semantics.clips(doc.get("x-sunogen-clips")),
     )

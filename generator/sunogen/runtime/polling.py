@@ -1,22 +1,34 @@
-"""Polling: read a task's status and clips by the spec's Poll paths and decide when a wait is over.
+"""Polling: read a task's status and clips by the spec's descriptors, and decide when a wait is over.
 
-Imported by the first wait, not with the client: a client that only creates tasks never loads it.
+Imported by the first wait (or callback), not with the client: a client that only creates tasks never loads it.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
+import httpx
+
 from .base_client import CallResult, log
 from .clock import Clock
-from .descriptors import Poll
-from .exceptions import ConfigurationError, ResponseValidationError, TaskFailedError, TaskTimeoutError
+from .descriptors import Clips, Operation, Poll, UrlPattern
+from .exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    ConfigurationError,
+    TaskFailedError,
+    TaskTimeoutError,
+)
 from .paths import MISSING, first_present, format_paths
-from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Clip, TaskResult
+from .retries import may_retry_error, parse_retry_after, retry_delay
+from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Clip, TaskProgress, TaskResult
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -25,59 +37,80 @@ __all__ = [
     "DEFAULT_POLL_INTERVAL",
     "DEFAULT_WAIT_TIMEOUT",
     "Clip",
+    "MalformedTaskError",
     "Snapshot",
     "TaskResult",
     "Waiter",
-    "inspect_task",
-    "is_final_audio_url",
+    "audio_kind",
+    "read_task",
+    "report",
     "to_seconds",
 ]
 
 M = TypeVar("M", bound="BaseModel")
+Stage = Literal["pending", "partial", "success", "failure"]
 
 # Each pause is 1.25 times the last, up to 30 s (or the caller's interval if larger): quick for short tasks,
 # gentle on the gateway for the five-minute ones.
 _GROWTH: Final = 1.25
 _MAX_POLL_INTERVAL: Final = 30.0
-# Suno serves a live stream from audiopipe while a clip renders, and stringified nulls once it fails.
-_STREAMING_HOSTS: Final = frozenset({"audiopipe.suno.ai"})
-_PLACEHOLDER_FILES: Final = frozenset({"none.mp3", "null.mp3", "undefined.mp3"})
+# Clip fields every gateway's Clip names the same way and types as text; any other mapped field goes to `extra`.
+_TEXT_FIELDS: Final = (
+    "image_url",
+    "title",
+    "stream_url",
+    "image_large_url",
+    "video_url",
+    "tags",
+    "lyrics",
+    "model_name",
+)
+_OWN_FIELDS: Final = frozenset({"id", "audio_url", "duration", "status", *_TEXT_FIELDS})
 
 
 class MalformedTaskError(ValueError):
-    """The body has the status but not the clip shape the spec describes."""
+    """The body has a status but not the clips the spec promises with it."""
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """What one poll says: pending, success or failure; the vendor's status word; finished clips; why not done."""
+    """What one body says: its stage, the vendor's status word, the clips so far (finished ones on success)."""
 
-    state: Literal["pending", "success", "failure"]
+    stage: Stage
     status: str | None
     clips: tuple[Clip, ...] = ()
     note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class _ClipView:
-    id: str | None
-    audio_url: Any
-    image_url: str | None
-    title: str | None
-    duration: float | None
+class _View:
+    clip: Clip | None  # None when the clip has no id yet
     status: str | None
+    audio: object  # the audio URL as sent, for messages
 
 
-def is_final_audio_url(url: object) -> bool:
-    """True for an http(s) URL of a real file: not empty, not an audiopipe stream, not `.../None.mp3`."""
+@functools.cache
+def _compiled(patterns: tuple[UrlPattern, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern.pattern, re.IGNORECASE) for pattern in patterns)
+
+
+def audio_kind(url: object, clips: Clips | None) -> Literal["file", "stream", "placeholder"] | None:
+    """What an audio URL is by the spec's patterns: a finished file, a live stream, a placeholder; None if no URL.
+
+    Only an absolute http(s) URL can be a file or a stream; the patterns are searched in it, case-insensitive.
+    """
     if not isinstance(url, str) or not url.strip():
-        return False
-    parts = urlsplit(url.strip())
+        return None
+    text = url.strip()
+    parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return False
-    if parts.hostname in _STREAMING_HOSTS or parts.hostname.startswith("audiopipe."):
-        return False
-    return parts.path.rsplit("/", 1)[-1].lower() not in _PLACEHOLDER_FILES
+        return None
+    if clips is not None:
+        if any(p.search(text) for p in _compiled(clips.placeholders)):
+            return "placeholder"
+        if any(p.search(text) for p in _compiled(clips.streams)):
+            return "stream"
+    return "file"
 
 
 def to_seconds(value: object) -> float | None:
@@ -102,78 +135,143 @@ def to_seconds(value: object) -> float | None:
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
-def inspect_task(poll: Poll, data: Any) -> Snapshot:
-    """Judge one poll body by the spec's vocabulary; raises MalformedTaskError if clips are not objects."""
-    views = _clip_views(poll, data)
+def read_task(poll: Poll, clips: Clips | None, data: Any) -> Snapshot:
+    """Judge one body by the spec's vocabulary; raises MalformedTaskError for clips that are not objects, a
+    finished clip without an id, or a success that carries no clip."""
+    views = _views(poll, clips, data)
+    so_far = tuple(view.clip for view in views or () if view.clip is not None)
+    failed = next((v for v in views or () if clips and v.status is not None and v.status in clips.failure), None)
     if poll.status:
         raw_status = first_present(data, poll.status)
         if raw_status is MISSING:
-            return Snapshot("pending", None, note=f"no status at {format_paths(poll.status)}")
+            return Snapshot("pending", None, so_far, note=f"no status at {format_paths(poll.status)}")
         status = str(raw_status)
         if status in poll.failure:
-            return Snapshot("failure", status)
-        if status not in poll.success:
-            note = None if status in poll.pending else f"status {status!r} is not in the spec's vocabulary"
-            return Snapshot("pending", status, note=note)
-        if views is None:  # a finished task without a clip list (lyrics): nothing to check
-            return Snapshot("success", status)
-        return _judge_clips(poll, views, status)
-    # No task-level status (sunoapi): the task is as done as its clips.
+            return Snapshot("failure", status, so_far)
+        if failed is not None:
+            return Snapshot("failure", status, so_far, note=f"clip {_name(failed)} has status {failed.status}")
+        if status in poll.success:
+            return _finish(poll, clips, views, status, data)
+        if status in poll.partial:
+            return Snapshot("partial", status, so_far)
+        note = None if status in poll.pending else f"status {status!r} is not in the spec's vocabulary"
+        return Snapshot("pending", status, so_far, note=note)
+    # No task-level status: the task is as far as its clips.
     if not views:
         return Snapshot("pending", None, note="no clips yet")
-    return _judge_clips(poll, views, None)
+    if failed is not None:
+        return Snapshot("failure", failed.status, so_far, note=f"clip {_name(failed)} has status {failed.status}")
+    success = clips.success if clips else ()
+    if all(view.status in success for view in views):
+        return _finish(poll, clips, views, None, data)
+    behind = next(view for view in views if view.status not in success)
+    ahead = (clips.partial if clips else ()) + success
+    stage: Stage = "partial" if any(view.status in ahead for view in views) else "pending"
+    return Snapshot(stage, behind.status, so_far)
 
 
-def _judge_clips(poll: Poll, views: list[_ClipView], status: str | None) -> Snapshot:
+def _finish(poll: Poll, clips: Clips | None, views: list[_View] | None, status: str | None, data: Any) -> Snapshot:
+    """A success status: the task is done when every clip is finished (or it is a task without clips)."""
+    if poll.type and str(first_present(data, poll.type)) in poll.without_clips:
+        so_far = tuple(view.clip for view in views or () if view.clip is not None)
+        return Snapshot("success", status, so_far)
     if not views:
-        return Snapshot("pending", status, note=f"status {status} but no clips yet")
+        raise MalformedTaskError(f"status {status or 'success'} but no clip at {format_paths(poll.clips)}")
+    success = clips.success if clips else ()
+    finished: list[Clip] = []
     for view in views:
-        if view.status is not None and view.status in poll.clip_failure:
-            return Snapshot("failure", status or view.status, note=f"clip {view.id} has status {view.status}")
-    clips: list[Clip] = []
-    for view in views:
-        if poll.clip_success and view.status is not None and view.status not in poll.clip_success:
-            return Snapshot("pending", status or view.status, note=f"clip {view.id} has status {view.status}")
-        if not is_final_audio_url(view.audio_url):
-            shown = view.audio_url if isinstance(view.audio_url, str) and view.audio_url else "no audio URL"
-            return Snapshot("pending", status or view.status, note=f"clip {view.id} is not finished ({shown})")
-        if view.id is None:
-            raise MalformedTaskError(f"a clip has no id at {format_paths(poll.clip_id)}")
-        clips.append(Clip(view.id, view.audio_url.strip(), view.image_url, view.title, view.duration, view.status))
-    return Snapshot("success", status or views[0].status, tuple(clips))
+        if success and view.status is not None and view.status not in success:
+            return _partial(views, status or view.status, f"clip {_name(view)} has status {view.status}")
+        if view.clip is None or view.clip.audio_url is None:
+            if view.clip is not None or audio_kind(view.audio, clips) != "file":
+                shown = view.audio if isinstance(view.audio, str) and view.audio else "no audio URL"
+                return _partial(views, status or view.status, f"clip {_name(view)} is not finished ({shown})")
+            raise MalformedTaskError(f"a finished clip has no id at {_id_paths(clips)}")
+        finished.append(view.clip)
+    return Snapshot("success", status or views[0].status, tuple(finished))
 
 
-def _clip_views(poll: Poll, data: Any) -> list[_ClipView] | None:
+def _partial(views: list[_View], status: str | None, note: str) -> Snapshot:
+    return Snapshot("partial", status, tuple(view.clip for view in views if view.clip is not None), note=note)
+
+
+def _name(view: _View) -> str:
+    return view.clip.id if view.clip is not None else "(no id)"
+
+
+def _id_paths(clips: Clips | None) -> str:
+    return format_paths(dict(clips.fields).get("id", ()) if clips else ())
+
+
+def _views(poll: Poll, clips: Clips | None, data: Any) -> list[_View] | None:
     """The clips at the Poll's path: a list, or an object of clip objects keyed by id; None if there is none."""
     found = first_present(data, poll.clips)
     if found is MISSING:
         return None
     if isinstance(found, dict):
         if not found or not all(isinstance(item, dict) for item in found.values()):
-            return None  # a single non-clip object, e.g. a lyrics result
+            return None  # a single object that is not a clip, e.g. a lyrics result
         found = list(found.values())
     if not isinstance(found, list):
         return None
     if not all(isinstance(item, dict) for item in found):
         raise MalformedTaskError(f"the clips at {format_paths(poll.clips)} are not all objects")
-    return [_clip_view(poll, item) for item in found]
+    fields = dict(clips.fields) if clips else {}
+    return [_view(fields, clips, item) for item in found]
 
 
-def _clip_view(poll: Poll, item: dict[str, Any]) -> _ClipView:
-    clip_id = first_present(item, poll.clip_id, skip_empty=True)
-    status = first_present(item, poll.clip_status) if poll.clip_status else MISSING
-    return _ClipView(
-        id=None if clip_id is MISSING or isinstance(clip_id, bool) else str(clip_id),
-        audio_url=first_present(item, poll.clip_audio_url),
-        image_url=_text(first_present(item, poll.clip_image_url, skip_empty=True)),
-        title=_text(first_present(item, poll.clip_title)),
-        duration=to_seconds(first_present(item, poll.clip_duration)),
-        status=None if status is MISSING else str(status),
-    )
+def _view(fields: dict[str, tuple[tuple[str, ...], ...]], clips: Clips | None, item: dict[str, Any]) -> _View:
+    def text(name: str) -> str | None:
+        value = first_present(item, fields.get(name, ()), skip_empty=True)
+        return None if value is MISSING else str(value).strip()
+
+    raw_id = first_present(item, fields.get("id", ()), skip_empty=True)
+    audio = first_present(item, fields.get("audio_url", ()), skip_empty=True)
+    kind = audio_kind(audio, clips)
+    stream = text("stream_url")
+    if stream is None and kind == "stream":
+        stream = str(audio).strip()
+    status = text("status")
+    clip = None
+    if raw_id is not MISSING and not isinstance(raw_id, bool | dict | list):
+        extra = {
+            name: value
+            for name, paths in fields.items()
+            if name not in _OWN_FIELDS and (value := first_present(item, paths)) is not MISSING
+        }
+        texts = {name: text(name) for name in _TEXT_FIELDS}
+        texts["stream_url"] = stream
+        clip = Clip(
+            id=str(raw_id),
+            audio_url=str(audio).strip() if kind == "file" else None,
+            duration=to_seconds(first_present(item, fields.get("duration", ()))),
+            status=status,
+            extra=extra,
+            **texts,
+        )
+    return _View(clip, status, audio)
 
 
-def _text(value: object) -> str | None:
-    return None if value is MISSING or value is None else str(value)
+def report(
+    snapshot: Snapshot,
+    *,
+    vendor: str,
+    task_id: str,
+    poll: Poll,
+    data: Any,
+    model: M,
+    scrub: Callable[[str], str],
+) -> TaskResult[M] | TaskProgress[M]:
+    """The snapshot as what a wait returns or a callback hands over; raises TaskFailedError for a failure."""
+    if snapshot.stage == "success":
+        return TaskResult(task_id, snapshot.status or "", snapshot.clips, data, model, vendor)
+    if snapshot.stage == "failure":
+        reason = first_present(data, poll.reason, skip_empty=True)
+        text = snapshot.note if reason is MISSING else str(reason)
+        raise TaskFailedError(
+            task_id, None if text is None else scrub(text), data, vendor=vendor, status=snapshot.status
+        )
+    return TaskProgress(task_id, snapshot.stage, snapshot.status, snapshot.clips, data, model, vendor)
 
 
 class Waiter(Generic[M]):
@@ -185,6 +283,7 @@ class Waiter(Generic[M]):
         vendor: str,
         task_id: str,
         poll: Poll,
+        clips: Clips | None,
         timeout: float,
         poll_interval: float,
         clock: Clock,
@@ -197,50 +296,98 @@ class Waiter(Generic[M]):
         self._vendor = vendor
         self._task_id = task_id
         self._poll = poll
+        self._clips = clips
         self._clock = clock
         self._scrub = scrub
         self._start = clock.monotonic()
         self._deadline = self._start + timeout
         self._interval = poll_interval
         self._max_interval = max(poll_interval, _MAX_POLL_INTERVAL)
+        self._failures = 0
+        self._last: Snapshot | None = None
+        self._last_data: Any = None
+        self._reported: tuple[object, ...] | None = None
 
-    def observe(self, result: CallResult[M]) -> TaskResult[M] | None:
-        """The result if the task finished; raises on failure, on a malformed body and past the deadline."""
-        try:
-            snapshot = inspect_task(self._poll, result.data)
-        except MalformedTaskError as exc:
-            message = self._scrub(f"{self._vendor}: malformed task response: {exc}")
-            body = self._scrub(result.response.text)
-            raise ResponseValidationError(message, response=result.response, body=body, vendor=self._vendor) from None
+    def observe(self, result: CallResult[M]) -> TaskResult[M] | TaskProgress[M]:
+        """The result if the task finished, else its progress; raises TaskFailedError and MalformedTaskError."""
+        snapshot = read_task(self._poll, self._clips, result.data)
+        self._failures = 0
+        self._last = snapshot
+        self._last_data = result.data
         log.debug(
             "task %s: %s, status %s%s",
             self._task_id,
-            snapshot.state,
+            snapshot.stage,
             snapshot.status,
             f" ({snapshot.note})" if snapshot.note else "",
         )
-        if snapshot.state == "success":
-            return TaskResult(self._task_id, snapshot.status or "", snapshot.clips, result.data, result.model)
-        if snapshot.state == "failure":
-            reason = first_present(result.data, self._poll.reason, skip_empty=True)
-            text = snapshot.note if reason is MISSING else str(reason)
-            raise TaskFailedError(
-                self._task_id,
-                None if text is None else self._scrub(text),
-                result.data,
-                vendor=self._vendor,
-                status=snapshot.status,
-            )
-        waited = self._clock.monotonic() - self._start
-        if self._clock.monotonic() >= self._deadline:
-            detail = None if snapshot.note is None else self._scrub(snapshot.note)
-            raise TaskTimeoutError(
-                self._task_id, snapshot.status, vendor=self._vendor, waited=waited, detail=detail, raw=result.data
-            )
-        return None
+        return report(
+            snapshot,
+            vendor=self._vendor,
+            task_id=self._task_id,
+            poll=self._poll,
+            data=result.data,
+            model=result.model,
+            scrub=self._scrub,
+        )
+
+    def is_news(self, progress: TaskProgress[M]) -> bool:
+        """Whether this progress differs from the last one reported (a new status, stage or clip)."""
+        seen = (progress.stage, progress.status, progress.clips)
+        if seen == self._reported:
+            return False
+        self._reported = seen
+        return True
 
     def next_pause(self) -> float:
-        """Seconds to sleep before the next poll: the growing interval, never past the deadline."""
-        pause = max(0.0, min(self._interval, self._deadline - self._clock.monotonic()))
+        """Seconds to sleep before the next poll: the growing interval, never past the deadline.
+
+        Raises TaskTimeoutError once the deadline has passed.
+        """
+        left = self._deadline - self._clock.monotonic()
+        if left <= 0:
+            raise self._timeout(None)
+        pause = min(self._interval, left)
         self._interval = min(self._interval * _GROWTH, self._max_interval)
         return pause
+
+    def after_failure(self, operation: Operation, error: APIError) -> float | None:
+        """The pause before polling again after a failed poll, or None when the failure is permanent.
+
+        Transient are what the spec's error table lets a query retry (a 5xx, a rate limit) and transport failures;
+        the pause backs off and honours Retry-After. Raises TaskTimeoutError when the deadline comes first, and at
+        once when the gateway asks for a longer pause than the time left.
+        """
+        after: float | None = None
+        if isinstance(error, APIStatusError):
+            transient = error.retryable
+            after = parse_retry_after(error.response.headers, now=self._clock.time(), cap=None)
+        elif isinstance(error, APIConnectionError):
+            cause = error.__cause__
+            transient = isinstance(cause, httpx.RequestError) and may_retry_error(operation, cause)
+        else:
+            transient = False
+        if not transient:
+            return None
+        left = self._deadline - self._clock.monotonic()
+        if left <= 0:
+            raise self._timeout(f"the last poll failed: {error}") from error
+        if after is not None and after > left:
+            detail = f"the gateway asks for a {after:.0f}s pause (Retry-After) and {left:.0f}s are left: {error}"
+            raise self._timeout(detail) from error
+        pause = retry_delay(self._failures, after)
+        self._failures += 1
+        log.debug("task %s: poll failed (%s); polling again in %.2fs", self._task_id, type(error).__name__, pause)
+        return min(pause, left)
+
+    def _timeout(self, failure: str | None) -> TaskTimeoutError:
+        last = self._last
+        detail = failure if failure is not None else (last.note if last is not None else None)
+        return TaskTimeoutError(
+            self._task_id,
+            None if last is None else last.status,
+            vendor=self._vendor,
+            waited=self._clock.monotonic() - self._start,
+            detail=None if detail is None else self._scrub(detail),
+            raw=self._last_data,
+        )
