@@ -18,6 +18,7 @@ import pytest
 import respx
 import yaml
 
+from sunogen.runtime.kinds import HTTP_KINDS, KINDS
 from tests.runtime.support import FakeClock  # one fake clock for every test suite
 
 KEY = "sk-conformance-0123456789abcdef-TOPSECRET"
@@ -79,11 +80,15 @@ class VendorCase:
     poll_url: str  # URL polled for task "t-1"
     created: Any  # create response naming task "t-1"
     task: Callable[..., Any]  # task(word, clips=None, reason=None) -> poll body for task "t-1"
-    words: tuple[str, str, str, str]  # pending, running, success, failure in the vendor's vocabulary
     clip: Callable[[str, str], Json]  # clip(id, audio_url) in the vendor's shape, finished
     ok_code: object
     error_body: Callable[[int, str], Any]
     base_url: str | None = None
+
+    @property
+    def words(self) -> tuple[str, str, str, str]:
+        """Pending, running (partial), success and failure in the vendor's vocabulary, read from its spec."""
+        return spec_words(self.vendor)
 
     def op(self, operation_id: str) -> OperationCase:
         """The OperationCase of an operation id."""
@@ -290,7 +295,7 @@ class ConformanceSuite:
         router.route(method=operation.method, url=operation.url).mock(reply(status, body))
         with pytest.raises(self.case.module.APIStatusError) as caught:
             await call(make(max_retries=0), operation.id, **operation.kwargs)
-        assert type(caught.value) is expected_error_class(self.case.module, status)
+        assert type(caught.value) is expected_error_class(self.case, operation_id, status, body)
         assert caught.value.http_status == status
         assert caught.value.operation == operation_id
 
@@ -559,22 +564,43 @@ class ConformanceSuite:
         assert all(KEY not in record.getMessage() for record in caplog.records)
 
 
-def expected_error_class(module: ModuleType, status: int) -> type[Any]:
-    """The exception the issue names for a status (crun's family gives 455, 501 and 505 their own)."""
-    named: dict[int, type[Any]] = {
-        400: module.BadRequestError,
-        401: module.AuthenticationError,
-        402: module.PaymentRequiredError,
-        403: module.PermissionDeniedError,
-        404: module.NotFoundError,
-        422: module.UnprocessableEntityError,
-        429: module.RateLimitError,
-        455: module.ServiceUnavailableError,
-        501: module.GenerationFailedError,
-        505: module.FeatureDisabledError,
-    }
-    if status in named:
-        return named[status]
-    assert 500 <= status < 600, status
-    result: type[Any] = module.InternalServerError
-    return result
+def expected_error_class(case: VendorCase, operation: str, status: int, body: Any) -> type[Any]:
+    """The exception the spec's error tables give an answer (the operation's first, then the gateway's), read
+    from the YAML; HTTP's meaning of the status when no entry matches."""
+    envelope = _spec(case.vendor)["x-sunogen-envelope"]
+    code = body.get(envelope["code"]) if isinstance(body, dict) and envelope.get("code") else None
+    message = body.get(envelope["message"]) if isinstance(body, dict) and envelope.get("message") else None
+    spec_operation = dict(_operations(case.vendor))[operation]
+    for entry in [*spec_operation.get("x-sunogen-errors", []), *_spec(case.vendor).get("x-sunogen-errors", [])]:
+        if "status" in entry and entry["status"] != status:
+            continue
+        if "code" in entry and str(entry["code"]) != str(code):
+            continue
+        if "message" in entry and entry["message"].lower() not in str(message).lower():
+            continue
+        return _kind_class(case.module, entry["kind"])
+    effective = code if isinstance(code, int) and 400 <= code < 600 else status
+    kind = HTTP_KINDS.get(effective, "server-error" if 500 <= effective < 600 else None)
+    assert kind is not None, (
+        f"{case.vendor} {operation}: HTTP {status} has no meaning; give it an x-sunogen-errors entry"
+    )
+    return _kind_class(case.module, kind)
+
+
+def _kind_class(module: ModuleType, kind: str) -> type[Any]:
+    found: type[Any] = getattr(module, KINDS[kind].error)
+    return found
+
+
+def spec_words(vendor: str) -> tuple[str, str, str, str]:
+    """Pending, partial (or the last pending), success and failure words of the vendor's poll, from its spec;
+    the clips' own words where the task has no status."""
+    poll = next(spec["x-sunogen-poll"] for _, spec in _operations(vendor) if "x-sunogen-poll" in spec)
+    vocabulary = poll if "status" in poll else _spec(vendor)["x-sunogen-clips"]
+    pending = _words(vocabulary.get("pending"))
+    partial = _words(vocabulary.get("partial")) or pending[-1:]
+    return pending[0], partial[0], _words(vocabulary["success"])[0], _words(vocabulary["failure"])[0]
+
+
+def _words(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])

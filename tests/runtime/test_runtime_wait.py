@@ -94,8 +94,9 @@ def test_wait_rides_out_transient_poll_failures_instead_of_giving_up_after_three
         result = client._wait("t-1", response_model=TaskResponse, timeout=600)
     assert result.audio_urls == (MP3.format("c1"),)
     assert route.call_count == 7
-    # backoff: each pause longer than the last (0.5 s doubling, with at most 25% jitter)
-    assert all(later > earlier for earlier, later in zip(clock.sleeps, clock.sleeps[1:], strict=False))
+    # backoff: 0.5 s doubling up to 8 s, each less up to 25% jitter
+    for sleep, base in zip(clock.sleeps, [0.5, 1.0, 2.0, 4.0, 8.0, 8.0], strict=True):
+        assert 0.75 * base <= sleep <= base
 
 
 def test_a_failure_the_specs_table_lets_a_query_retry_is_ridden_out(respx_mock: respx.MockRouter) -> None:
