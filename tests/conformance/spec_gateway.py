@@ -74,7 +74,7 @@ class Gateway:
         self.vendor = vendor
         self.spec: Json = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
         self.module: ModuleType = suno_clients.vendor_module(vendor)
-        self.base_url = self.module.VENDOR.base_url or f"https://{vendor}.gateway.test"
+        self.base_url: str = self.module.VENDOR.base_url or f"https://{vendor}.gateway.test"
         self.envelope: Json = self.spec["x-sunogen-envelope"]
         self.clips: Json = self.spec.get("x-sunogen-clips", {})
 
@@ -95,8 +95,8 @@ class Gateway:
     def url(self, operation: str) -> str:
         """The URL a call of `operation` with task id t-1 goes to."""
         op = self.descriptor(operation)
-        path = op.path
-        query = {}
+        path: str = op.path
+        query: dict[str, str] = {}
         for param in op.params:
             if param.location == "path":
                 path = path.replace("{" + param.name + "}", TASK)

@@ -15,9 +15,10 @@ import respx
 
 from suno_clients._runtime.tasks import TaskProgress, TaskResult
 from sunogen.runtime.kinds import KINDS
+from tests.runtime.support import FakeClock
 
 from .spec_gateway import TASK, VENDORS, ErrorEntry, Gateway, words
-from .support import KEY, MP3, FakeClock, call
+from .support import KEY, MP3, call
 
 GATEWAYS = {vendor: Gateway(vendor) for vendor in VENDORS}
 ENTRIES = [entry for gateway in GATEWAYS.values() for entry in gateway.error_entries()]
