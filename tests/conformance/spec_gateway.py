@@ -7,6 +7,7 @@ name, so tests built on it exercise a new spec without a line written for it.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 import yaml
 
 import suno_clients
-from sunogen.runtime.kinds import KINDS
+from sunogen.runtime.kinds import HTTP_KINDS, KINDS
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 VENDORS = tuple(path.stem for path in sorted(SPECS.glob("*.yaml")))
@@ -136,6 +137,31 @@ class Gateway:
             found += [ErrorEntry(self.vendor, op_id, i, e) for i, e in enumerate(op.get("x-sunogen-errors", []))]
         return found
 
+    def expected_error_class(self, operation: str, status: int, body: Any) -> type[Any]:
+        """The exception the error tables (the operation's, then the gateway's) give an answer, read from the
+        YAML; HTTP's meaning of the effective status when no entry matches."""
+        code = body.get(self.envelope["code"]) if isinstance(body, dict) and self.envelope.get("code") else None
+        message = body.get(self.envelope["message"]) if isinstance(body, dict) and self.envelope.get("message") else ""
+        entries = [*self.operations[operation].get("x-sunogen-errors", []), *self.spec.get("x-sunogen-errors", [])]
+        for entry in entries:
+            if "status" in entry and entry["status"] != status:
+                continue
+            if "code" in entry and str(entry["code"]) != str(code):
+                continue
+            if "message" in entry and entry["message"].lower() not in str(message).lower():
+                continue
+            return self._kind_class(entry["kind"])
+        effective = code if isinstance(code, int) and 400 <= code < 600 else status
+        kind = HTTP_KINDS.get(effective, "server-error" if 500 <= effective < 600 else None)
+        assert kind is not None, (
+            f"{self.vendor} {operation}: HTTP {status} means nothing; add an x-sunogen-errors entry"
+        )
+        return self._kind_class(kind)
+
+    def _kind_class(self, kind: str) -> type[Any]:
+        found: type[Any] = getattr(self.module, KINDS[kind].error)
+        return found
+
     def error_answer(self, entry: Json) -> tuple[int, Json]:
         """An answer the entry matches: its HTTP status (200 for a code alone) and an envelope with its code."""
         body: Json = {}
@@ -176,13 +202,14 @@ class Gateway:
         found = words(self.clips.get(stage)) or (words(self.clips.get("pending")) if stage == "partial" else [])
         return found[0] if found else None
 
-    def task_word(self, stage: str) -> str | None:
-        """The poll's word for a stage (the last pending word stands in for a missing partial one)."""
+    def task_word(self, stage: str) -> str:
+        """The poll's word for a stage (the last pending word stands in for a missing partial one), or the
+        clips' own word where the task has no status."""
         _, poll = self.poll
-        if "status" not in poll:
-            return self.clip_word(stage)
-        found = words(poll.get(stage)) or (words(poll.get("pending"))[-1:] if stage == "partial" else [])
-        return found[0] if found else None
+        vocabulary = poll if "status" in poll else self.clips
+        found = words(vocabulary.get(stage)) or (words(vocabulary.get("pending"))[-1:] if stage == "partial" else [])
+        assert found, f"{self.vendor}: no word for the {stage} stage"
+        return found[0]
 
     def poll_body(self, stage: str, clips: list[Json] | None, reason: str | None = None) -> Json:
         """A 2xx body of the poll operation in a stage: its documented example with status, clips and reason set."""
@@ -228,3 +255,9 @@ class Gateway:
         prefix = words(scheme.get("prefix", ""))[-1]  # the last form the spec lists: a prefixed one, if any
         headers[scheme["header"]] = prefix + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
         return headers
+
+
+@functools.cache
+def gateway(vendor: str) -> Gateway:
+    """The Gateway of a vendor, read once."""
+    return Gateway(vendor)

@@ -31,8 +31,6 @@ from .retries import may_retry_error, parse_retry_after, retry_delay
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from .polling import Waiter
-
 __all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "NOT_GIVEN", "BaseClient", "CallResult", "NotGiven", "log"]
 
 log = logging.getLogger("suno_clients")
@@ -386,21 +384,6 @@ class BaseClient(Generic[HttpxClientT]):
                 vendor=self.vendor.id,
             )
         return operation, self._polls[operation_id], required[0].python_name
-
-    def _waiter(self, task_id: str, poll: Poll, timeout: float, poll_interval: float) -> Waiter[Any]:
-        """The state of one wait (polling is imported by the first wait, never with the client)."""
-        from .polling import Waiter
-
-        return Waiter(
-            vendor=self.vendor.id,
-            task_id=task_id,
-            poll=poll,
-            clips=self.vendor.clips,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            clock=self._clock,
-            scrub=self._redactor.text,
-        )
 
     def _task_id_of(self, operation_id: str, result: CallResult[Any]) -> str:
         """The new task's id from a create call's body, by the TaskRef paths (first present wins)."""

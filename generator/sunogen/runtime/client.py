@@ -148,7 +148,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         from .polling import MalformedTaskError, Waiter  # imported by the first wait: creating tasks never needs it
 
         query, poll, param = self._poll_target(operation)
-        waiter: Waiter[M] = self._waiter(task_id, poll, timeout, poll_interval)
+        waiter: Waiter[M] = Waiter.for_client(self, task_id, poll, timeout=timeout, poll_interval=poll_interval)
         while True:
             try:
                 result = self._request(
@@ -318,7 +318,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         from .polling import MalformedTaskError, Waiter  # imported by the first wait: creating tasks never needs it
 
         query, poll, param = self._poll_target(operation)
-        waiter: Waiter[M] = self._waiter(task_id, poll, timeout, poll_interval)
+        waiter: Waiter[M] = Waiter.for_client(self, task_id, poll, timeout=timeout, poll_interval=poll_interval)
         while True:
             try:
                 result = await self._request(
