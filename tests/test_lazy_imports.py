@@ -68,7 +68,7 @@ def test_a_fresh_client_imports_its_models_on_its_first_call_and_validates_as_be
         "except Exception as error:\n"
         "    print(type(created).__name__, created.task_id, type(error).__name__)\n"
     )
-    assert _run(code) == "CreateTaskData t-1 RequestValidationError"
+    assert _run(code) == "NewTask t-1 RequestValidationError"
 
 
 @pytest.mark.parametrize("vendor", suno_clients.VENDORS)
@@ -87,6 +87,7 @@ def test_every_exported_name_is_the_object_its_defining_module_holds(vendor: str
     sources = [
         importlib.import_module(f"suno_clients.{vendor}._client"),
         importlib.import_module(f"suno_clients.{vendor}.models"),
+        importlib.import_module(f"suno_clients.{vendor}.params"),
         importlib.import_module("suno_clients._runtime.exceptions"),
         importlib.import_module(f"suno_clients._validators.{vendor}"),
     ]
@@ -94,6 +95,7 @@ def test_every_exported_name_is_the_object_its_defining_module_holds(vendor: str
         value = getattr(module, name)
         assert any(getattr(source, name, None) is value for source in sources), name
     assert module.models is sources[1]
+    assert module.params is sources[2]
 
 
 def test_a_star_import_gives_every_exported_name() -> None:

@@ -52,8 +52,12 @@ if TYPE_CHECKING:
         TaskParam,
         TaskResult,
     )
+    from .params import (
+        CreateTaskRequestParams,
+        MusicGenerateInputParams,
+    )
 
-__all__ = [  # noqa: RUF022 - the client first, then the models in spec order
+__all__ = [  # noqa: RUF022 - the client first, then the models in spec order, then the TypedDicts of keyword fields
     "AsyncClient",
     "Client",
     "OPERATIONS",
@@ -94,6 +98,8 @@ __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "TaskInfoResponse",
     "TaskParam",
     "TaskResult",
+    "MusicGenerateInputParams",
+    "CreateTaskRequestParams",
     "validate",
 ]
 
@@ -142,7 +148,11 @@ if not TYPE_CHECKING:
                 "UnprocessableEntityError",
                 "status_error_class",
             ),
+            "suno_clients.crun.params": (
+                "MusicGenerateInputParams",
+                "CreateTaskRequestParams",
+            ),
             "suno_clients._validators.crun": ("OPERATIONS", "validate"),
         },
-        submodules=("models",),
+        submodules=("models", "params"),
     )

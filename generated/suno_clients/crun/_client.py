@@ -3,19 +3,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Unpack, overload
 
 from suno_clients._runtime.bodies import prepare_body
 from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
 from suno_clients._runtime.descriptors import Auth, Envelope, Operation, Param, Poll, TaskRef, Vendor
 from suno_clients._runtime.lazy import LazyModule
-from suno_clients._runtime.tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
+from suno_clients._runtime.tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, NewTask, TaskResult
 
 if TYPE_CHECKING:
-    from . import models
+    from . import models, params
 else:
     # Imported by the first call that needs a model (or by get_type_hints): importing the client defines none.
     models = LazyModule("suno_clients.crun.models", globals(), "models")
+    # The TypedDicts of keyword fields are for type checkers (and get_type_hints) only: a call never needs them.
+    params = LazyModule("suno_clients.crun.params", globals(), "params")
 
 VENDOR = Vendor(
     id="crun",
@@ -82,24 +84,39 @@ class Client(SyncAPIClient):
 
     vendor: ClassVar[Vendor] = VENDOR
 
+    @overload
+    def create_task(
+        self,
+        /,
+        **fields: Unpack[params.CreateTaskRequestParams],
+    ) -> NewTask[models.CreateTaskData | None]: ...
+
+    @overload
+    def create_task(
+        self,
+        request: models.CreateTaskRequest,
+        /,
+    ) -> NewTask[models.CreateTaskData | None]: ...
+
     def create_task(
         self,
         request: models.CreateTaskRequest | None = None,
         /,
         **fields: Any,
-    ) -> models.CreateTaskData:
+    ) -> NewTask[models.CreateTaskData | None]:
         """POST /api/v1/client/job/CreateTask: Suno music generation
 
-        Takes a models.CreateTaskRequest or its fields as keywords; the spec's rules are checked before anything is sent.
+        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
+        Returns the new task: its task_id (for wait()) and the response's data.
         """
         body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
-        return self._call(
+        return self._create(
             "create_task",
             body=body,
             params={},
-            response_model=models.CreateTaskData,
-            unwrap=True,
+            response_model=models.CreateTaskResponse,
         )
 
     def get_task_info(
@@ -130,6 +147,26 @@ class Client(SyncAPIClient):
             poll_interval=poll_interval,
         )
 
+    @overload
+    def create_and_wait(
+        self,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **fields: Unpack[params.CreateTaskRequestParams],
+    ) -> TaskResult[models.TaskInfoResponse]: ...
+
+    @overload
+    def create_and_wait(
+        self,
+        request: models.CreateTaskRequest,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[models.TaskInfoResponse]: ...
+
     def create_and_wait(
         self,
         request: models.CreateTaskRequest | None = None,
@@ -139,11 +176,17 @@ class Client(SyncAPIClient):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         **fields: Any,
     ) -> TaskResult[models.TaskInfoResponse]:
-        """create_task, then wait() for the task it creates: the finished clips, or a typed error."""
+        """create_task, then wait() for the task it creates: the finished clips, or a typed error.
+
+        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
+        Creates a task and costs credits: never retried once the server may have acted on it.
+        """
         body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
         return self._create_and_wait(
             "create_task",
             body=body,
+            params={},
             response_model=models.CreateTaskResponse,
             poll_response_model=models.TaskInfoResponse,
             timeout=timeout,
@@ -160,24 +203,39 @@ class AsyncClient(AsyncAPIClient):
 
     vendor: ClassVar[Vendor] = VENDOR
 
+    @overload
+    async def create_task(
+        self,
+        /,
+        **fields: Unpack[params.CreateTaskRequestParams],
+    ) -> NewTask[models.CreateTaskData | None]: ...
+
+    @overload
+    async def create_task(
+        self,
+        request: models.CreateTaskRequest,
+        /,
+    ) -> NewTask[models.CreateTaskData | None]: ...
+
     async def create_task(
         self,
         request: models.CreateTaskRequest | None = None,
         /,
         **fields: Any,
-    ) -> models.CreateTaskData:
+    ) -> NewTask[models.CreateTaskData | None]:
         """POST /api/v1/client/job/CreateTask: Suno music generation
 
-        Takes a models.CreateTaskRequest or its fields as keywords; the spec's rules are checked before anything is sent.
+        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
+        Returns the new task: its task_id (for wait()) and the response's data.
         """
         body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
-        return await self._call(
+        return await self._create(
             "create_task",
             body=body,
             params={},
-            response_model=models.CreateTaskData,
-            unwrap=True,
+            response_model=models.CreateTaskResponse,
         )
 
     async def get_task_info(
@@ -208,6 +266,26 @@ class AsyncClient(AsyncAPIClient):
             poll_interval=poll_interval,
         )
 
+    @overload
+    async def create_and_wait(
+        self,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **fields: Unpack[params.CreateTaskRequestParams],
+    ) -> TaskResult[models.TaskInfoResponse]: ...
+
+    @overload
+    async def create_and_wait(
+        self,
+        request: models.CreateTaskRequest,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[models.TaskInfoResponse]: ...
+
     async def create_and_wait(
         self,
         request: models.CreateTaskRequest | None = None,
@@ -217,11 +295,17 @@ class AsyncClient(AsyncAPIClient):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         **fields: Any,
     ) -> TaskResult[models.TaskInfoResponse]:
-        """create_task, then wait() for the task it creates: the finished clips, or a typed error."""
+        """create_task, then wait() for the task it creates: the finished clips, or a typed error.
+
+        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
+        Creates a task and costs credits: never retried once the server may have acted on it.
+        """
         body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
         return await self._create_and_wait(
             "create_task",
             body=body,
+            params={},
             response_model=models.CreateTaskResponse,
             poll_response_model=models.TaskInfoResponse,
             timeout=timeout,

@@ -53,8 +53,13 @@ if TYPE_CHECKING:
         SubmitResponse,
         TaskInfo,
     )
+    from .params import (
+        FetchTasksRequestParams,
+        SubmitLyricsRequestParams,
+        SubmitMusicRequestParams,
+    )
 
-__all__ = [  # noqa: RUF022 - the client first, then the models in spec order
+__all__ = [  # noqa: RUF022 - the client first, then the models in spec order, then the TypedDicts of keyword fields
     "AsyncClient",
     "Client",
     "OPERATIONS",
@@ -95,6 +100,9 @@ __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "SubmitMusicRequest",
     "SubmitResponse",
     "TaskInfo",
+    "SubmitMusicRequestParams",
+    "SubmitLyricsRequestParams",
+    "FetchTasksRequestParams",
     "validate",
 ]
 
@@ -144,7 +152,12 @@ if not TYPE_CHECKING:
                 "UnprocessableEntityError",
                 "status_error_class",
             ),
+            "suno_clients.relay.params": (
+                "SubmitMusicRequestParams",
+                "SubmitLyricsRequestParams",
+                "FetchTasksRequestParams",
+            ),
             "suno_clients._validators.relay": ("OPERATIONS", "validate"),
         },
-        submodules=("models",),
+        submodules=("models", "params"),
     )

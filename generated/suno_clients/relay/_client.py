@@ -3,19 +3,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Unpack, overload
 
 from suno_clients._runtime.bodies import prepare_body
 from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
 from suno_clients._runtime.descriptors import Auth, Envelope, Operation, Param, Poll, TaskRef, Vendor
 from suno_clients._runtime.lazy import LazyModule
-from suno_clients._runtime.tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
+from suno_clients._runtime.tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, NewTask, TaskResult
 
 if TYPE_CHECKING:
-    from . import models
+    from . import models, params
 else:
     # Imported by the first call that needs a model (or by get_type_hints): importing the client defines none.
     models = LazyModule("suno_clients.relay.models", globals(), "models")
+    # The TypedDicts of keyword fields are for type checkers (and get_type_hints) only: a call never needs them.
+    params = LazyModule("suno_clients.relay.params", globals(), "params")
 
 VENDOR = Vendor(
     id="relay",
@@ -101,44 +103,74 @@ class Client(SyncAPIClient):
 
     vendor: ClassVar[Vendor] = VENDOR
 
+    @overload
+    def submit_music(
+        self,
+        /,
+        **fields: Unpack[params.SubmitMusicRequestParams],
+    ) -> NewTask[str | None]: ...
+
+    @overload
+    def submit_music(
+        self,
+        request: models.SubmitMusicRequest,
+        /,
+    ) -> NewTask[str | None]: ...
+
     def submit_music(
         self,
         request: models.SubmitMusicRequest | None = None,
         /,
         **fields: Any,
-    ) -> models.SubmitResponse:
+    ) -> NewTask[str | None]:
         """POST /suno/submit/music: Create music (inspiration, custom or continuation mode)
 
-        Takes a models.SubmitMusicRequest or its fields as keywords; the spec's rules are checked before anything is sent.
+        Takes the fields of models.SubmitMusicRequest as keywords (typed by params.SubmitMusicRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
+        Returns the new task: its task_id (for wait()) and the response's data.
         """
         body = prepare_body(VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields)
-        return self._call(
+        return self._create(
             "submit_music",
             body=body,
             params={},
             response_model=models.SubmitResponse,
-            unwrap=False,
         )
+
+    @overload
+    def submit_lyrics(
+        self,
+        /,
+        **fields: Unpack[params.SubmitLyricsRequestParams],
+    ) -> NewTask[str | None]: ...
+
+    @overload
+    def submit_lyrics(
+        self,
+        request: models.SubmitLyricsRequest,
+        /,
+    ) -> NewTask[str | None]: ...
 
     def submit_lyrics(
         self,
         request: models.SubmitLyricsRequest | None = None,
         /,
         **fields: Any,
-    ) -> models.SubmitResponse:
+    ) -> NewTask[str | None]:
         """POST /suno/submit/lyrics: Generate lyrics
 
-        Takes a models.SubmitLyricsRequest or its fields as keywords; the spec's rules are checked before anything is sent.
+        Takes the fields of models.SubmitLyricsRequest as keywords (typed by params.SubmitLyricsRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
+        Returns the new task: its task_id (for wait()) and the response's data.
         """
         body = prepare_body(VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields)
-        return self._call(
+        return self._create(
             "submit_lyrics",
             body=body,
             params={},
             response_model=models.SubmitResponse,
-            unwrap=False,
         )
 
     def fetch_task(
@@ -157,6 +189,20 @@ class Client(SyncAPIClient):
             unwrap=True,
         )
 
+    @overload
+    def fetch_tasks(
+        self,
+        /,
+        **fields: Unpack[params.FetchTasksRequestParams],
+    ) -> models.FetchTasksResponse: ...
+
+    @overload
+    def fetch_tasks(
+        self,
+        request: models.FetchTasksRequest,
+        /,
+    ) -> models.FetchTasksResponse: ...
+
     def fetch_tasks(
         self,
         request: models.FetchTasksRequest | None = None,
@@ -165,7 +211,8 @@ class Client(SyncAPIClient):
     ) -> models.FetchTasksResponse:
         """POST /suno/fetch: Query tasks in batch
 
-        Takes a models.FetchTasksRequest or its fields as keywords; the spec's rules are checked before anything is sent.
+        Takes the fields of models.FetchTasksRequest as keywords (typed by params.FetchTasksRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
         """
         body = prepare_body(VENDOR.id, "fetch_tasks", models.FetchTasksRequest, request, fields)
         return self._call(
@@ -188,7 +235,27 @@ class Client(SyncAPIClient):
             poll_interval=poll_interval,
         )
 
-    def create_and_wait(
+    @overload
+    def submit_music_and_wait(
+        self,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **fields: Unpack[params.SubmitMusicRequestParams],
+    ) -> TaskResult[models.FetchTaskResponse]: ...
+
+    @overload
+    def submit_music_and_wait(
+        self,
+        request: models.SubmitMusicRequest,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[models.FetchTaskResponse]: ...
+
+    def submit_music_and_wait(
         self,
         request: models.SubmitMusicRequest | None = None,
         /,
@@ -197,16 +264,42 @@ class Client(SyncAPIClient):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         **fields: Any,
     ) -> TaskResult[models.FetchTaskResponse]:
-        """submit_music, then wait() for the task it creates: the finished clips, or a typed error."""
+        """submit_music, then wait() for the task it creates: the finished clips, or a typed error.
+
+        Takes the fields of models.SubmitMusicRequest as keywords (typed by params.SubmitMusicRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
+        Creates a task and costs credits: never retried once the server may have acted on it.
+        """
         body = prepare_body(VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields)
         return self._create_and_wait(
             "submit_music",
             body=body,
+            params={},
             response_model=models.SubmitResponse,
             poll_response_model=models.FetchTaskResponse,
             timeout=timeout,
             poll_interval=poll_interval,
         )
+
+    @overload
+    def submit_lyrics_and_wait(
+        self,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **fields: Unpack[params.SubmitLyricsRequestParams],
+    ) -> TaskResult[models.FetchTaskResponse]: ...
+
+    @overload
+    def submit_lyrics_and_wait(
+        self,
+        request: models.SubmitLyricsRequest,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[models.FetchTaskResponse]: ...
 
     def submit_lyrics_and_wait(
         self,
@@ -217,11 +310,17 @@ class Client(SyncAPIClient):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         **fields: Any,
     ) -> TaskResult[models.FetchTaskResponse]:
-        """submit_lyrics, then wait() for the task it creates: the finished clips, or a typed error."""
+        """submit_lyrics, then wait() for the task it creates: the finished clips, or a typed error.
+
+        Takes the fields of models.SubmitLyricsRequest as keywords (typed by params.SubmitLyricsRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
+        Creates a task and costs credits: never retried once the server may have acted on it.
+        """
         body = prepare_body(VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields)
         return self._create_and_wait(
             "submit_lyrics",
             body=body,
+            params={},
             response_model=models.SubmitResponse,
             poll_response_model=models.FetchTaskResponse,
             timeout=timeout,
@@ -238,44 +337,74 @@ class AsyncClient(AsyncAPIClient):
 
     vendor: ClassVar[Vendor] = VENDOR
 
+    @overload
+    async def submit_music(
+        self,
+        /,
+        **fields: Unpack[params.SubmitMusicRequestParams],
+    ) -> NewTask[str | None]: ...
+
+    @overload
+    async def submit_music(
+        self,
+        request: models.SubmitMusicRequest,
+        /,
+    ) -> NewTask[str | None]: ...
+
     async def submit_music(
         self,
         request: models.SubmitMusicRequest | None = None,
         /,
         **fields: Any,
-    ) -> models.SubmitResponse:
+    ) -> NewTask[str | None]:
         """POST /suno/submit/music: Create music (inspiration, custom or continuation mode)
 
-        Takes a models.SubmitMusicRequest or its fields as keywords; the spec's rules are checked before anything is sent.
+        Takes the fields of models.SubmitMusicRequest as keywords (typed by params.SubmitMusicRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
+        Returns the new task: its task_id (for wait()) and the response's data.
         """
         body = prepare_body(VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields)
-        return await self._call(
+        return await self._create(
             "submit_music",
             body=body,
             params={},
             response_model=models.SubmitResponse,
-            unwrap=False,
         )
+
+    @overload
+    async def submit_lyrics(
+        self,
+        /,
+        **fields: Unpack[params.SubmitLyricsRequestParams],
+    ) -> NewTask[str | None]: ...
+
+    @overload
+    async def submit_lyrics(
+        self,
+        request: models.SubmitLyricsRequest,
+        /,
+    ) -> NewTask[str | None]: ...
 
     async def submit_lyrics(
         self,
         request: models.SubmitLyricsRequest | None = None,
         /,
         **fields: Any,
-    ) -> models.SubmitResponse:
+    ) -> NewTask[str | None]:
         """POST /suno/submit/lyrics: Generate lyrics
 
-        Takes a models.SubmitLyricsRequest or its fields as keywords; the spec's rules are checked before anything is sent.
+        Takes the fields of models.SubmitLyricsRequest as keywords (typed by params.SubmitLyricsRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
+        Returns the new task: its task_id (for wait()) and the response's data.
         """
         body = prepare_body(VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields)
-        return await self._call(
+        return await self._create(
             "submit_lyrics",
             body=body,
             params={},
             response_model=models.SubmitResponse,
-            unwrap=False,
         )
 
     async def fetch_task(
@@ -294,6 +423,20 @@ class AsyncClient(AsyncAPIClient):
             unwrap=True,
         )
 
+    @overload
+    async def fetch_tasks(
+        self,
+        /,
+        **fields: Unpack[params.FetchTasksRequestParams],
+    ) -> models.FetchTasksResponse: ...
+
+    @overload
+    async def fetch_tasks(
+        self,
+        request: models.FetchTasksRequest,
+        /,
+    ) -> models.FetchTasksResponse: ...
+
     async def fetch_tasks(
         self,
         request: models.FetchTasksRequest | None = None,
@@ -302,7 +445,8 @@ class AsyncClient(AsyncAPIClient):
     ) -> models.FetchTasksResponse:
         """POST /suno/fetch: Query tasks in batch
 
-        Takes a models.FetchTasksRequest or its fields as keywords; the spec's rules are checked before anything is sent.
+        Takes the fields of models.FetchTasksRequest as keywords (typed by params.FetchTasksRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
         """
         body = prepare_body(VENDOR.id, "fetch_tasks", models.FetchTasksRequest, request, fields)
         return await self._call(
@@ -325,7 +469,27 @@ class AsyncClient(AsyncAPIClient):
             poll_interval=poll_interval,
         )
 
-    async def create_and_wait(
+    @overload
+    async def submit_music_and_wait(
+        self,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **fields: Unpack[params.SubmitMusicRequestParams],
+    ) -> TaskResult[models.FetchTaskResponse]: ...
+
+    @overload
+    async def submit_music_and_wait(
+        self,
+        request: models.SubmitMusicRequest,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[models.FetchTaskResponse]: ...
+
+    async def submit_music_and_wait(
         self,
         request: models.SubmitMusicRequest | None = None,
         /,
@@ -334,16 +498,42 @@ class AsyncClient(AsyncAPIClient):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         **fields: Any,
     ) -> TaskResult[models.FetchTaskResponse]:
-        """submit_music, then wait() for the task it creates: the finished clips, or a typed error."""
+        """submit_music, then wait() for the task it creates: the finished clips, or a typed error.
+
+        Takes the fields of models.SubmitMusicRequest as keywords (typed by params.SubmitMusicRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
+        Creates a task and costs credits: never retried once the server may have acted on it.
+        """
         body = prepare_body(VENDOR.id, "submit_music", models.SubmitMusicRequest, request, fields)
         return await self._create_and_wait(
             "submit_music",
             body=body,
+            params={},
             response_model=models.SubmitResponse,
             poll_response_model=models.FetchTaskResponse,
             timeout=timeout,
             poll_interval=poll_interval,
         )
+
+    @overload
+    async def submit_lyrics_and_wait(
+        self,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **fields: Unpack[params.SubmitLyricsRequestParams],
+    ) -> TaskResult[models.FetchTaskResponse]: ...
+
+    @overload
+    async def submit_lyrics_and_wait(
+        self,
+        request: models.SubmitLyricsRequest,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[models.FetchTaskResponse]: ...
 
     async def submit_lyrics_and_wait(
         self,
@@ -354,11 +544,17 @@ class AsyncClient(AsyncAPIClient):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         **fields: Any,
     ) -> TaskResult[models.FetchTaskResponse]:
-        """submit_lyrics, then wait() for the task it creates: the finished clips, or a typed error."""
+        """submit_lyrics, then wait() for the task it creates: the finished clips, or a typed error.
+
+        Takes the fields of models.SubmitLyricsRequest as keywords (typed by params.SubmitLyricsRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
+        Creates a task and costs credits: never retried once the server may have acted on it.
+        """
         body = prepare_body(VENDOR.id, "submit_lyrics", models.SubmitLyricsRequest, request, fields)
         return await self._create_and_wait(
             "submit_lyrics",
             body=body,
+            params={},
             response_model=models.SubmitResponse,
             poll_response_model=models.FetchTaskResponse,
             timeout=timeout,

@@ -56,8 +56,12 @@ if TYPE_CHECKING:
         Usage,
         UsageResponse,
     )
+    from .params import (
+        CreateTaskRequestParams,
+        SunorTaskInputParams,
+    )
 
-__all__ = [  # noqa: RUF022 - the client first, then the models in spec order
+__all__ = [  # noqa: RUF022 - the client first, then the models in spec order, then the TypedDicts of keyword fields
     "AsyncClient",
     "Client",
     "OPERATIONS",
@@ -101,6 +105,8 @@ __all__ = [  # noqa: RUF022 - the client first, then the models in spec order
     "TaskOutput",
     "Usage",
     "UsageResponse",
+    "SunorTaskInputParams",
+    "CreateTaskRequestParams",
     "validate",
 ]
 
@@ -153,7 +159,11 @@ if not TYPE_CHECKING:
                 "UnprocessableEntityError",
                 "status_error_class",
             ),
+            "suno_clients.sunor.params": (
+                "SunorTaskInputParams",
+                "CreateTaskRequestParams",
+            ),
             "suno_clients._validators.sunor": ("OPERATIONS", "validate"),
         },
-        submodules=("models",),
+        submodules=("models", "params"),
     )

@@ -3,19 +3,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Unpack, overload
 
 from suno_clients._runtime.bodies import prepare_body
 from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
 from suno_clients._runtime.descriptors import Auth, Envelope, Operation, Param, Poll, TaskRef, Vendor
 from suno_clients._runtime.lazy import LazyModule
-from suno_clients._runtime.tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, TaskResult
+from suno_clients._runtime.tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, NewTask, TaskResult
 
 if TYPE_CHECKING:
-    from . import models
+    from . import models, params
 else:
     # Imported by the first call that needs a model (or by get_type_hints): importing the client defines none.
     models = LazyModule("suno_clients.sunor.models", globals(), "models")
+    # The TypedDicts of keyword fields are for type checkers (and get_type_hints) only: a call never needs them.
+    params = LazyModule("suno_clients.sunor.params", globals(), "params")
 
 VENDOR = Vendor(
     id="sunor",
@@ -98,24 +100,39 @@ class Client(SyncAPIClient):
 
     vendor: ClassVar[Vendor] = VENDOR
 
+    @overload
+    def create_task(
+        self,
+        /,
+        **fields: Unpack[params.CreateTaskRequestParams],
+    ) -> NewTask[models.CreatedTask]: ...
+
+    @overload
+    def create_task(
+        self,
+        request: models.CreateTaskRequest,
+        /,
+    ) -> NewTask[models.CreatedTask]: ...
+
     def create_task(
         self,
         request: models.CreateTaskRequest | None = None,
         /,
         **fields: Any,
-    ) -> models.CreatedTask:
+    ) -> NewTask[models.CreatedTask]:
         """POST /api/v1/task: Create Task
 
-        Takes a models.CreateTaskRequest or its fields as keywords; the spec's rules are checked before anything is sent.
+        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
+        Returns the new task: its task_id (for wait()) and the response's data.
         """
         body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
-        return self._call(
+        return self._create(
             "create_task",
             body=body,
             params={},
-            response_model=models.CreatedTask,
-            unwrap=True,
+            response_model=models.CreateTaskResponse,
         )
 
     def get_task(
@@ -170,6 +187,26 @@ class Client(SyncAPIClient):
             poll_interval=poll_interval,
         )
 
+    @overload
+    def create_and_wait(
+        self,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **fields: Unpack[params.CreateTaskRequestParams],
+    ) -> TaskResult[models.GetTaskResponse]: ...
+
+    @overload
+    def create_and_wait(
+        self,
+        request: models.CreateTaskRequest,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[models.GetTaskResponse]: ...
+
     def create_and_wait(
         self,
         request: models.CreateTaskRequest | None = None,
@@ -179,11 +216,17 @@ class Client(SyncAPIClient):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         **fields: Any,
     ) -> TaskResult[models.GetTaskResponse]:
-        """create_task, then wait() for the task it creates: the finished clips, or a typed error."""
+        """create_task, then wait() for the task it creates: the finished clips, or a typed error.
+
+        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
+        Creates a task and costs credits: never retried once the server may have acted on it.
+        """
         body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
         return self._create_and_wait(
             "create_task",
             body=body,
+            params={},
             response_model=models.CreateTaskResponse,
             poll_response_model=models.GetTaskResponse,
             timeout=timeout,
@@ -200,24 +243,39 @@ class AsyncClient(AsyncAPIClient):
 
     vendor: ClassVar[Vendor] = VENDOR
 
+    @overload
+    async def create_task(
+        self,
+        /,
+        **fields: Unpack[params.CreateTaskRequestParams],
+    ) -> NewTask[models.CreatedTask]: ...
+
+    @overload
+    async def create_task(
+        self,
+        request: models.CreateTaskRequest,
+        /,
+    ) -> NewTask[models.CreatedTask]: ...
+
     async def create_task(
         self,
         request: models.CreateTaskRequest | None = None,
         /,
         **fields: Any,
-    ) -> models.CreatedTask:
+    ) -> NewTask[models.CreatedTask]:
         """POST /api/v1/task: Create Task
 
-        Takes a models.CreateTaskRequest or its fields as keywords; the spec's rules are checked before anything is sent.
+        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
+        Returns the new task: its task_id (for wait()) and the response's data.
         """
         body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
-        return await self._call(
+        return await self._create(
             "create_task",
             body=body,
             params={},
-            response_model=models.CreatedTask,
-            unwrap=True,
+            response_model=models.CreateTaskResponse,
         )
 
     async def get_task(
@@ -272,6 +330,26 @@ class AsyncClient(AsyncAPIClient):
             poll_interval=poll_interval,
         )
 
+    @overload
+    async def create_and_wait(
+        self,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        **fields: Unpack[params.CreateTaskRequestParams],
+    ) -> TaskResult[models.GetTaskResponse]: ...
+
+    @overload
+    async def create_and_wait(
+        self,
+        request: models.CreateTaskRequest,
+        /,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> TaskResult[models.GetTaskResponse]: ...
+
     async def create_and_wait(
         self,
         request: models.CreateTaskRequest | None = None,
@@ -281,11 +359,17 @@ class AsyncClient(AsyncAPIClient):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         **fields: Any,
     ) -> TaskResult[models.GetTaskResponse]:
-        """create_task, then wait() for the task it creates: the finished clips, or a typed error."""
+        """create_task, then wait() for the task it creates: the finished clips, or a typed error.
+
+        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        the spec's rules are checked before anything is sent.
+        Creates a task and costs credits: never retried once the server may have acted on it.
+        """
         body = prepare_body(VENDOR.id, "create_task", models.CreateTaskRequest, request, fields)
         return await self._create_and_wait(
             "create_task",
             body=body,
+            params={},
             response_model=models.CreateTaskResponse,
             poll_response_model=models.GetTaskResponse,
             timeout=timeout,
