@@ -207,12 +207,11 @@ class _Planner:
         return ir.Method(op.id, "create", op, f"NewTask[{data_type}]", body, params=params)
 
     def check_unique(self, methods: list[ir.Method]) -> None:
-        # What the checks above let through is unique; this states it where the names are made.
-        seen: set[str] = set()
-        for method in methods:
-            if method.name in seen:
-                self.problem(method.operation.pointer, "name-clash", f"two methods would be named {method.name}")
-            seen.add(method.name)
+        # Operation ids are unique (check), none is wait or create_and_wait and none is another's <id>_and_wait
+        # (above): what passes those checks has unique names, which is stated here, where the names are made.
+        names = [method.name for method in methods]
+        if not self.problems:
+            assert len(set(names)) == len(names), f"methods named twice: {sorted(names)}"
 
 
 def plan_methods(
