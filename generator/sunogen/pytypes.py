@@ -130,10 +130,11 @@ def _join(alternatives: list[str | _Literal]) -> str:
     plain = list(dict.fromkeys(a for a in alternatives if isinstance(a, str)))
     if "Any" in plain:
         return "Any"
-    literals = list(
-        dict.fromkeys(a.value for a in alternatives if isinstance(a, _Literal) and _base(a.value) not in plain)
+    # keyed by type too: 1 and True are equal in Python, two values in JSON
+    literals = dict.fromkeys(
+        (type(a.value), a.value) for a in alternatives if isinstance(a, _Literal) and _base(a.value) not in plain
     )
-    parts = [f"Literal[{', '.join(repr(v) for v in literals)}]"] if literals else []
+    parts = [f"Literal[{', '.join(repr(v) for _, v in literals)}]"] if literals else []
     parts += [p for p in plain if p != "None"]
     if "None" in plain:
         parts.append("None")
