@@ -106,7 +106,7 @@ class Client(SyncAPIClient):
     ) -> NewTask[models.CreateTaskData | None]:
         """POST /api/v1/client/job/CreateTask: Suno music generation
 
-        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateTaskRequestParams) or a models.CreateTaskRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         Returns the new task: its task_id (for wait()) and the response's data.
@@ -178,7 +178,7 @@ class Client(SyncAPIClient):
     ) -> TaskResult[models.TaskInfoResponse]:
         """create_task, then wait() for the task it creates: the finished clips, or a typed error.
 
-        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateTaskRequestParams) or a models.CreateTaskRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
@@ -225,7 +225,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> NewTask[models.CreateTaskData | None]:
         """POST /api/v1/client/job/CreateTask: Suno music generation
 
-        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateTaskRequestParams) or a models.CreateTaskRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         Returns the new task: its task_id (for wait()) and the response's data.
@@ -297,7 +297,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> TaskResult[models.TaskInfoResponse]:
         """create_task, then wait() for the task it creates: the finished clips, or a typed error.
 
-        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateTaskRequestParams) or a models.CreateTaskRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """

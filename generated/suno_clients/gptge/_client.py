@@ -125,7 +125,7 @@ class Client(SyncAPIClient):
     ) -> NewTask[str | None]:
         """POST /suno/submit/music: Task: Generate Song
 
-        Takes the fields of models.SubmitMusicRequest as keywords (typed by params.SubmitMusicRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.SubmitMusicRequestParams) or a models.SubmitMusicRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         Returns the new task: its task_id (for wait()) and the response's data.
@@ -160,7 +160,7 @@ class Client(SyncAPIClient):
     ) -> NewTask[str | None]:
         """POST /suno/submit/lyrics: Generate lyrics
 
-        Takes the fields of models.SubmitLyricsRequest as keywords (typed by params.SubmitLyricsRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.SubmitLyricsRequestParams) or a models.SubmitLyricsRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         Returns the new task: its task_id (for wait()) and the response's data.
@@ -211,7 +211,7 @@ class Client(SyncAPIClient):
     ) -> models.FetchTasksResponse:
         """POST /suno/fetch: Query tasks in batch
 
-        Takes the fields of models.FetchTasksRequest as keywords (typed by params.FetchTasksRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.FetchTasksRequestParams) or a models.FetchTasksRequest;
         the spec's rules are checked before anything is sent.
         """
         body = prepare_body(VENDOR.id, "fetch_tasks", models.FetchTasksRequest, request, fields)
@@ -266,7 +266,7 @@ class Client(SyncAPIClient):
     ) -> TaskResult[models.FetchTaskResponse]:
         """submit_music, then wait() for the task it creates: the finished clips, or a typed error.
 
-        Takes the fields of models.SubmitMusicRequest as keywords (typed by params.SubmitMusicRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.SubmitMusicRequestParams) or a models.SubmitMusicRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
@@ -312,7 +312,7 @@ class Client(SyncAPIClient):
     ) -> TaskResult[models.FetchTaskResponse]:
         """submit_lyrics, then wait() for the task it creates: the finished clips, or a typed error.
 
-        Takes the fields of models.SubmitLyricsRequest as keywords (typed by params.SubmitLyricsRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.SubmitLyricsRequestParams) or a models.SubmitLyricsRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
@@ -359,7 +359,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> NewTask[str | None]:
         """POST /suno/submit/music: Task: Generate Song
 
-        Takes the fields of models.SubmitMusicRequest as keywords (typed by params.SubmitMusicRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.SubmitMusicRequestParams) or a models.SubmitMusicRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         Returns the new task: its task_id (for wait()) and the response's data.
@@ -394,7 +394,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> NewTask[str | None]:
         """POST /suno/submit/lyrics: Generate lyrics
 
-        Takes the fields of models.SubmitLyricsRequest as keywords (typed by params.SubmitLyricsRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.SubmitLyricsRequestParams) or a models.SubmitLyricsRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         Returns the new task: its task_id (for wait()) and the response's data.
@@ -445,7 +445,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> models.FetchTasksResponse:
         """POST /suno/fetch: Query tasks in batch
 
-        Takes the fields of models.FetchTasksRequest as keywords (typed by params.FetchTasksRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.FetchTasksRequestParams) or a models.FetchTasksRequest;
         the spec's rules are checked before anything is sent.
         """
         body = prepare_body(VENDOR.id, "fetch_tasks", models.FetchTasksRequest, request, fields)
@@ -500,7 +500,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> TaskResult[models.FetchTaskResponse]:
         """submit_music, then wait() for the task it creates: the finished clips, or a typed error.
 
-        Takes the fields of models.SubmitMusicRequest as keywords (typed by params.SubmitMusicRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.SubmitMusicRequestParams) or a models.SubmitMusicRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
@@ -546,7 +546,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> TaskResult[models.FetchTaskResponse]:
         """submit_lyrics, then wait() for the task it creates: the finished clips, or a typed error.
 
-        Takes the fields of models.SubmitLyricsRequest as keywords (typed by params.SubmitLyricsRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.SubmitLyricsRequestParams) or a models.SubmitLyricsRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """

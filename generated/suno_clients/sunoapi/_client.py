@@ -107,7 +107,7 @@ class Client(SyncAPIClient):
     ) -> NewTask[models.CreateMusicData | None]:
         """POST /api/v1/suno/create: Create
 
-        Takes the fields of models.CreateMusicRequest as keywords (typed by params.CreateMusicRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateMusicRequestParams) or a models.CreateMusicRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         Returns the new task: its task_id (for wait()) and the response's data.
@@ -179,7 +179,7 @@ class Client(SyncAPIClient):
     ) -> TaskResult[models.GetTaskResponse]:
         """create, then wait() for the task it creates: the finished clips, or a typed error.
 
-        Takes the fields of models.CreateMusicRequest as keywords (typed by params.CreateMusicRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateMusicRequestParams) or a models.CreateMusicRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
@@ -226,7 +226,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> NewTask[models.CreateMusicData | None]:
         """POST /api/v1/suno/create: Create
 
-        Takes the fields of models.CreateMusicRequest as keywords (typed by params.CreateMusicRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateMusicRequestParams) or a models.CreateMusicRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         Returns the new task: its task_id (for wait()) and the response's data.
@@ -298,7 +298,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> TaskResult[models.GetTaskResponse]:
         """create, then wait() for the task it creates: the finished clips, or a typed error.
 
-        Takes the fields of models.CreateMusicRequest as keywords (typed by params.CreateMusicRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateMusicRequestParams) or a models.CreateMusicRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """

@@ -122,7 +122,7 @@ class Client(SyncAPIClient):
     ) -> NewTask[models.CreatedTask]:
         """POST /api/v1/task: Create Task
 
-        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateTaskRequestParams) or a models.CreateTaskRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         Returns the new task: its task_id (for wait()) and the response's data.
@@ -218,7 +218,7 @@ class Client(SyncAPIClient):
     ) -> TaskResult[models.GetTaskResponse]:
         """create_task, then wait() for the task it creates: the finished clips, or a typed error.
 
-        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateTaskRequestParams) or a models.CreateTaskRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
@@ -265,7 +265,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> NewTask[models.CreatedTask]:
         """POST /api/v1/task: Create Task
 
-        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateTaskRequestParams) or a models.CreateTaskRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         Returns the new task: its task_id (for wait()) and the response's data.
@@ -361,7 +361,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> TaskResult[models.GetTaskResponse]:
         """create_task, then wait() for the task it creates: the finished clips, or a typed error.
 
-        Takes the fields of models.CreateTaskRequest as keywords (typed by params.CreateTaskRequestParams) or the model itself;
+        Takes the request's fields as keywords (params.CreateTaskRequestParams) or a models.CreateTaskRequest;
         the spec's rules are checked before anything is sent.
         Creates a task and costs credits: never retried once the server may have acted on it.
         """
