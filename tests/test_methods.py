@@ -20,9 +20,9 @@ from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
 from sunogen import ir
 from sunogen.build import build, thaw
 from sunogen.load import load
-from sunogen.methods import WAIT_OPTIONS, client_attributes
+from sunogen.methods import METHOD_NAMES, WAIT_OPTIONS, client_attributes
 
-from .conftest import SPECS
+from .conftest import GENERATED, SPECS
 
 VENDORS = sorted(path.stem for path in SPECS.glob("*.yaml"))
 
@@ -106,6 +106,30 @@ def test_every_wait_option_the_generator_reserves_is_a_keyword_of_the_generated_
                 keywords = typing.get_type_hints(getattr(cls, method.name)).keys() - {"request", "fields", "return"}
                 params = {p.python_name for p in method.operation.params}
                 assert keywords - params == set(WAIT_OPTIONS), f"{vendor} {cls.__name__}.{method.name}"
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_a_generated_method_uses_no_name_besides_its_parameters_but_those_the_generator_keeps_from_them(
+    vendor: str,
+) -> None:
+    operations = {op.id: op for op in _built(vendor).operations}
+    methods = {m.name: m for m in _built(vendor).methods}
+    tree = ast.parse((GENERATED / "suno_clients" / vendor / "_client.py").read_text(encoding="utf-8"))
+    checked = 0
+    for cls in [node for node in tree.body if isinstance(node, ast.ClassDef)]:
+        for function in [f for f in cls.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)]:
+            if function.name not in methods or not function.body[-1:] or isinstance(function.body[-1], ast.Expr):
+                continue  # an overload's body is `...`
+            arguments = [a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)]
+            if function.args.kwarg:
+                arguments.append(function.args.kwarg.arg)
+            used = {n.id for statement in function.body for n in ast.walk(statement) if isinstance(n, ast.Name)}
+            own = {p.python_name for p in operations[methods[function.name].operation.id].params}
+            if methods[function.name].kind in ("wait", "create_and_wait"):
+                own |= {*WAIT_OPTIONS, "task_id"} if methods[function.name].kind == "wait" else set(WAIT_OPTIONS)
+            assert (set(arguments) | used) - own - {"VENDOR"} <= set(METHOD_NAMES), f"{cls.name}.{function.name}"
+            checked += 1
+    assert checked == 2 * len(methods)
 
 
 def _example(vendor: str, operation: str, where: str) -> Any:

@@ -33,6 +33,8 @@ WAIT = "wait"
 CREATE_AND_WAIT = "create_and_wait"
 WAIT_OPTIONS = ("timeout", "poll_interval")
 """The keyword parameters templates/client.py.jinja gives wait() and every *_and_wait method besides the fields."""
+METHOD_NAMES = ("self", "request", "fields", "body", "models", "params", "prepare_body")
+"""The names the methods of templates/client.py.jinja use besides their path and query parameters."""
 # The runtime's client classes, in the modules that define them: a generated client inherits all their names.
 _CLIENT_CLASSES = (("client.py", "SyncAPIClient"), ("client.py", "AsyncAPIClient"), ("base_client.py", "BaseClient"))
 
@@ -104,7 +106,7 @@ class _Planner:
         and_wait = {op.id: CREATE_AND_WAIT if len(creates) == 1 else f"{op.id}_and_wait" for op in creates}
         for op in self.operations:
             self.check_operation_id(op, and_wait)
-            self.check_parameters(op)
+            self.check_parameters(op, and_wait.get(op.id))
             self.check_fields(op, op.id, {p.python_name: f"the {p.location} parameter {p.name!r}" for p in op.params})
             if op.result_model is None:
                 self.problem(
@@ -162,15 +164,20 @@ class _Planner:
         if derived is not None and derived in client_attributes():
             self.problem(where, "reserved-name", f"its {derived}() would clash with the client's own {derived}")
 
-    def check_parameters(self, op: ir.Operation) -> None:
+    def check_parameters(self, op: ir.Operation, and_wait: str | None) -> None:
+        """A path or query parameter is a keyword argument: unique, and none of the names a method uses itself."""
         seen: dict[str, str] = {}
-        for p in op.params:
+        for i, p in enumerate(op.params):
+            where = f"{op.pointer}/parameters/{i}"
             if p.python_name in seen:
-                self.problem(
-                    f"{op.pointer}/parameters",
-                    "name-clash",
-                    f"parameters {seen[p.python_name]!r} and {p.name!r} would both be {op.id}()'s {p.python_name}=",
-                )
+                message = f"parameters {seen[p.python_name]!r} and {p.name!r} would both be {p.python_name}="
+                self.problem(where, "name-clash", message)
+            elif p.python_name in METHOD_NAMES:
+                message = f"parameter {p.name!r} would be {op.id}()'s {p.python_name}=, a name its method uses itself"
+                self.problem(where, "name-clash", message)
+            elif and_wait is not None and p.python_name in WAIT_OPTIONS:
+                message = f"parameter {p.name!r} would clash with {and_wait}()'s own {p.python_name}= parameter"
+                self.problem(where, "name-clash", message)
             seen[p.python_name] = p.name
 
     def check_fields(self, op: ir.Operation, method: str, taken: dict[str, str]) -> None:
