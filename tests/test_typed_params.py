@@ -90,6 +90,13 @@ def test_a_typeddict_named_like_a_component_is_a_problem_at_the_object_it_would_
     ]
 
 
+def test_an_object_inline_under_an_odd_key_is_named_with_the_key_s_letters_and_digits() -> None:
+    defs = {"Req": {"type": "object", "properties": {"a.b-c": {"type": "object", "properties": {"x": {}}}}}}
+    typed = TypedDicts(defs)
+    typed.component("Req")
+    assert list(typed.made) == ["ReqABCParams", "ReqParams"]
+
+
 def test_a_model_field_not_required_by_its_schema_may_be_none_as_the_models_type_it() -> None:
     defs = {
         "Body": {

@@ -8,6 +8,7 @@ component is `models.<Name>`), which is how a create's NewTask types its data.
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -46,8 +47,8 @@ def ref_name(node: dict[str, Any]) -> str:
 
 
 def pascal(name: str) -> str:
-    """`callback_url` -> `CallbackUrl`: a JSON name as part of a class name."""
-    return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_") if part)
+    """`callback_url` -> `CallbackUrl`, `a.b-c` -> `ABC`: a JSON name as part of a class name."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name) if part)
 
 
 def description(node: Any, defs: dict[str, Any]) -> str:
@@ -245,6 +246,6 @@ def model_field_type(defs: dict[str, Any], component: str, field: str) -> str | 
         return None
     writer = TypeWriter(defs, lambda name: f"models.{name}", lambda node, hint: "Any")
     python = writer.type_of(properties[field], field)
-    if field not in node.get("required", []) and python != "Any" and not python.endswith("None"):
+    if field not in node.get("required", []) and python != "Any" and "None" not in python.split(" | "):
         python += " | None"
     return python
