@@ -10,6 +10,11 @@ file has two lists:
         example: sample-request             # a named request example of the spec: the payload to start from
         broken: {set: {input.title: X}}     # edits of the example that break exactly this rule
         mended: {}                          # edits of the example that keep it valid ({}: the example itself)
+    accepted:                           # payloads a gateway accepts, which must never be refused
+      - how: instrumental-custom-song
+        example: sample-request
+        edit: {set: {make_instrumental: true}}
+        warnings: [make-instrumental-only-in-inspiration-mode]   # the warnings it gives ([]: none)
     json:                               # payloads wrong as JSON (not by a rule), each with its one violation
       - how: '"false"-for-false'
         example: sample-request
@@ -217,6 +222,29 @@ class Case:
 
 
 @dataclass(frozen=True)
+class AcceptedCase:
+    """A payload the vendor's document accepts (an audit found it refused once): no errors, only these warnings."""
+
+    vendor: str
+    how: str
+    example: str
+    edit: dict[str, Any]
+    warnings: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.vendor}/{self.operation}:{self.how}"
+
+    @property
+    def operation(self) -> str:
+        return request_examples(self.vendor)[self.example][0]
+
+    @property
+    def payload(self) -> Any:
+        return edited(request_examples(self.vendor)[self.example][1], self.edit)
+
+
+@dataclass(frozen=True)
 class JsonCase:
     """A payload that is wrong as JSON (not by a rule), and the one violation it must give."""
 
@@ -249,6 +277,14 @@ def cases() -> list[Case]:
     ]
 
 
+def accepted_cases() -> list[AcceptedCase]:
+    return [
+        AcceptedCase(vendor, c["how"], c["example"], c.get("edit") or {}, tuple(c.get("warnings") or ()))
+        for vendor in VENDORS
+        for c in case_data(vendor).get("accepted") or ()
+    ]
+
+
 def json_cases() -> list[JsonCase]:
     return [
         JsonCase(vendor, c["how"], c["example"], c.get("edit") or {}, *c["violation"])
@@ -258,6 +294,7 @@ def json_cases() -> list[JsonCase]:
 
 
 CASES: Final = cases()
+ACCEPTED_CASES: Final = accepted_cases()
 JSON_CASES: Final = json_cases()
 ERROR_CASES: Final = [case for case in CASES if case.spec_rule.severity == "error"]
 WARNING_CASES: Final = [case for case in CASES if case.spec_rule.severity == "warning"]
@@ -304,7 +341,7 @@ def test_every_spec_has_a_case_file(vendor: str) -> None:
     path = case_file(vendor).relative_to(ROOT)
     assert case_file(vendor).exists(), (
         f"specs/{vendor}.yaml has no rule cases: write {path} (a `rules` list with a case per rule of the spec, "
-        "a `json` list of payloads wrong as JSON; the format is in tests/test_rules_each_way.py)"
+        "optional `accepted` and `json` lists; the format is in tests/test_rules_each_way.py)"
     )
 
 
@@ -322,14 +359,14 @@ def test_every_rule_in_the_specs_has_a_case(rule: tuple[str, str]) -> None:
 
 def test_every_case_names_a_rule_and_an_example_of_its_spec() -> None:
     assert sorted(c.id for c in CASES if (c.vendor, c.rule) not in SPEC_RULES) == []
-    every: list[Case | JsonCase] = [*CASES, *JSON_CASES]
+    every: list[Case | AcceptedCase | JsonCase] = [*CASES, *ACCEPTED_CASES, *JSON_CASES]
     assert sorted(c.id for c in every if c.example not in request_examples(c.vendor)) == []
     # a case's example is a body of an operation that reaches its rule
     assert sorted(c.id for c in CASES if c.operation not in c.spec_rule.operations) == []
 
 
 def test_the_cases_of_one_rule_are_told_apart() -> None:
-    ids = [case.id for case in CASES] + [case.id for case in JSON_CASES]
+    ids = [case.id for case in CASES] + [case.id for case in ACCEPTED_CASES] + [case.id for case in JSON_CASES]
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
@@ -385,6 +422,24 @@ def test_jsonschema_agrees_with_each_case_both_ways(case: Case) -> None:
     assert jsonschema_says_valid(case.vendor, case.operation, case.mended)
     # judged with them, every broken case breaks a rule of the spec
     assert not jsonschema_says_valid(case.vendor, case.operation, case.broken, warnings=True)
+
+
+# -- what a gateway accepts is never refused ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ACCEPTED_CASES, ids=lambda c: c.id)
+def test_an_accepted_payload_has_no_errors_and_only_its_warnings(case: AcceptedCase) -> None:
+    violations = suno_clients.validate(case.vendor, case.operation, case.payload)
+    assert suno_clients.errors_only(violations) == [], [str(v) for v in violations]
+    assert sorted({v.rule or v.keyword for v in violations}) == sorted(case.warnings)
+    assert all((case.vendor, rule) in SPEC_RULES for rule in case.warnings)
+
+
+@pytest.mark.parametrize("case", ACCEPTED_CASES, ids=lambda c: c.id)
+def test_an_accepted_payload_builds_its_request_model_and_passes_jsonschema(case: AcceptedCase) -> None:
+    model = model_of(case.vendor, case.operation)
+    assert isinstance(model(**case.payload), model)
+    assert jsonschema_says_valid(case.vendor, case.operation, case.payload)
 
 
 # -- strict JSON ----------------------------------------------------------------------------------------------------
