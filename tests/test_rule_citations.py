@@ -2,9 +2,9 @@
 
 A rule rejects a payload only on the document's words, and its `$comment` quotes them. The convention this test
 reads: a `$comment` names a document by its file name in the vendor-docs folder (`sunor.md`, `research-notes.md`),
-and text in single quotes after that name is quoted from that document, verbatim up to whitespace; `[...]` (or `...`)
-marks an elision, and each piece around it must appear. Double quotes are free: values, words, the spec's own
-phrasing. The vendor documents live outside the repository (../shared/vendor-docs); where they are absent, as in a
+and text in single quotes after that name is quoted from that document, verbatim up to whitespace (a quotation
+that holds single quotes itself is set in curly ones, ‘like 'this'’); `[...]` (or `...`) marks an elision, and each
+piece around it must appear. Double quotes are free: values, words, the spec's own phrasing. The vendor documents live outside the repository (../shared/vendor-docs); where they are absent, as in a
 CI clone of the repository alone, the check is skipped with that reason.
 """
 
@@ -25,8 +25,9 @@ from .conftest import ROOT, SPECS
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 CITATION: Final = re.compile(r"(?<![\w/.-])([\w-]+\.(?:md|txt))\b")
-# An opening quote follows no letter (so "Suno's" opens nothing) and a closing one precedes no letter.
-QUOTATION: Final = re.compile(r"(?<!\w)'(.+?)'(?!\w)", re.DOTALL)
+# An opening quote follows no letter (so "Suno's" opens nothing) and a closing one precedes no letter; curly quotes
+# hold a quotation that has straight ones inside.
+QUOTATION: Final = re.compile(r"‘(.+?)’|(?<!\w)'(.+?)'(?!\w)", re.DOTALL)
 ELISION: Final = re.compile(r"\[\.\.\.\]|\.\.\.|…")
 
 
@@ -83,7 +84,7 @@ def quotations(comment: str, where: str) -> Iterator[Quotation]:
         for end, name in citations:
             if end <= quoted.start():
                 cited = name
-        yield Quotation(where, cited, quoted.group(1))
+        yield Quotation(where, cited, quoted.group(1) or quoted.group(2))
 
 
 # -- what is checked: every $comment of the request schemas ----------------------------------------------------------
@@ -178,3 +179,8 @@ def test_a_misquotation_is_caught_and_an_elision_is_allowed() -> None:
 def test_an_apostrophe_inside_a_word_neither_opens_nor_closes_a_quotation() -> None:
     comment = "research-notes.md 1.3: '404 task not found (invalid id or another user's task)' (the vendor's words)"
     assert [q.text for q in quotations(comment, "here")] == ["404 task not found (invalid id or another user's task)"]
+
+
+def test_curly_quotes_hold_a_quotation_with_straight_quotes_inside() -> None:
+    comment = "research-notes.md 4.5: ‘The 'mv' field is invalid.’ and 'less than 200'"
+    assert [q.text for q in quotations(comment, "here")] == ["The 'mv' field is invalid.", "less than 200"]
