@@ -4,8 +4,9 @@ A rule rejects a payload only on the document's words, and its `$comment` quotes
 reads: a `$comment` names a document by its file name in the vendor-docs folder (`sunor.md`, `research-notes.md`),
 and text in single quotes after that name is quoted from that document, verbatim up to whitespace (a quotation
 that holds single quotes itself is set in curly ones, ‘like 'this'’); `[...]` (or `...`) marks an elision, and each
-piece around it must appear. Double quotes are free: values, words, the spec's own phrasing. The vendor documents live outside the repository (../shared/vendor-docs); where they are absent, as in a
-CI clone of the repository alone, the check is skipped with that reason.
+piece around it must appear. Double quotes are free: values, words, the spec's own phrasing. The vendor documents
+live outside the repository (../shared/vendor-docs); where they are absent, as in a CI clone of the repository
+alone, the check is skipped with that reason.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def vendor_docs() -> Path | None:
 
 
 DOCS: Final = vendor_docs()
-needs_docs = pytest.mark.skipif(DOCS is None, reason="no vendor documents beside the repository (../shared/vendor-docs)")
+needs_docs = pytest.mark.skipif(
+    DOCS is None, reason="no vendor documents beside the repository (../shared/vendor-docs)"
+)
 
 
 def normalised(text: str) -> str:
@@ -166,7 +169,7 @@ def test_every_quoted_fragment_appears_in_the_cited_document(quotation: Quotatio
 @needs_docs
 def test_a_misquotation_is_caught_and_an_elision_is_allowed() -> None:
     comment = (
-        "sunor.md, Custom Mode: '<ParamField body=\"input.prompt\" type=\"string\" required>' and 'The lyrics for "
+        'sunor.md, Custom Mode: \'<ParamField body="input.prompt" type="string" required>\' and \'The lyrics for '
         "the song. [...] `[Chorus]`, etc.'; research-notes.md 1.2: 'Udio supports `music`  only'"
     )
     first, second, third = quotations(comment, "here")
