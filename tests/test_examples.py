@@ -5,7 +5,9 @@ The specs are enumerated from specs/, so a spec dropped there is exercised witho
 
 from __future__ import annotations
 
+import ast
 import copy
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,7 +20,7 @@ from pydantic import BaseModel
 import suno_clients
 from suno_clients._runtime.models import to_json
 
-from .conftest import SPECS
+from .conftest import ROOT, SPECS
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 VENDORS = tuple(sorted(path.stem for path in SPECS.glob("*.yaml")))
@@ -163,3 +165,53 @@ def test_every_response_schema_has_a_generated_model() -> None:
         if not hasattr(suno_clients.vendor_module(vendor), ref.rsplit("/", 1)[-1])
     ]
     assert missing == []
+
+
+# -- the README's payloads ---------------------------------------------------------------------------------------
+
+
+def readme_payloads() -> list[tuple[str, str, dict[str, Any]]]:
+    """(vendor, operation, payload) of every `<vendor>....create_and_wait(...)` call in the README's Python blocks.
+
+    create_and_wait wraps the spec's first operation that names a task to poll and takes a body; its keyword
+    arguments are that body's fields, besides the wait's own `timeout` and `poll_interval`.
+    """
+    found: list[tuple[str, str, dict[str, Any]]] = []
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for block in re.findall(r"```python\n(.*?)```", readme, re.DOTALL):
+        tree = ast.parse(block)
+        vendors = {
+            alias.asname or alias.name: alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "suno_clients"
+            for alias in node.names
+        }
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr != "create_and_wait" or len(vendors) != 1:
+                continue
+            (vendor,) = vendors.values()
+            creates = [
+                op["operationId"] for _, _, op in operations(vendor) if "x-sunogen-task" in op and "requestBody" in op
+            ]
+            fields = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords if kw.arg is not None}
+            payload = {k: v for k, v in fields.items() if k not in ("timeout", "poll_interval")}
+            found.append((vendor, creates[0], payload))
+    return found
+
+
+README_PAYLOADS = readme_payloads()
+
+
+def test_the_readme_payload_walk_finds_the_readmes_examples() -> None:
+    # guards the test below; a new spec need not add to the README, so this asks for some calls, not one per vendor
+    assert len(README_PAYLOADS) >= 2
+    assert {vendor for vendor, _, _ in README_PAYLOADS} <= set(VENDORS)
+
+
+@pytest.mark.parametrize(
+    ("vendor", "operation", "payload"), README_PAYLOADS, ids=[f"{v}/{o}" for v, o, _ in README_PAYLOADS]
+)
+def test_every_readme_payload_is_valid_without_warnings(vendor: str, operation: str, payload: dict[str, Any]) -> None:
+    assert suno_clients.validate(vendor, operation, payload) == []
