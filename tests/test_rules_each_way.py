@@ -2,23 +2,23 @@
 
 The cases live beside the specs they test, one file per spec: tests/rule_cases/<vendor>.yaml. A spec dropped into
 specs/ is enumerated here at once, and fails until its case file exists and has a case for each of its rules. A case
-file has two lists:
+file has three lists (`accepted` and `json` may be left out):
 
     rules:                              # each rule of the spec, shown both ways
       - rule: custom-mode-requires-prompt   # the rule's title in the spec
-        how: absent-instrumental            # optional: tells apart several cases of one rule
-        example: sample-request             # a named request example of the spec: the payload to start from
-        broken: {set: {input.title: X}}     # edits of the example that break exactly this rule
+        how: prompt-dropped                 # optional: tells apart several cases of one rule
+        example: axios-example              # a named request example of the spec: the payload to start from
+        broken: {drop: [prompt]}            # edits of the example that break exactly this rule
         mended: {}                          # edits of the example that keep it valid ({}: the example itself)
-    accepted:                           # payloads a gateway accepts, which must never be refused
-      - how: instrumental-custom-song
-        example: sample-request
-        edit: {set: {make_instrumental: true}}
-        warnings: [make-instrumental-only-in-inspiration-mode]   # the warnings it gives ([]: none)
+    accepted:                           # payloads the document accepts (an audit found some refused once)
+      - how: title-without-custom-mode
+        example: axios-example
+        edit: {set: {custom_mode: false, prompt: epic reggae}}
+        warnings: [title-only-used-in-custom-mode]   # the warnings it gives ([]: none)
     json:                               # payloads wrong as JSON (not by a rule), each with its one violation
       - how: '"false"-for-false'
-        example: sample-request
-        edit: {drop: [prompt], set: {custom_mode: "false"}}
+        example: axios-example
+        edit: {drop: [prompt, title], set: {custom_mode: "false"}}
         violation: [$.custom_mode, type, "must be a boolean (true or false), not string"]
 
 An edit drops the dotted paths of `drop`, then sets those of `set`; `!repeat [text, n]` is `text` repeated n times.
