@@ -95,7 +95,6 @@ class _Planner:
         self.envelope = envelope
         self.defs = defs
         self.problems: list[Problem] = []
-        self.ids = {op.id for op in operations}
 
     def problem(self, pointer: str, code: str, message: str) -> None:
         self.problems.append(Problem(pointer, code, message))
@@ -129,7 +128,7 @@ class _Planner:
             methods.append(ir.Method(WAIT, "wait", poll, f"TaskResult[models.{model}]", model))
         by_id = {op.id: op for op in self.operations}
         for op in creates:
-            assert op.task is not None  # checked: the poll operation exists and has x-sunogen-poll
+            assert op.task is not None  # a create is an operation with a task; check made sure its poll exists
             poll = by_id[op.task.poll]
             self.check_fields(op, and_wait[op.id], {option: f"its own {option}= parameter" for option in WAIT_OPTIONS})
             if op.result_model is not None and poll.result_model is not None:
