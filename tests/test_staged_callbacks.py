@@ -146,3 +146,29 @@ async def test_polling_reports_the_same_stages_and_stream_urls_as_the_callbacks(
     assert seen[-1].clips == first.clips
     complete = staged.parse_callback(STAGES["complete"], signed(STAGES["complete"]), secret=SECRET, now=NOW)
     assert result.clips == complete.clips
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_create_and_wait_reports_progress_to_on_progress_too(staged: ModuleType, mode: str) -> None:
+    created = httpx.Response(200, json={"code": 200, "data": {"taskId": "k-1"}})
+    partial = [clip("a", finished=True), clip("b", finished=False)]
+    answers = [
+        httpx.Response(200, json={"code": 200, "data": {"status": "FIRST_SUCCESS", "response": {"sunoData": partial}}}),
+        httpx.Response(
+            200,
+            json={"code": 200, "data": {"status": "SUCCESS", "response": {"sunoData": [clip("a", finished=True)]}}},
+        ),
+    ]
+    seen: list[Any] = []
+    cls = staged.Client if mode == "sync" else staged.AsyncClient
+    client = cls(api_key="sk-staged-0123456789", clock=FakeClock())
+    with respx.mock(assert_all_mocked=True) as router:
+        router.post("https://staged.invalid/api/v1/generate").mock(created)
+        router.get(RECORD).mock(side_effect=answers)
+        result = client.create_and_wait(prompt="a calm piano piece", on_progress=seen.append)
+        result = await result if inspect.isawaitable(result) else result
+    closed = client.close()
+    if inspect.isawaitable(closed):
+        await closed
+    assert [(p.stage, p.status, len(p.clips)) for p in seen] == [("partial", "FIRST_SUCCESS", 2)]
+    assert result.audio_urls == ("https://cdn.staged.invalid/a.mp3",)
