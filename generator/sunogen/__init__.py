@@ -43,20 +43,21 @@ def generate(sources: dict[str, str]) -> dict[str, str]:
         from .rules import compile_rules
 
         errors: list[SpecError] = []
-        loaded = []
+        built = []
+        loaded = []  # the specs built, for the examples check: it points at their lines
         for file, text in sources.items():
             try:
                 spec = load(file, text)
+                found = check(spec) + ref_cycles(spec)
+                errors.extend(found)
+                if not found:  # building finds what only deciding the methods can (a name clash): every spec's too
+                    built.append(build(spec))
+                    loaded.append(spec)
             except SpecErrors as exc:
                 errors.extend(exc.errors)
-                continue
-            found = check(spec) + ref_cycles(spec)
-            errors.extend(found)
-            if not found:
-                loaded.append(spec)
         if errors:
             raise SpecErrors(errors)
-        vendors = tuple(build(spec) for spec in loaded)
+        vendors = tuple(built)
         models_process.send(models_input(v) for v in vendors)
         rendered = render(tuple(VendorParts(v, compile_rules(v)) for v in vendors))
         errors = [e for spec in loaded for e in check_examples(spec, rendered[validators_path(spec.vendor)])]

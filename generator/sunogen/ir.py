@@ -113,9 +113,46 @@ class TaskRef:
     poll: str
 
 
+# The semantics below (ErrorRule to Timestamp) are printed into each client's VENDOR block by their repr: each
+# class and field is named as the runtime descriptor it becomes (runtime/descriptors.py).
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRule:
+    """One entry of an error table: its matchers (HTTP status, envelope code, message part), kind and retries."""
+
+    kind: str
+    status: int | None = None
+    code: str | int | None = None
+    message: str | None = None
+    retry_query: bool = False
+    retry_create: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UrlPattern:
+    """A regular expression for audio URLs that are not a finished file, with an example it matches."""
+
+    pattern: str
+    example: str
+
+
+@dataclass(frozen=True, slots=True)
+class Clips:
+    """What a clip is for this gateway: field paths by name, per-clip status words, stream and placeholder URLs."""
+
+    fields: tuple[tuple[str, tuple[JsonPath, ...]], ...]
+    pending: tuple[str, ...] = ()
+    partial: tuple[str, ...] = ()
+    success: tuple[str, ...] = ()
+    failure: tuple[str, ...] = ()
+    streams: tuple[UrlPattern, ...] = ()
+    placeholders: tuple[UrlPattern, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Poll:
-    """A query operation's status vocabulary and where to find status, failure reason and clips."""
+    """How a body (a query's response or a callback) reports a task: status words, reason, clips, task type."""
 
     status: tuple[JsonPath, ...]
     pending: tuple[str, ...]
@@ -123,21 +160,37 @@ class Poll:
     failure: tuple[str, ...]
     reason: tuple[JsonPath, ...]
     clips: tuple[JsonPath, ...]
-    clip_id: tuple[JsonPath, ...]
-    clip_audio_url: tuple[JsonPath, ...]
-    clip_image_url: tuple[JsonPath, ...]
-    clip_title: tuple[JsonPath, ...]
-    clip_duration: tuple[JsonPath, ...]
-    clip_status: tuple[JsonPath, ...]
-    clip_success: tuple[str, ...]
-    clip_failure: tuple[str, ...]
+    partial: tuple[str, ...] = ()
+    type: tuple[JsonPath, ...] = ()
+    without_clips: tuple[str, ...] = ()
+    task_id: tuple[JsonPath, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Timestamp:
+    """A timestamped signature scheme: the timestamp's header, the signed message, the accepted age in seconds."""
+
+    header: str
+    message: str
+    tolerance: float
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """How a callback is signed: header, algorithm, the prefixes the digest may carry, an optional timestamp."""
+
+    header: str
+    algorithm: str
+    prefixes: tuple[str, ...] = ("",)
+    timestamp: Timestamp | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """One HTTP operation of a gateway."""
+    """One HTTP operation of a gateway; `pointer` locates it in the spec (for errors found after the check stage)."""
 
     id: str
+    pointer: str
     method: Literal["GET", "POST"]
     path: str
     summary: str
@@ -147,10 +200,61 @@ class Operation:
     request_examples: tuple[Example, ...]
     responses: tuple[Response, ...]
     result_model: str | None
-    result_data_model: str | None
     creates_task: bool
     task: TaskRef | None
     poll: Poll | None
+    errors: tuple[ErrorRule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TypedKey:
+    """One key of a TypedDict of keyword fields: its JSON name, Python type, whether the schema requires it, its doc."""
+
+    name: str
+    python_type: str
+    required: bool
+    doc: str
+
+    @property
+    def annotation(self) -> str:
+        """The key's annotation in a `total=False` TypedDict: `Required[...]` marks what the schema requires."""
+        return f"Required[{self.python_type}]" if self.required else self.python_type
+
+
+@dataclass(frozen=True, slots=True)
+class TypedParams:
+    """A TypedDict of keyword fields: those of a request model, or of an object nested in one.
+
+    `component` is the component it mirrors (None for an object written inline). `class_syntax` is false when a
+    key is not a Python identifier (`from`, `continue-at`): such a TypedDict is written in the functional form,
+    which any string key can have.
+    """
+
+    name: str
+    component: str | None
+    doc: str
+    keys: tuple[TypedKey, ...]
+    class_syntax: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    """A public method of both clients, decided once on the IR: its name, what it sends and what it returns.
+
+    `kind` says which runtime call it makes: `call` sends `operation` and returns its model (`unwrap`: the
+    envelope's data, validated with `response_model`); `create` sends a task-creating `operation` and returns a
+    NewTask; `wait` polls `operation` until the task ends; `create_and_wait` sends `operation`, then polls `poll`.
+    `returns` is the return annotation as printed; `params` the TypedDict of the request's fields, if any.
+    """
+
+    name: str
+    kind: Literal["call", "create", "wait", "create_and_wait"]
+    operation: Operation
+    returns: str
+    response_model: str
+    unwrap: bool = False
+    params: str | None = None
+    poll: Operation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +277,11 @@ class Envelope:
 
 @dataclass(frozen=True, slots=True)
 class Callback:
-    """A documented callback payload and, where the vendor signs it, its signature header."""
+    """A documented callback: its payload model, its signature (None when unsigned), how it reports the task."""
 
     model: str
-    signature_header: str | None
-    signature_algorithm: str | None
+    signature: Signature | None
+    read: Poll
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,4 +302,8 @@ class Vendor:
     components: tuple[Component, ...]
     shapes: Frozen
     operations: tuple[Operation, ...]
+    methods: tuple[Method, ...]
+    typed_params: tuple[TypedParams, ...]
     callback: Callback | None
+    errors: tuple[ErrorRule, ...] = ()
+    clips: Clips | None = None

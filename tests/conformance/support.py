@@ -20,6 +20,8 @@ import yaml
 
 from tests.runtime.support import FakeClock  # one fake clock for every test suite
 
+from .spec_gateway import gateway
+
 KEY = "sk-conformance-0123456789abcdef-TOPSECRET"
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 MP3 = "https://cdn1.suno.ai/{}.mp3"
@@ -79,11 +81,17 @@ class VendorCase:
     poll_url: str  # URL polled for task "t-1"
     created: Any  # create response naming task "t-1"
     task: Callable[..., Any]  # task(word, clips=None, reason=None) -> poll body for task "t-1"
-    words: tuple[str, str, str, str]  # pending, running, success, failure in the vendor's vocabulary
     clip: Callable[[str, str], Json]  # clip(id, audio_url) in the vendor's shape, finished
     ok_code: object
     error_body: Callable[[int, str], Any]
     base_url: str | None = None
+
+    @property
+    def words(self) -> tuple[str, str, str, str]:
+        """Pending, running (partial), success and failure in the vendor's vocabulary, read from its spec."""
+        spec = gateway(self.vendor)
+        pending, partial, success, failure = (spec.task_word(s) for s in ("pending", "partial", "success", "failure"))
+        return pending, partial, success, failure
 
     def op(self, operation_id: str) -> OperationCase:
         """The OperationCase of an operation id."""
@@ -163,10 +171,21 @@ def reply(status: int, body: Any, headers: Mapping[str, str] | None = None) -> h
 
 
 def return_type(case: VendorCase, operation: str) -> type[Any]:
-    """The declared return type of Client.<operation>."""
+    """The declared return type of Client.<operation> (the class of a generic one, such as NewTask[...])."""
     hints = typing.get_type_hints(getattr(case.module.Client, operation))
-    result: type[Any] = hints["return"]
+    result: type[Any] = typing.get_origin(hints["return"]) or hints["return"]
     return result
+
+
+@cache
+def and_wait_method(vendor: str, create: str) -> str:
+    """The name the generator gave the method that runs `create` and waits: create_and_wait or <create>_and_wait."""
+    from sunogen.build import build
+    from sunogen.load import load
+
+    path = SPECS / f"{vendor}.yaml"
+    built = build(load(f"specs/{vendor}.yaml", path.read_text(encoding="utf-8")))
+    return next(m.name for m in built.methods if m.kind == "create_and_wait" and m.operation.id == create)
 
 
 def assert_key_absent(exc: BaseException) -> None:
@@ -290,7 +309,7 @@ class ConformanceSuite:
         router.route(method=operation.method, url=operation.url).mock(reply(status, body))
         with pytest.raises(self.case.module.APIStatusError) as caught:
             await call(make(max_retries=0), operation.id, **operation.kwargs)
-        assert type(caught.value) is expected_error_class(self.case.module, status)
+        assert type(caught.value) is gateway(self.case.vendor).expected_error_class(operation_id, status, body)
         assert caught.value.http_status == status
         assert caught.value.operation == operation_id
 
@@ -473,7 +492,8 @@ class ConformanceSuite:
         polled = router.get(self.case.poll_url).mock(
             side_effect=[reply(200, self.case.task(running)), reply(200, self.case.task(success, clips=self._clips()))]
         )
-        result = await call(make(), "create_and_wait", **create.kwargs, timeout=600, poll_interval=5)
+        and_wait = and_wait_method(self.case.vendor, self.case.create)
+        result = await call(make(), and_wait, **create.kwargs, timeout=600, poll_interval=5)
         assert created.call_count == 1
         assert json.loads(created.calls.last.request.content) == create.body
         assert polled.call_count == 2
@@ -553,28 +573,8 @@ class ConformanceSuite:
                 reply(200, self.case.task(success, clips=self._clips())),
             ]
         )
-        await call(make(), "create_and_wait", **create.kwargs, timeout=600, poll_interval=5)
+        and_wait = and_wait_method(self.case.vendor, self.case.create)
+        await call(make(), and_wait, **create.kwargs, timeout=600, poll_interval=5)
         assert caplog.records, "the clients log at DEBUG"
         assert KEY not in caplog.text
         assert all(KEY not in record.getMessage() for record in caplog.records)
-
-
-def expected_error_class(module: ModuleType, status: int) -> type[Any]:
-    """The exception the issue names for a status (crun's family gives 455, 501 and 505 their own)."""
-    named: dict[int, type[Any]] = {
-        400: module.BadRequestError,
-        401: module.AuthenticationError,
-        402: module.PaymentRequiredError,
-        403: module.PermissionDeniedError,
-        404: module.NotFoundError,
-        422: module.UnprocessableEntityError,
-        429: module.RateLimitError,
-        455: module.ServiceUnavailableError,
-        501: module.GenerationFailedError,
-        505: module.FeatureDisabledError,
-    }
-    if status in named:
-        return named[status]
-    assert 500 <= status < 600, status
-    result: type[Any] = module.InternalServerError
-    return result

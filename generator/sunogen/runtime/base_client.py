@@ -15,6 +15,7 @@ from pydantic_core import ValidationError  # pydantic's own ValidationError, wit
 from .calls import NOT_GIVEN, CallResult, NotGiven, RequestHeaders
 from .clock import Clock, SystemClock
 from .descriptors import Operation, Poll, TaskRef, Vendor
+from .errors import error_class, match_error
 from .exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -22,13 +23,13 @@ from .exceptions import (
     ConfigurationError,
     RequestValidationError,
     ResponseValidationError,
-    status_error_class,
 )
 from .exchange import DEFAULT_MAX_RESPONSE_BYTES, Exchange, Received
 from .paths import MISSING, first_present, format_paths
 from .redaction import Redactor, key_problem
 from .responses import decode_or_missing, describe_non_json, numeric_code, redirect_note, same_code, snippet
-from .retries import may_retry_error, may_retry_status, parse_retry_after, retry_delay
+from .retries import may_retry_error, parse_retry_after, retry_delay
+from .tasks import NewTask
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -267,10 +268,10 @@ class BaseClient(Generic[HttpxClientT]):
     def _status_error(self, operation: Operation, response: httpx.Response, data: Any) -> APIStatusError:
         """The typed error for an error response or a 2xx body that reports failure.
 
-        The envelope's numeric code wins when it is an error code (400-599): crun answers HTTP 200 with
-        `code: 455`. A non-numeric code (gptge's "error", "invalid_request") maps by the HTTP status; with a
-        2xx status that leaves the generic APIStatusError (its `code` says which), since a string code alone
-        does not say whether the request or the server is at fault.
+        The operation's and then the gateway's error table (x-sunogen-errors) decide its kind by HTTP status,
+        envelope code and message; what no entry matches means what HTTP says of the effective status (the
+        envelope's numeric code when it is 400-599, else the HTTP status). A 2xx body with an unmatched string
+        code has no kind: the generic APIStatusError, whose `code` says which.
         """
         response = self._redact(response)
         envelope = self.vendor.envelope
@@ -278,6 +279,9 @@ class BaseClient(Generic[HttpxClientT]):
         numeric = numeric_code(code)
         status = numeric if numeric is not None and 400 <= numeric < 600 else response.status_code
         message_field = data.get(envelope.message) if envelope.message and isinstance(data, dict) else None
+        rule = match_error(
+            operation.errors + self.vendor.errors, status=response.status_code, code=code, message=message_field
+        )
         text = response.text
         detail = message_field if isinstance(message_field, str) and message_field.strip() else snippet(text)
         detail = redirect_note(response, self.base_url) or detail
@@ -289,8 +293,9 @@ class BaseClient(Generic[HttpxClientT]):
                 f" (code {code!r})" if code is not None else ""
             )
         message = self._redactor.text(f"{self.vendor.id} {operation.id}: {head}: {detail}")
-        error_class = status_error_class(status)
-        return error_class(
+        kind = None if rule is None else rule.kind
+        retryable = rule is not None and (rule.retry_create if operation.creates_task else rule.retry_query)
+        return error_class(kind)(
             message,
             response=response,
             body=text,
@@ -298,6 +303,8 @@ class BaseClient(Generic[HttpxClientT]):
             operation=operation.id,
             status_code=status,
             code=code,
+            kind=kind,
+            retryable=retryable,
         )
 
     def _invalid_response(
@@ -337,38 +344,51 @@ class BaseClient(Generic[HttpxClientT]):
     # -- retries ------------------------------------------------------------------------------------------------
 
     def _pause_after_error(
-        self, operation: Operation, exc: httpx.RequestError, retries_taken: int, deadline: float | None = None
+        self,
+        operation: Operation,
+        exc: httpx.RequestError,
+        retries_taken: int,
+        max_retries: int,
+        deadline: float | None = None,
     ) -> float | None:
         """Seconds to wait before retrying a transport failure, or None to give up."""
-        if retries_taken >= self.max_retries or not may_retry_error(operation, exc):
+        if retries_taken >= max_retries or not may_retry_error(operation, exc):
             return None
         pause = retry_delay(retries_taken, None)
         if not self._time_left(deadline, pause):
             return None
-        self._log_retry(operation, type(exc).__name__, pause, retries_taken)
+        self._log_retry(operation, type(exc).__name__, pause, retries_taken, max_retries)
         return pause
 
     def _pause_after_status(
-        self, operation: Operation, error: APIStatusError, retries_taken: int, deadline: float | None = None
+        self,
+        operation: Operation,
+        error: APIStatusError,
+        retries_taken: int,
+        max_retries: int,
+        deadline: float | None = None,
     ) -> float | None:
-        """Seconds to wait before retrying an error status (Retry-After honoured), or None to give up."""
-        if retries_taken >= self.max_retries or not may_retry_status(operation, error.status_code):
+        """Seconds to wait before retrying an error status the spec calls retryable (Retry-After honoured), or None.
+
+        None too when the pause would end past the caller's `deadline`.
+        """
+        if retries_taken >= max_retries or not error.retryable:
             return None
         after = parse_retry_after(error.response.headers, now=self._clock.time())
         pause = retry_delay(retries_taken, after)
         if not self._time_left(deadline, pause):
             return None
-        self._log_retry(operation, f"status {error.status_code}", pause, retries_taken)
+        self._log_retry(operation, f"status {error.status_code}", pause, retries_taken, max_retries)
         return pause
 
-    def _log_retry(self, operation: Operation, cause: str, pause: float, retries_taken: int) -> None:
+    def _log_retry(self, operation: Operation, cause: str, pause: float, retries_taken: int, max_retries: int) -> None:
         log.debug(
             "%s %s failed (%s); retry %d of %d in %.2fs",
             operation.method,
             operation.path,
             cause,
             retries_taken + 1,
-            self.max_retries,
+            max_retries,
             pause,
         )
 
@@ -402,6 +422,12 @@ class BaseClient(Generic[HttpxClientT]):
             )
         return operation, self._polls[operation_id], required[0].python_name
 
+    def _new_task(self, operation_id: str, result: CallResult[Any]) -> NewTask[Any]:
+        """A create call's NewTask: the task id by its TaskRef paths, and the envelope's data (or the whole body)."""
+        field = self.vendor.envelope.data
+        data = result.model if field is None else _field_value(result.model, field)
+        return NewTask(self._task_id_of(operation_id, result), data)
+
     def _task_id_of(self, operation_id: str, result: CallResult[Any]) -> str:
         """The new task's id from a create call's body, by the TaskRef paths (first present wins)."""
         ref = self._task_ref(operation_id)
@@ -411,6 +437,14 @@ class BaseClient(Generic[HttpxClientT]):
                 self._operation(operation_id), result.response, f"no task id at {format_paths(ref.id)}"
             )
         return str(value)
+
+
+def _field_value(model: Any, name: str) -> Any:
+    """The value of the field a model reads from the JSON key `name` (its alias, or its own name); None if unset."""
+    for attribute, field in type(model).model_fields.items():
+        if (field.alias or attribute) == name:
+            return getattr(model, attribute)
+    return (model.model_extra or {}).get(name)
 
 
 def _check_base_url(vendor: Vendor, base_url: str | None) -> str:
