@@ -7,12 +7,11 @@ import logging
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
-from urllib.parse import quote
 
 import httpx
 from pydantic_core import ValidationError  # pydantic's own ValidationError, without importing pydantic's models
 
-from .calls import NOT_GIVEN, CallResult, NotGiven, RequestHeaders
+from .calls import NOT_GIVEN, CallResult, NotGiven, RequestHeaders, check_base_url, render_params
 from .clock import Clock, SystemClock
 from .descriptors import Operation, Poll, TaskRef, Vendor
 from .errors import error_class, match_error
@@ -21,7 +20,6 @@ from .exceptions import (
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
-    RequestValidationError,
     ResponseValidationError,
 )
 from .exchange import DEFAULT_MAX_RESPONSE_BYTES, Exchange, Received
@@ -94,7 +92,7 @@ class BaseClient(Generic[HttpxClientT]):
             where = "api_key" if api_key is not None else vendor.env_key
             raise ConfigurationError(f"{vendor.id}: the API key in {where} cannot be sent: {problem}", vendor=vendor.id)
         self._redactor = Redactor(key.strip(), vendor.auth.header)
-        self.base_url = _check_base_url(vendor, base_url if base_url is not None else vendor.base_url)
+        self.base_url = check_base_url(vendor, base_url if base_url is not None else vendor.base_url)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ConfigurationError(f"{vendor.id}: max_retries must be an integer >= 0", vendor=vendor.id)
         self.max_retries = max_retries
@@ -139,7 +137,7 @@ class BaseClient(Generic[HttpxClientT]):
     ) -> httpx.Request:
         """The request for one call: path formatted, query added, body as compact JSON, auth header set."""
         if params or operation.params:
-            path, query = self._render_params(operation, dict(params or {}))
+            path, query = render_params(self.vendor.id, operation, dict(params or {}))
         else:
             path, query = operation.path, {}
         headers = self._headers.plain
@@ -165,30 +163,6 @@ class BaseClient(Generic[HttpxClientT]):
             headers=headers,
             **extra,
         )
-
-    def _render_params(self, operation: Operation, params: dict[str, object]) -> tuple[str, dict[str, str]]:
-        known = {param.python_name for param in operation.params}
-        unknown = sorted(set(params) - known)
-        if unknown:
-            raise TypeError(f"{operation.id} got unexpected parameters: {', '.join(unknown)}")
-        path = operation.path
-        query: dict[str, str] = {}
-        problems: list[str] = []
-        for param in operation.params:
-            value = params.get(param.python_name)
-            if value is None or (param.location == "path" and isinstance(value, str) and not value.strip()):
-                if param.required or param.location == "path":
-                    problems.append(f"{param.name}: a value is required ({param.location} parameter)")
-                continue
-            text = _param_text(value)
-            if param.location == "path":
-                # quote(safe="") keeps an id like "../account" from reaching another endpoint.
-                path = path.replace("{" + param.name + "}", quote(text, safe=""))
-            else:
-                query[param.name] = text
-        if problems:
-            raise RequestValidationError(problems, vendor=self.vendor.id, operation=operation.id)
-        return path, query
 
     def _exchange(
         self, request: httpx.Request, timeouts: dict[str, float | None], deadline: float | None, *, asynchronous: bool
@@ -445,25 +419,3 @@ def _field_value(model: Any, name: str) -> Any:
         if (field.alias or attribute) == name:
             return getattr(model, attribute)
     return (model.model_extra or {}).get(name)
-
-
-def _check_base_url(vendor: Vendor, base_url: str | None) -> str:
-    if base_url is None or not base_url.strip():
-        raise ConfigurationError(
-            f"{vendor.id}: this gateway has no default host: pass base_url='https://...'", vendor=vendor.id
-        )
-    try:
-        url = httpx.URL(base_url.strip())
-    except httpx.InvalidURL as exc:
-        raise ConfigurationError(f"{vendor.id}: base_url is not a URL: {exc}", vendor=vendor.id) from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigurationError(f"{vendor.id}: base_url must be an http(s) URL with a host", vendor=vendor.id)
-    return str(url).rstrip("/")
-
-
-def _param_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise TypeError(f"a path or query parameter must be a str, int, float or bool, not {type(value).__name__}")

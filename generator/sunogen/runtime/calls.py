@@ -1,16 +1,21 @@
-"""Calls: the values one call is made of and returns (its headers, a left-out argument, its checked result)."""
+"""Calls: what one call is made of and returns (base URL, path and query, headers, a left-out argument, its result)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from .descriptors import Operation, Vendor
+from .exceptions import ConfigurationError, RequestValidationError
 
 if TYPE_CHECKING:
-    import httpx
     from pydantic import BaseModel
 
     from .redaction import Redactor
 
-__all__ = ["NOT_GIVEN", "CallResult", "NotGiven", "RequestHeaders"]
+__all__ = ["NOT_GIVEN", "CallResult", "NotGiven", "RequestHeaders", "check_base_url", "param_text", "render_params"]
 
 M = TypeVar("M", bound="BaseModel")
 
@@ -64,3 +69,53 @@ class RequestHeaders:
 
     def __repr__(self) -> str:
         return "<request headers, redacted>"
+
+
+def render_params(vendor: str, operation: Operation, params: dict[str, object]) -> tuple[str, dict[str, str]]:
+    """The path with its parameters filled in (each quoted whole) and the query, checked against the operation."""
+    known = {param.python_name for param in operation.params}
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise TypeError(f"{operation.id} got unexpected parameters: {', '.join(unknown)}")
+    path = operation.path
+    query: dict[str, str] = {}
+    problems: list[str] = []
+    for param in operation.params:
+        value = params.get(param.python_name)
+        if value is None or (param.location == "path" and isinstance(value, str) and not value.strip()):
+            if param.required or param.location == "path":
+                problems.append(f"{param.name}: a value is required ({param.location} parameter)")
+            continue
+        text = param_text(value)
+        if param.location == "path":
+            # quote(safe="") keeps an id like "../account" from reaching another endpoint.
+            path = path.replace("{" + param.name + "}", quote(text, safe=""))
+        else:
+            query[param.name] = text
+    if problems:
+        raise RequestValidationError(problems, vendor=vendor, operation=operation.id)
+    return path, query
+
+
+def check_base_url(vendor: Vendor, base_url: str | None) -> str:
+    """`base_url` checked and normalised (no trailing slash); ConfigurationError when it cannot be one."""
+    if base_url is None or not base_url.strip():
+        raise ConfigurationError(
+            f"{vendor.id}: this gateway has no default host: pass base_url='https://...'", vendor=vendor.id
+        )
+    try:
+        url = httpx.URL(base_url.strip())
+    except httpx.InvalidURL as exc:
+        raise ConfigurationError(f"{vendor.id}: base_url is not a URL: {exc}", vendor=vendor.id) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(f"{vendor.id}: base_url must be an http(s) URL with a host", vendor=vendor.id)
+    return str(url).rstrip("/")
+
+
+def param_text(value: object) -> str:
+    """A path or query parameter's value as text (JSON's spelling of a bool)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise TypeError(f"a path or query parameter must be a str, int, float or bool, not {type(value).__name__}")
