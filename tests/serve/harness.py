@@ -23,11 +23,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 import suno_clients
 from sunogen import ir
 from sunogen.build import build, thaw
 from sunogen.check import check
 from sunogen.load import load
+from sunogen.runtime.paths import first_present
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
@@ -185,6 +188,24 @@ def _smallest_payload(vendor: str, op: ir.Operation) -> dict[str, Any]:
 def client_kwargs(running: Running, **extra: Any) -> dict[str, Any]:
     """How a test's client reaches the emulator: its URL, the test key, no retries unless asked."""
     return {"api_key": KEY, "base_url": running.url, "max_retries": 0, **extra}
+
+
+def auth_headers(vendor: str, key: str = KEY) -> dict[str, str]:
+    """The vendor's auth header carrying `key`, as its spec places it."""
+    auth = vendor_ir(vendor).auth
+    return {"Authorization": f"Bearer {key}"} if auth.kind == "bearer" else {auth.header: key}
+
+
+def create_raw(running: Running, create: Create, **headers: str) -> str:
+    """Create a task over plain HTTP (no client) and return its id, read at the spec's id paths."""
+    response = httpx.post(
+        running.url + create.operation.path, json=create.payload, headers={**auth_headers(create.vendor), **headers}
+    )
+    assert response.is_success, response.text
+    assert create.operation.task is not None
+    task_id = first_present(response.json(), create.operation.task.id, skip_empty=True)
+    assert isinstance(task_id, str), response.text
+    return task_id
 
 
 # -- judging downloads ----------------------------------------------------------------------------------------------
