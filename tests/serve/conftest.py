@@ -53,7 +53,7 @@ class Catcher:
     def wait_for(self, count: int, timeout: float = 15.0) -> list[tuple[bytes, dict[str, str]]]:
         """The first `count` callbacks, once they have arrived (fails after `timeout` seconds)."""
         with self.arrived:
-            assert self.arrived.wait_for(lambda: len(self.received) >= count, timeout), self.received
+            assert self.arrived.wait_for(lambda: len(self.received) >= count, timeout), (self.url, self.received)
             return list(self.received[:count])
 
     def bodies(self) -> list[object]:

@@ -113,7 +113,12 @@ class Deliveries:
             return
         running = asyncio.get_running_loop().create_task(self._run(self._callback, task))
         self._running.add(running)
-        running.add_done_callback(self._running.discard)
+        running.add_done_callback(self._finished)
+
+    def _finished(self, running: asyncio.Task[None]) -> None:
+        self._running.discard(running)
+        if not running.cancelled() and running.exception() is not None:
+            log.error("callbacks stopped by an error of the emulator", exc_info=running.exception())
 
     async def _run(self, callback: ir.Callback, task: Task) -> None:
         done = self._store.delivered(task.id)

@@ -78,7 +78,7 @@ class Timeline:
         """Where `task` stands at unix time `now`."""
         elapsed = now - task.created
         if elapsed >= task.seconds:
-            return Moment(Step("failure" if task.fails else "success"), 0 if task.fails else CLIPS_PER_TASK)
+            return self.end(task)
         share = task.seconds / len(self.steps)
         position = max(0.0, elapsed) / share
         index = min(int(position), len(self.steps) - 1)
@@ -91,7 +91,12 @@ class Timeline:
         """Each step the task goes through with the unix time it starts at, its end last."""
         share = task.seconds / len(self.steps)
         moments = [(task.created + i * share, Moment(step)) for i, step in enumerate(self.steps)]
-        return (*moments, (task.created + task.seconds, self.at(task, task.created + task.seconds)))
+        # The end is named, not computed by at(): created + seconds - created may round to just below seconds.
+        return (*moments, (task.created + task.seconds, self.end(task)))
+
+    def end(self, task: Task) -> Moment:
+        """Where the task ends: failure if a fault asked for it, else success with every clip finished."""
+        return Moment(Step("failure" if task.fails else "success"), 0 if task.fails else CLIPS_PER_TASK)
 
 
 def word(words: tuple[str, ...], index: int) -> str | None:
