@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from .harness import Running, emulator, start
+from .harness import KEY, Running, emulator, start
 
 # Short enough to keep the suite quick, long enough that a poll sees a task before it ends.
 TASK_SECONDS = "0.6"
@@ -18,7 +18,8 @@ TASK_SECONDS = "0.6"
 
 @pytest.fixture(scope="session")
 def emulators() -> Iterator[dict[str, Running]]:
-    """Started on first use, one per vendor, with --task-seconds 0.6; each stopped by SIGTERM at the end."""
+    """Started on first use, one per vendor, with --task-seconds 0.6 and --api-key KEY; each stopped by SIGTERM at
+    the end of the session, which must make it exit 0."""
     running: dict[str, Running] = {}
 
     yield running
@@ -31,12 +32,12 @@ def emulators() -> Iterator[dict[str, Running]]:
 
 
 @pytest.fixture
-def serve(emulators: dict[str, Running]) -> object:
+def serve(emulators: dict[str, Running]) -> Callable[[str], Running]:
     """`serve(vendor)`: the session's emulator of that vendor, started if it is not yet."""
 
     def get(vendor: str) -> Running:
         if vendor not in emulators:
-            emulators[vendor] = start(vendor, "--task-seconds", TASK_SECONDS)
+            emulators[vendor] = start(vendor, "--task-seconds", TASK_SECONDS, "--api-key", KEY)
         return emulators[vendor]
 
     return get

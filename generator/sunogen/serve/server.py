@@ -81,8 +81,13 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(options: Options, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Run the emulator until a signal stops it; the exit status (0 stopped, 1 bad spec, 2 usage error)."""
+def serve(options: Options, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the emulator until a signal stops it; the exit status (0 stopped, 1 bad spec, 2 usage error).
+
+    Prints on `out` and `err`, by default the standard streams of the moment of the call.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
     try:
         if options.fault:
             parse_fault(options.fault)
