@@ -160,7 +160,7 @@ class Emulator:
         for param in op.params:
             source = request.path_params if param.location == "path" else request.query_params
             value = source.get(param.name)
-            if value is None or not str(value).strip():
+            if value is None:  # an empty value is a value (`task_id=`): the spec's string schema allows it
                 if param.required:
                     problems.append(f"{param.name}: a value is required ({param.location} parameter)")
                 continue
