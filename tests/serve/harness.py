@@ -70,9 +70,7 @@ def _command(vendor: str, *options: str) -> list[str]:
 
 
 @contextmanager
-def emulator(
-    vendor: str, *options: str, specs: Path = SPECS, pythonpath: Path | None = None
-) -> Iterator[Running]:
+def emulator(vendor: str, *options: str, specs: Path = SPECS, pythonpath: Path | None = None) -> Iterator[Running]:
     """`sunogen serve --vendor <vendor> --port 0 <options>` until the block ends (then SIGTERM, exit 0 checked)."""
     running = start(vendor, *options, specs=specs, pythonpath=pythonpath)
     try:
@@ -157,8 +155,8 @@ class Create:
 
 
 def creates(vendor: str) -> list[Create]:
-    """Each operation that creates a task it can wait for, with its first documented request example that has no error (or, for
-    an undocumented one, the smallest body its validator accepts, found from the first example of another)."""
+    """Each operation that creates a task it can wait for (each has an `_and_wait` method), with its first
+    documented request example that has no error, or for an operation without one a small body it accepts."""
     validators = suno_clients.vendor_validators(vendor)
     found = []
     first = True
@@ -180,7 +178,7 @@ def creates(vendor: str) -> list[Create]:
 def _smallest_payload(vendor: str, op: ir.Operation) -> dict[str, Any]:
     """A body for a create with no documented example: each required string field set to a short text."""
     component = next(c for c in vendor_ir(vendor).components if c.name == op.request)
-    payload = {name: "A song about the sea" for name in component.schema.required}
+    payload = dict.fromkeys(component.schema.required, "A song about the sea")
     assert not suno_clients.errors_only(suno_clients.validate(vendor, op.id, payload)), (vendor, op.id, payload)
     return payload
 
@@ -219,7 +217,8 @@ def wav_seconds(data: bytes) -> float:
         frames = reader.getnframes()
         assert frames > 0
         assert len(reader.readframes(frames)) == frames * reader.getsampwidth() * reader.getnchannels()
-        return frames / reader.getframerate()
+        rate: int = reader.getframerate()
+        return frames / rate
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -240,6 +239,7 @@ def png_size(data: bytes) -> tuple[int, int]:
         elif kind == b"IDAT":
             idat += body
         position += 12 + length
-    assert chunks[0] == b"IHDR" and chunks[-1] == b"IEND"
+    assert chunks[0] == b"IHDR"
+    assert chunks[-1] == b"IEND"
     assert len(zlib.decompress(idat)) == height * (1 + 3 * width)
     return width, height

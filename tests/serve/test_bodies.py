@@ -26,7 +26,7 @@ from sunogen.serve.answers import Answers
 from sunogen.serve.bodies import Bodies
 from sunogen.serve.shapes import Shapes
 from sunogen.serve.spec import load_served
-from sunogen.serve.tasks import CLIPS_PER_TASK, Moment, Step, Task, Timeline
+from sunogen.serve.tasks import CLIPS_PER_TASK, Moment, Task, Timeline
 
 from .harness import SPECS, vendors
 
@@ -94,7 +94,7 @@ def _task(creator: ir.Operation, *, fails: bool = False, type_: str | None = Non
 def _moments(timeline: Timeline, task: Task) -> list[tuple[str, Moment]]:
     """Every distinct moment of a task's run, sampled at fixed instants, named by stage and step."""
     seen: dict[Moment, None] = {}
-    for tenth in range(0, 101):
+    for tenth in range(101):
         seen.setdefault(timeline.at(task, task.created + task.seconds * tenth / 100))
     return [(f"{m.stage}-{m.step.index}-{m.finished}", m) for m in seen]
 
@@ -201,7 +201,7 @@ def test_a_task_without_clips_succeeds_without_any(vendor: str, operation: str) 
         pytest.skip(f"{vendor} has no task type without clips")
     creator = next(o for o in served.vendor.operations if o.task and o.task.poll == operation)
     task = _task(creator, type_=op.poll.without_clips[0])
-    status, body = Bodies(served.vendor, Shapes(served.components)).polled(
+    _, body = Bodies(served.vendor, Shapes(served.components)).polled(
         op, task, Timeline(op.poll, served.vendor.clips).at(task, 1e12), BASE
     )
     snapshot = read_task(_descriptor_poll(op.poll), _descriptor_clips(served.vendor.clips), body)
@@ -219,7 +219,8 @@ def test_every_error_kind_of_the_table_gets_a_documented_body_the_table_reads_ba
         for kind in dict.fromkeys(rule.kind for rule in rules):
             answer = answers.choose(op, (kind,))
             read = match_error(rules, status=answer.status, code=answer.code, message=answer.message)  # type: ignore[arg-type]
-            assert read is not None and read.kind == kind, (op.id, kind, answer)
+            assert read is not None, (op.id, kind, answer)
+            assert read.kind == kind, (op.id, kind, answer)
             body = answers.body(op, answer)
             documented = next((r for r in op.responses if r.status == str(answer.status)), None)
             if documented is not None and documented.model:

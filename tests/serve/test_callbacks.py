@@ -14,8 +14,8 @@ import pytest
 import suno_clients
 from suno_clients._runtime import exceptions as errors  # the shipped package's; a fixture package has its own
 from sunogen import ir
+from tests.fixture_package import FIXTURE_SPECS, generated_package
 
-from ..fixture_package import FIXTURE_SPECS, generated_package
 from .conftest import Catcher
 from .harness import Create, Running, create_raw, creates, emulator, vendor_ir, vendors
 
@@ -115,7 +115,8 @@ def test_a_gateway_that_calls_back_at_each_stage_sends_each_signed_and_timestamp
     assert {report.task_id for report in reports} == {task_id}
     assert all(headers["X-Hook-Signature"].startswith("v1=") for _, headers in received)
     streaming = reports[0].clips
-    assert streaming and all(clip.stream_url and clip.audio_url is None for clip in streaming)
+    assert streaming
+    assert all(clip.stream_url and clip.audio_url is None for clip in streaming)
     assert [clip.audio_url is not None for clip in reports[-1].clips] == [True, True]
     stale = int(received[0][1]["X-Hook-Timestamp"]) + 3600
     with pytest.raises(module.CallbackSignatureError):

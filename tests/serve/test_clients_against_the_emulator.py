@@ -20,7 +20,8 @@ def _check_downloads(result: object, create: Create, running: Running) -> None:
     clips = result.clips  # type: ignore[attr-defined]
     assert len(clips) == (2 if create.makes_clips else 0)
     for clip in clips:
-        assert clip.audio_url is not None and clip.audio_url.startswith(running.url)
+        assert clip.audio_url is not None
+        assert clip.audio_url.startswith(running.url)
         audio = httpx.get(clip.audio_url)
         assert audio.status_code == 200
         assert wav_seconds(audio.content) == pytest.approx(clip.duration)
@@ -62,6 +63,7 @@ def test_the_clips_echo_the_title_and_tags_the_request_gave_where_the_gateway_re
         if "title" in sent and "title" in fields:
             assert clip.title == sent["title"]
         else:
-            assert clip.title and re.match(r"sunogen emulator \S+ #\d$", clip.title)
+            assert clip.title
+            assert re.match(r"sunogen emulator \S+ #\d$", clip.title)
         if "tags" in sent and "tags" in fields:
             assert clip.tags == sent["tags"]

@@ -65,9 +65,12 @@ def test_a_task_is_not_found_after_a_restart_without_db() -> None:
     with emulator(VENDOR) as before:
         task_id = create_raw(before, create)
     module = suno_clients.vendor_module(VENDOR)
-    with emulator(VENDOR) as after, module.Client(api_key="k", base_url=after.url, max_retries=0) as client:
-        with pytest.raises(module.NotFoundError):
-            client.wait(task_id, poll_interval=0.05, timeout=5)
+    with (
+        emulator(VENDOR) as after,
+        module.Client(api_key="k", base_url=after.url, max_retries=0) as client,
+        pytest.raises(module.NotFoundError),
+    ):
+        client.wait(task_id, poll_interval=0.05, timeout=5)
 
 
 def test_the_sqlite_store_keeps_each_vendors_tasks_apart_and_what_was_called_back(tmp_path: Path) -> None:
@@ -98,7 +101,8 @@ def _serve(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 def test_an_unknown_vendor_is_a_usage_error_naming_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
     status, err = _serve(capsys, "--vendor", "nosuch", "--specs", str(SPECS))
     assert status == 2
-    assert "no spec" in err and all(vendor in err for vendor in vendors())
+    assert "no spec" in err
+    assert all(vendor in err for vendor in vendors())
 
 
 def test_a_broken_spec_is_refused_with_every_error_at_its_line(
@@ -123,7 +127,8 @@ def test_a_spec_changed_since_the_package_was_generated_is_refused(
         spec.write("# a change\n")
     status, err = _serve(capsys, "--vendor", VENDOR, "--specs", str(tmp_path))
     assert status == 2
-    assert "another version of this spec" in err and "sunogen generate" in err
+    assert "another version of this spec" in err
+    assert "sunogen generate" in err
 
 
 def test_a_db_that_is_not_the_emulators_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

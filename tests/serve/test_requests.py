@@ -12,7 +12,6 @@ import suno_clients
 from suno_clients._runtime import exceptions as errors
 from suno_clients._runtime.descriptors import ErrorRule
 from suno_clients._runtime.errors import match_error
-
 from sunogen.serve.shapes import Shapes
 
 from .harness import Create, Running, auth_headers, client_kwargs, create_raw, creates, vendor_ir, vendors
@@ -20,9 +19,7 @@ from .harness import Create, Running, auth_headers, client_kwargs, create_raw, c
 Serve = Callable[[str], Running]
 FIRST_CREATES = [creates(vendor)[0] for vendor in vendors()]
 IDS = [create.vendor for create in FIRST_CREATES]
-BODIED = [
-    (vendor, op.id) for vendor in vendors() for op in vendor_ir(vendor).operations if op.request is not None
-]
+BODIED = [(vendor, op.id) for vendor in vendors() for op in vendor_ir(vendor).operations if op.request is not None]
 
 
 def _kind(vendor: str, operation: str, response: httpx.Response) -> str | None:
@@ -42,9 +39,9 @@ def _kind(vendor: str, operation: str, response: httpx.Response) -> str | None:
 @pytest.mark.parametrize("create", FIRST_CREATES, ids=IDS)
 def test_a_wrong_key_is_an_authentication_error(create: Create, serve: Serve) -> None:
     module = suno_clients.vendor_module(create.vendor)
-    with module.Client(**client_kwargs(serve(create.vendor), api_key="sk-not-the-right-one")) as client:
-        with pytest.raises(errors.AuthenticationError) as caught:
-            getattr(client, create.operation.id)(**create.payload)
+    kwargs = client_kwargs(serve(create.vendor), api_key="sk-not-the-right-one")
+    with module.Client(**kwargs) as client, pytest.raises(errors.AuthenticationError) as caught:
+        getattr(client, create.operation.id)(**create.payload)
     assert "sk-not-the-right-one" not in str(caught.value)
 
 
@@ -56,7 +53,9 @@ def test_a_missing_key_is_answered_as_the_gateway_answers_it(create: Create, ser
 
 
 @pytest.mark.parametrize(("vendor", "operation"), BODIED)
-@pytest.mark.parametrize("content", [b"[]", b'{"unknown": true', b"\xff"], ids=["not-an-object", "not-json", "not-utf8"])
+@pytest.mark.parametrize(
+    "content", [b"[]", b'{"unknown": true', b"\xff"], ids=["not-an-object", "not-json", "not-utf8"]
+)
 def test_a_body_the_validators_reject_gets_the_gateways_bad_request_answer(
     vendor: str, operation: str, content: bytes, serve: Serve
 ) -> None:

@@ -25,9 +25,10 @@ def test_the_steps_are_the_pending_then_the_partial_words_each_for_an_equal_shar
     timeline = Timeline(POLL, None)
     task = _task()
     seen = [timeline.at(task, 1000.0 + t).step for t in (0.0, 0.9, 1.0, 1.9, 2.0, 2.9)]
-    assert seen == [Step("pending", 0), Step("pending", 0), Step("pending", 1), Step("pending", 1)] + [
-        Step("partial", 0)
-    ] * 2
+    assert (
+        seen
+        == [Step("pending", 0), Step("pending", 0), Step("pending", 1), Step("pending", 1)] + [Step("partial", 0)] * 2
+    )
     assert timeline.at(task, 1003.0) == Moment(Step("success"), 2)
 
 
