@@ -211,14 +211,13 @@ def create_raw(running: Running, create: Create, **headers: str) -> str:
 
 def wav_seconds(data: bytes) -> float:
     """The duration of a WAV file, after checking it is PCM audio a player can open."""
-    with wave.open(io.BytesIO(data)) as reader:
+    with wave.Wave_read(io.BytesIO(data)) as reader:
         assert reader.getnchannels() in (1, 2)
         assert reader.getsampwidth() == 2
         frames = reader.getnframes()
         assert frames > 0
         assert len(reader.readframes(frames)) == frames * reader.getsampwidth() * reader.getnchannels()
-        rate: int = reader.getframerate()
-        return frames / rate
+        return frames / reader.getframerate()
 
 
 def png_size(data: bytes) -> tuple[int, int]:
