@@ -93,7 +93,7 @@ class Emulator:
             response, note = await self._handle(op, request)
             if not self.options.quiet:
                 took = (time.monotonic() - started) * 1000
-                log.info("%s %s -> %d%s (%.0f ms)", op.method, request.url.path, response.status_code, note, took)
+                log.info("%s %s -> %d%s, %.0f ms", op.method, request.url.path, response.status_code, note, took)
             return response
 
         return endpoint
@@ -104,8 +104,8 @@ class Emulator:
         try:
             fault = requested(request, self.server_fault)
         except UnknownFault as exc:
-            return PlainTextResponse(f"{FAULT_HEADER}: {exc}\n", status_code=400), " (unknown fault)"
-        note = f" [fault {fault.name}]" if fault else ""
+            return PlainTextResponse(f"{FAULT_HEADER}: {exc}\n", status_code=400), ", unknown fault"
+        note = f", fault {fault.name}" if fault else ""
         if fault is not None and fault.name == "slow":
             await linger(request, fault.seconds)
         if not self._authorised(request):
@@ -207,7 +207,7 @@ class Emulator:
         if self.deliveries is not None:
             self.deliveries.schedule(task)
         status, body = self.bodies.created(op, task.id)
-        return status, body, f"{note} (task {task.id})"
+        return status, body, f", task {task.id}{note}"
 
     def _poll(self, op: ir.Operation, request: Request, params: dict[str, str]) -> tuple[int, Any] | None:
         task = self.store.get(_task_param(op, params))
