@@ -93,8 +93,8 @@ class SemanticsChecker:
                     self.report(
                         f"{pointer}/{i}",
                         "unreachable-error",
-                        f"this entry never matches: the entry at {earlier_pointer.rsplit('/', 1)[-1]} "
-                        "matches every answer it does (list the more specific entry first)",
+                        f"this entry never matches: entry {earlier_pointer.rsplit('/', 1)[-1]} above matches every "
+                        "answer it does (list the more specific entry first)",
                     )
                     break
             seen.append((f"{pointer}/{i}", matchers))

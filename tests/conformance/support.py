@@ -18,8 +18,9 @@ import pytest
 import respx
 import yaml
 
-from sunogen.runtime.kinds import HTTP_KINDS, KINDS
 from tests.runtime.support import FakeClock  # one fake clock for every test suite
+
+from .spec_gateway import gateway
 
 KEY = "sk-conformance-0123456789abcdef-TOPSECRET"
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -88,7 +89,9 @@ class VendorCase:
     @property
     def words(self) -> tuple[str, str, str, str]:
         """Pending, running (partial), success and failure in the vendor's vocabulary, read from its spec."""
-        return spec_words(self.vendor)
+        spec = gateway(self.vendor)
+        pending, partial, success, failure = (spec.task_word(s) for s in ("pending", "partial", "success", "failure"))
+        return pending, partial, success, failure
 
     def op(self, operation_id: str) -> OperationCase:
         """The OperationCase of an operation id."""
@@ -168,10 +171,21 @@ def reply(status: int, body: Any, headers: Mapping[str, str] | None = None) -> h
 
 
 def return_type(case: VendorCase, operation: str) -> type[Any]:
-    """The declared return type of Client.<operation>."""
+    """The declared return type of Client.<operation> (the class of a generic one, such as NewTask[...])."""
     hints = typing.get_type_hints(getattr(case.module.Client, operation))
-    result: type[Any] = hints["return"]
+    result: type[Any] = typing.get_origin(hints["return"]) or hints["return"]
     return result
+
+
+@cache
+def and_wait_method(vendor: str, create: str) -> str:
+    """The name the generator gave the method that runs `create` and waits: create_and_wait or <create>_and_wait."""
+    from sunogen.build import build
+    from sunogen.load import load
+
+    path = SPECS / f"{vendor}.yaml"
+    built = build(load(f"specs/{vendor}.yaml", path.read_text(encoding="utf-8")))
+    return next(m.name for m in built.methods if m.kind == "create_and_wait" and m.operation.id == create)
 
 
 def assert_key_absent(exc: BaseException) -> None:
@@ -295,7 +309,7 @@ class ConformanceSuite:
         router.route(method=operation.method, url=operation.url).mock(reply(status, body))
         with pytest.raises(self.case.module.APIStatusError) as caught:
             await call(make(max_retries=0), operation.id, **operation.kwargs)
-        assert type(caught.value) is expected_error_class(self.case, operation_id, status, body)
+        assert type(caught.value) is gateway(self.case.vendor).expected_error_class(operation_id, status, body)
         assert caught.value.http_status == status
         assert caught.value.operation == operation_id
 
@@ -478,7 +492,8 @@ class ConformanceSuite:
         polled = router.get(self.case.poll_url).mock(
             side_effect=[reply(200, self.case.task(running)), reply(200, self.case.task(success, clips=self._clips()))]
         )
-        result = await call(make(), "create_and_wait", **create.kwargs, timeout=600, poll_interval=5)
+        and_wait = and_wait_method(self.case.vendor, self.case.create)
+        result = await call(make(), and_wait, **create.kwargs, timeout=600, poll_interval=5)
         assert created.call_count == 1
         assert json.loads(created.calls.last.request.content) == create.body
         assert polled.call_count == 2
@@ -558,49 +573,8 @@ class ConformanceSuite:
                 reply(200, self.case.task(success, clips=self._clips())),
             ]
         )
-        await call(make(), "create_and_wait", **create.kwargs, timeout=600, poll_interval=5)
+        and_wait = and_wait_method(self.case.vendor, self.case.create)
+        await call(make(), and_wait, **create.kwargs, timeout=600, poll_interval=5)
         assert caplog.records, "the clients log at DEBUG"
         assert KEY not in caplog.text
         assert all(KEY not in record.getMessage() for record in caplog.records)
-
-
-def expected_error_class(case: VendorCase, operation: str, status: int, body: Any) -> type[Any]:
-    """The exception the spec's error tables give an answer (the operation's first, then the gateway's), read
-    from the YAML; HTTP's meaning of the status when no entry matches."""
-    envelope = _spec(case.vendor)["x-sunogen-envelope"]
-    code = body.get(envelope["code"]) if isinstance(body, dict) and envelope.get("code") else None
-    message = body.get(envelope["message"]) if isinstance(body, dict) and envelope.get("message") else None
-    spec_operation = dict(_operations(case.vendor))[operation]
-    for entry in [*spec_operation.get("x-sunogen-errors", []), *_spec(case.vendor).get("x-sunogen-errors", [])]:
-        if "status" in entry and entry["status"] != status:
-            continue
-        if "code" in entry and str(entry["code"]) != str(code):
-            continue
-        if "message" in entry and entry["message"].lower() not in str(message).lower():
-            continue
-        return _kind_class(case.module, entry["kind"])
-    effective = code if isinstance(code, int) and 400 <= code < 600 else status
-    kind = HTTP_KINDS.get(effective, "server-error" if 500 <= effective < 600 else None)
-    assert kind is not None, (
-        f"{case.vendor} {operation}: HTTP {status} has no meaning; give it an x-sunogen-errors entry"
-    )
-    return _kind_class(case.module, kind)
-
-
-def _kind_class(module: ModuleType, kind: str) -> type[Any]:
-    found: type[Any] = getattr(module, KINDS[kind].error)
-    return found
-
-
-def spec_words(vendor: str) -> tuple[str, str, str, str]:
-    """Pending, partial (or the last pending), success and failure words of the vendor's poll, from its spec;
-    the clips' own words where the task has no status."""
-    poll = next(spec["x-sunogen-poll"] for _, spec in _operations(vendor) if "x-sunogen-poll" in spec)
-    vocabulary = poll if "status" in poll else _spec(vendor)["x-sunogen-clips"]
-    pending = _words(vocabulary.get("pending"))
-    partial = _words(vocabulary.get("partial")) or pending[-1:]
-    return pending[0], partial[0], _words(vocabulary["success"])[0], _words(vocabulary["failure"])[0]
-
-
-def _words(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else list(value or [])

@@ -88,7 +88,7 @@ def test_signature_header_name_is_case_insensitive_and_a_str_body_is_accepted() 
 def test_a_prefix_the_spec_lists_is_accepted_and_one_it_does_not_is_rejected() -> None:
     headers = {"X-Signature": "sha256=" + signature(BODY)}
     assert parse_callback(BODY, headers, vendor=HOOK, model=HookResponse, secret=SECRET).task_id == "h-1"
-    bare_only = HOOK._replace(callback=HOOK.callback._replace(signature=Signature("X-Signature", "hmac-sha256")))
+    bare_only = HOOK._replace(callback=Callback(Signature("X-Signature", "hmac-sha256"), HOOK_READ))
     with pytest.raises(CallbackSignatureError, match="does not match"):
         parse_callback(BODY, headers, vendor=bare_only, model=HookResponse, secret=SECRET)
 

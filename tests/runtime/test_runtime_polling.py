@@ -9,7 +9,8 @@ import pytest
 import respx
 
 from sunogen.runtime.exceptions import ConfigurationError, ResponseValidationError, TaskFailedError, TaskTimeoutError
-from sunogen.runtime.polling import Clip, audio_kind, to_seconds
+from sunogen.runtime.reading import audio_kind, to_seconds
+from sunogen.runtime.tasks import Clip
 
 from .support import (
     CLIPS,

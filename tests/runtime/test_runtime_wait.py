@@ -59,7 +59,9 @@ DONE = acme_task("success", result=[acme_clip("c1")])
 def test_a_retry_after_longer_than_the_time_left_ends_the_wait_at_once_with_task_timeout_error(
     refusal: httpx.Response, respx_mock: respx.MockRouter
 ) -> None:
-    route = respx_mock.get(TASK_URL).mock(side_effect=[json_response(200, acme_task("running")), refusal, DONE])
+    route = respx_mock.get(TASK_URL).mock(
+        side_effect=[json_response(200, acme_task("running")), refusal, json_response(200, DONE)]
+    )
     clock = FakeClock()
     with AcmeClient(KEY, clock=clock) as client, pytest.raises(TaskTimeoutError, match="Retry-After") as caught:
         client._wait("t-1", response_model=TaskResponse, timeout=30, poll_interval=5)

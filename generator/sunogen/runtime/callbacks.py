@@ -18,7 +18,7 @@ from pydantic_core import ValidationError
 from .descriptors import Signature, Vendor
 from .exceptions import CallbackPayloadError, CallbackSignatureError, ConfigurationError
 from .paths import MISSING, first_present, format_paths
-from .polling import MalformedTaskError, read_task, report
+from .reading import MalformedTaskError, read_task, report
 from .tasks import TaskProgress, TaskResult
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -17,6 +17,7 @@ from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, AsyncProgressCal
 if TYPE_CHECKING:
     from pydantic import BaseModel  # a bound only: importing the client defines no model
 
+    from .tasks import NewTask
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
 M = TypeVar("M", bound="BaseModel")
@@ -127,6 +128,18 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             self._clock.sleep(pause)
             retries_taken += 1
 
+    def _create(
+        self,
+        operation_id: str,
+        *,
+        body: Mapping[str, object] | None,
+        params: Mapping[str, object] | None = None,
+        response_model: type[BaseModel],
+    ) -> NewTask[Any]:
+        """Send a task-creating operation (never retried once it may have reached the server): the new task."""
+        created = self._request(operation_id, body=body, params=params, response_model=response_model)
+        return self._new_task(operation_id, created)
+
     def _wait(
         self,
         task_id: str,
@@ -148,7 +161,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         from .polling import MalformedTaskError, Waiter  # imported by the first wait: creating tasks never needs it
 
         query, poll, param = self._poll_target(operation)
-        waiter: Waiter[M] = self._waiter(task_id, poll, timeout, poll_interval)
+        waiter: Waiter[M] = Waiter.for_client(self, task_id, poll, timeout=timeout, poll_interval=poll_interval)
         while True:
             try:
                 result = self._request(
@@ -304,6 +317,18 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             await self._clock.async_sleep(pause)
             retries_taken += 1
 
+    async def _create(
+        self,
+        operation_id: str,
+        *,
+        body: Mapping[str, object] | None,
+        params: Mapping[str, object] | None = None,
+        response_model: type[BaseModel],
+    ) -> NewTask[Any]:
+        """As SyncAPIClient._create."""
+        created = await self._request(operation_id, body=body, params=params, response_model=response_model)
+        return self._new_task(operation_id, created)
+
     async def _wait(
         self,
         task_id: str,
@@ -318,7 +343,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         from .polling import MalformedTaskError, Waiter  # imported by the first wait: creating tasks never needs it
 
         query, poll, param = self._poll_target(operation)
-        waiter: Waiter[M] = self._waiter(task_id, poll, timeout, poll_interval)
+        waiter: Waiter[M] = Waiter.for_client(self, task_id, poll, timeout=timeout, poll_interval=poll_interval)
         while True:
             try:
                 result = await self._request(

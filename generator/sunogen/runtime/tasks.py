@@ -1,4 +1,4 @@
-"""Tasks: what a wait or a callback reports (clips, progress, the finished result), and the wait's defaults.
+"""Tasks: what a create returns, what a wait or a callback reports (clips, progress, the result), wait's defaults.
 
 The polling loop lives in polling; these types are imported with the client, so they stay plain.
 """
@@ -17,12 +17,14 @@ __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
     "AsyncProgressCallback",
     "Clip",
+    "NewTask",
     "ProgressCallback",
     "TaskProgress",
     "TaskResult",
 ]
 
 M = TypeVar("M", bound="BaseModel")
+D = TypeVar("D")
 
 DEFAULT_WAIT_TIMEOUT: Final = 600.0
 DEFAULT_POLL_INTERVAL: Final = 5.0
@@ -96,3 +98,16 @@ ProgressCallback: TypeAlias = Callable[[TaskProgress[M]], object]
 
 AsyncProgressCallback: TypeAlias = Callable[[TaskProgress[M]], Awaitable[object] | object]
 """The async client's on_progress: a plain function or a coroutine function (awaited)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewTask(Generic[D]):
+    """A task a create call started: its id, and the response's data (what the gateway said about the task).
+
+    `task_id` is found where the spec's x-sunogen-task says, so it is a string on every gateway, whether the
+    gateway answers with a task object or with the bare id; pass it to `wait()`. `data` is the envelope's data
+    field as the response model types it (the whole body where the gateway has no envelope data).
+    """
+
+    task_id: str
+    data: D
