@@ -159,19 +159,17 @@ def creates(vendor: str) -> list[Create]:
     documented request example that has no error, or for an operation without one a small body it accepts."""
     validators = suno_clients.vendor_validators(vendor)
     found = []
-    first = True
-    for op in vendor_ir(vendor).operations:
-        if op.task is None or op.request is None:  # the template's `_and_wait` methods: one per task it can follow
+    for method in vendor_ir(vendor).methods:
+        op = method.operation
+        if method.kind != "create_and_wait" or op.request is None:
             continue
         valid = [
             thaw(example.value)
             for example in op.request_examples
             if not suno_clients.errors_only(validators[op.id](thaw(example.value)))
         ]
-        method = "create_and_wait" if first else f"{op.id}_and_wait"
-        first = False
         payload = valid[0] if valid else _smallest_payload(vendor, op)
-        found.append(Create(vendor, op, method, payload))
+        found.append(Create(vendor, op, method.name, payload))
     return found
 
 

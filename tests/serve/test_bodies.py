@@ -21,7 +21,7 @@ from referencing.jsonschema import DRAFT202012
 
 from sunogen import ir
 from sunogen.runtime.descriptors import Clips, Poll, UrlPattern
-from sunogen.runtime.polling import read_task
+from sunogen.runtime.reading import read_task
 from sunogen.serve.answers import Answers
 from sunogen.serve.bodies import Bodies
 from sunogen.serve.shapes import Shapes
