@@ -167,3 +167,10 @@ def test_media_of_a_task_the_emulator_does_not_hold_is_404(serve: Serve) -> None
     for path in (f"{task_id}/2.wav", f"{task_id}/0.mp3", "nosuch/0.wav"):
         assert httpx.get(f"{running.url}/_sunogen/media/{path}").status_code == 404
     assert auth_headers(VENDOR)  # the media need no key: a player fetches them as the gateway's CDN serves them
+
+
+def test_the_options_repr_shows_neither_the_api_key_nor_the_webhook_secret() -> None:
+    from sunogen.serve.options import Options
+
+    shown = repr(Options("crun", api_key="sk-TOPSECRET-1", webhook_secret="whsec-TOPSECRET-2"))
+    assert "TOPSECRET" not in shown

@@ -9,6 +9,7 @@ reports one where it stands, any other operation gives its documented answer.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import json
 import logging
 import time
@@ -152,7 +153,8 @@ class Emulator:
             if scheme.lower() != "bearer":
                 return False
         given = given.strip()
-        return bool(given) and (self.options.api_key is None or given == self.options.api_key)
+        expected = self.options.api_key
+        return bool(given) and (expected is None or hmac.compare_digest(given.encode(), expected.encode()))
 
     def _params(self, op: ir.Operation, request: Request) -> tuple[dict[str, str], list[str]]:
         values: dict[str, str] = {}

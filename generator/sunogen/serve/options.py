@@ -6,7 +6,7 @@ Kept free of starlette and uvicorn so that the command line can describe `serve`
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 FAULTS = ("fail-task", "429", "500", "503", "slow", "malformed", "drop")
@@ -23,17 +23,18 @@ FAULT_HELP = (
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """How one emulator runs: what it serves, where, and how its tasks and faults behave."""
+    """How one emulator runs: what it serves, where, and how its tasks and faults behave (secrets kept out of
+    its repr)."""
 
     vendor: str
     specs: Path = Path("specs")
     host: str = "127.0.0.1"
     port: int = 8000
     task_seconds: float = 10.0
-    api_key: str | None = None  # None: any non-empty key is accepted
+    api_key: str | None = field(default=None, repr=False)  # None: any non-empty key is accepted
     db: Path | None = None
     fault: str | None = None  # applied to every API request that names no fault of its own
-    webhook_secret: str | None = None  # signs callbacks when the request carries no secret of its own
+    webhook_secret: str | None = field(default=None, repr=False)  # signs callbacks of requests that carry none
     remote_callbacks: bool = False  # deliver callbacks to hosts other than loopback
     quiet: bool = False
 
