@@ -186,7 +186,7 @@ def _iso(unix: float) -> str:
 
 def request_details(vendor: ir.Vendor, body: object) -> tuple[tuple[str, str], ...]:
     """The clip fields a request names (title, tags, lyrics), looked up by the clip field's name or by its paths'
-    last segments, at the body's top level or one object down (e.g. crun's input.title)."""
+    last segments, at the body's top level or one object down (an `input.title`)."""
     if not isinstance(body, dict) or vendor.clips is None:
         return ()
     fields = dict(vendor.clips.fields)
