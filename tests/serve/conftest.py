@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from .harness import KEY, Running, emulator, start
+from .harness import KEY, Running, start
 
 # Short enough to keep the suite quick, long enough that a poll sees a task before it ends.
 TASK_SECONDS = "0.6"
@@ -88,6 +88,3 @@ def catcher() -> Iterator[Catcher]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-__all__ = ["Catcher", "emulator"]

@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from sunogen import ir
+from sunogen.build import thaw
 
 from .media import AUDIO_SECONDS
 from .shapes import Shapes
-from .tasks import CLIPS_PER_TASK, Moment, Stage, Task, Timeline, stage_words, word
+from .tasks import CLIPS_PER_TASK, Moment, Stage, Task, stage_words, word
 
 MEDIA_PREFIX: Final = "/_sunogen/media"
 STREAM_PREFIX: Final = "/_sunogen/stream"
@@ -50,8 +51,6 @@ class Bodies:
         """Any other operation's success: its first documented example, else the smallest body in the envelope."""
         response = _success_response(op)
         if response.examples:
-            from sunogen.build import thaw
-
             return int(response.status), thaw(response.examples[0].value)
         status, _, node = self._success(op)
         return status, node
@@ -203,4 +202,4 @@ def request_details(vendor: ir.Vendor, body: object) -> tuple[tuple[str, str], .
     return tuple(found)
 
 
-__all__ = ["MEDIA_PREFIX", "STREAM_PREFIX", "Bodies", "Timeline", "request_details"]
+__all__ = ["MEDIA_PREFIX", "STREAM_PREFIX", "Bodies", "request_details"]
