@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -129,3 +130,20 @@ def test_an_invalid_request_to_the_fixture_gateway_gets_its_own_code_for_it(hook
     assert (response.status_code, response.json()["code"]) == (400, 1002)
     response = httpx.post(f"{running.url}/v1/songs", json={"prompt": "x"})
     assert (response.status_code, response.json()["code"]) == (400, 1001)
+
+
+@pytest.mark.parametrize("create", CALLING_BACK[:1], ids=[c.vendor for c in CALLING_BACK[:1]])
+def test_a_callback_due_across_a_restart_with_db_is_sent_once_after_it(
+    create: Create, catcher: Catcher, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "tasks.sqlite")
+    with emulator(create.vendor, "--db", db, "--task-seconds", "3") as before:
+        task_id = create_raw(before, with_callback(create, catcher.url))
+    assert not catcher.received  # stopped before the task ended
+    with emulator(create.vendor, "--db", db) as after:
+        ((body, headers),) = catcher.wait_for(1)
+    with emulator(create.vendor, "--db", db):
+        pass  # a third start finds the callback delivered and sends nothing
+    assert len(catcher.received) == 1
+    assert suno_clients.vendor_module(create.vendor).parse_callback(body, headers).task_id == task_id
+    assert any(f"task {task_id}: callback success:0" in line for line in after.lines)
