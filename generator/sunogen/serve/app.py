@@ -106,7 +106,9 @@ class Emulator:
             fault = requested(request, self.server_fault)
         except UnknownFault as exc:
             return PlainTextResponse(f"{FAULT_HEADER}: {exc}\n", status_code=400), ", unknown fault"
-        note = f", fault {fault.name}" if fault else ""
+        # fail-task acts on a create alone: a poll that carries it (a client's default header) is not noted
+        acts = fault is not None and (fault.name != "fail-task" or op.creates_task)
+        note = f", fault {fault.name}" if fault is not None and acts else ""
         if fault is not None and fault.name == "slow":
             await linger(request, fault.seconds)
         if not self._authorised(request):
