@@ -70,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     val.add_argument("--strict", action="store_true", help="exit 1 on warnings too (the document's advice)")
     val.add_argument("files", nargs="+", metavar="FILE", help="JSON file to check; - reads standard input")
+    from .serve.options import add_arguments
+
+    text = "serve a gateway's API offline from its spec: tasks, media, faults, callbacks (needs sunogen[serve])"
+    add_arguments(sub.add_parser("serve", help=text, description=text))
     return parser
 
 
@@ -274,6 +278,19 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: IO[Any]
     return validate(args, validators[args.operation], out, err, stdin)
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve.options import options_from
+
+    try:
+        from .serve.server import serve
+    except ImportError as exc:
+        print(
+            f"sunogen: error: serve needs the emulator's extra: pip install 'sunogen[serve]' ({exc})", file=sys.stderr
+        )
+        return EXIT_USAGE
+    return serve(options_from(args))
+
+
 def _errors(violations: list[Any]) -> list[Any]:
     return [v for v in violations if v.severity == "error"]
 
@@ -295,6 +312,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: IO[Any] | None = None) -> 
             status = _validate(args, sys.stdout, sys.stderr, stdin or sys.stdin)
             sys.stdout.flush()  # a closed pipe shows here, not at exit
             return status
+        if args.command == "serve":
+            return _serve(args)
         return _generate(args, write=args.command == "generate")
     except BrokenPipeError:
         return EXIT_BROKEN_PIPE
