@@ -3,198 +3,165 @@
 
 from collections.abc import Callable
 
-from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, is_uri, json_type, path_key, violation
+from suno_clients._runtime.formats import is_uri
+from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
+from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_key, violation
 
-_K0 = frozenset(
+_CreateMusicRequest_fields = frozenset(
     {"continue_at", "continue_clip_id", "custom_mode", "prompt", "tags", "title", "webhook_secret", "webhook_url"}
 )
-_R1 = Rule("custom-mode-requires-prompt", "The prompt field is required when the custom_mode is set to true.")
-_R2 = Rule(
+_rule_custom_mode_requires_prompt = Rule(
+    "custom-mode-requires-prompt", "The prompt field is required when the custom_mode is set to true."
+)
+_rule_custom_mode_lyrics_under_3000_characters = Rule(
     "custom-mode-lyrics-under-3000-characters",
     "When custom_mode is set to true, you can use the prompt as a lyrics field to generate a song with your own lyrics under 3000 characters.",
 )
-_R3 = Rule(
+_rule_description_prompt_less_than_200_characters = Rule(
     "description-prompt-less-than-200-characters",
     "When the custom_mode is set to false, this field becomes optional, and you can include an description of the song less than 200 characters in the prompt field.",
 )
 
 
-def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if not is_uri(x):
-            out.append(violation(path, "format", "must be an absolute URI", r))
-
-
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) > 2999:
-            out.append(violation(path, "maxLength", f"must be at most 2999 characters, not {len(x)}", r))
-
-
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" in x:
-            if not (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999):
-                _err7(x["prompt"], path + ".prompt", out, r)
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) > 199:
-            out.append(violation(path, "maxLength", f"must be at most 199 characters, not {len(x)}", r))
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" in x:
-            if not (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199):
-                _err9(x["prompt"], path + ".prompt", out, r)
-
-
-def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest
+def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
     if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err1(x["prompt"], path + ".prompt", out, r)
+        v = x["prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".prompt", v))
     if "tags" in x:
-        if not isinstance(x["tags"], str):
-            _err1(x["tags"], path + ".tags", out, r)
+        v = x["tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".tags", v))
     if "custom_mode" in x:
-        if not isinstance(x["custom_mode"], bool):
-            _err2(x["custom_mode"], path + ".custom_mode", out, r)
+        v = x["custom_mode"]
+        if not isinstance(v, bool):
+            out.append(
+                violation(path + ".custom_mode", "type", f"must be a boolean (true or false), not {json_type(v)}", r)
+            )
     if "title" in x:
-        if not isinstance(x["title"], str):
-            _err1(x["title"], path + ".title", out, r)
+        v = x["title"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".title", v))
     if "continue_at" in x:
-        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err3(x["continue_at"], path + ".continue_at", out, r)
+        v = x["continue_at"]
+        if not (isinstance(v, NUMBER) and not isinstance(v, bool)):
+            out.append(violation(path + ".continue_at", "type", f"must be a number, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".continue_at", v))
     if "continue_clip_id" in x:
-        if not isinstance(x["continue_clip_id"], str):
-            _err1(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+        v = x["continue_clip_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".continue_clip_id", v))
     if "webhook_url" in x:
-        if not (isinstance(x["webhook_url"], str) and is_uri(x["webhook_url"])):
-            _err4(x["webhook_url"], path + ".webhook_url", out, r)
+        v = x["webhook_url"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".webhook_url", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not is_uri(v):
+                out.append(violation(path + ".webhook_url", "format", "must be an absolute URI", r))
     if "webhook_secret" in x:
-        if not isinstance(x["webhook_secret"], str):
-            _err1(x["webhook_secret"], path + ".webhook_secret", out, r)
-    if not _K0.issuperset(x):
+        v = x["webhook_secret"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".webhook_secret", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".webhook_secret", v))
+    if not _CreateMusicRequest_fields.issuperset(x):
         for k in x:
-            if k not in _K0:
+            if k not in _CreateMusicRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if "custom_mode" in x and (x["custom_mode"] is True):
+    if "custom_mode" in x and x["custom_mode"] is True:
         if "prompt" not in x:
-            _err5(x, path, out, _R1)
-    if "custom_mode" in x and (x["custom_mode"] is True):
-        if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999)):
-            _err6(x, path, out, _R2)
-    if not ("custom_mode" in x and (x["custom_mode"] is True)):
-        if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199)):
-            _err8(x, path, out, _R3)
-
-
-def _ok10(x: object) -> bool:
+            out.append(
+                violation(path + ".prompt", "required", "'prompt' is required", _rule_custom_mode_requires_prompt)
+            )
     if not (
-        not (not isinstance(x, dict) or ("custom_mode" in x and (x["custom_mode"] is True)))
-        or (
-            not isinstance(x, dict)
-            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
-        )
-    ):
-        return False
-    return True
-
-
-def _ok11(x: object) -> bool:
-    if not (
-        not isinstance(x, dict)
-        or ("custom_mode" in x and (x["custom_mode"] is True))
-        or (
-            not isinstance(x, dict)
-            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
-        )
-    ):
-        return False
-    return True
-
-
-def _ok12(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    v = x.get("prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("custom_mode", MISSING)
-    if v is not MISSING and not isinstance(v, bool):
-        return False
-    v = x.get("title", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("continue_at", MISSING)
-    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
-        return False
-    v = x.get("continue_clip_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("webhook_url", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
-        return False
-    v = x.get("webhook_secret", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    if not _K0.issuperset(x):
-        return False
-    if not (not ("custom_mode" in x and (x["custom_mode"] is True)) or "prompt" in x):
-        return False
-    if not (
-        not ("custom_mode" in x and (x["custom_mode"] is True))
+        not ("custom_mode" in x and x["custom_mode"] is True)
         or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
     ):
-        return False
+        _check_custom_mode_lyrics_under_3000_characters(x, path, out, r)
     if not (
-        ("custom_mode" in x and (x["custom_mode"] is True))
+        ("custom_mode" in x and x["custom_mode"] is True)
         or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
     ):
-        return False
-    return True
+        _check_description_prompt_less_than_200_characters(x, path, out, r)
+
+
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/1 (rule custom-mode-lyrics-under-3000-characters)
+def _check_custom_mode_lyrics_under_3000_characters(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("custom_mode" in x and x["custom_mode"] is True):
+        if not (
+            not isinstance(x, dict)
+            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
+        ):
+            _check_custom_mode_lyrics_under_3000_characters_then(
+                x, path, out, _rule_custom_mode_lyrics_under_3000_characters
+            )
+
+
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/1/then
+def _check_custom_mode_lyrics_under_3000_characters_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "prompt" in x:
+            v = x["prompt"]
+            if isinstance(v, str):
+                if len(v) > 2999:
+                    out.append(
+                        violation(path + ".prompt", "maxLength", f"must be at most 2999 characters, not {len(v)}", r)
+                    )
+
+
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/2 (rule description-prompt-less-than-200-characters)
+def _check_description_prompt_less_than_200_characters(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if not (not isinstance(x, dict) or ("custom_mode" in x and x["custom_mode"] is True)):
+        if not (
+            not isinstance(x, dict)
+            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
+        ):
+            _check_description_prompt_less_than_200_characters_then(
+                x, path, out, _rule_description_prompt_less_than_200_characters
+            )
+
+
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/2/then
+def _check_description_prompt_less_than_200_characters_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "prompt" in x:
+            v = x["prompt"]
+            if isinstance(v, str):
+                if len(v) > 199:
+                    out.append(
+                        violation(path + ".prompt", "maxLength", f"must be at most 199 characters, not {len(v)}", r)
+                    )
 
 
 def validate_create_music_request(payload: object) -> list[Violation]:
     """Every violation of CreateMusicRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err0(payload, "$", out, r)
+    _check_CreateMusicRequest(payload, "$", out, None)
     return out
 
 

@@ -3,12 +3,115 @@
 
 from collections.abc import Callable
 
-from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, is_uri, json_type, path_key, violation
+from suno_clients._runtime.formats import is_uri
+from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
+from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, json_type, path_key, violation
 
-_S0 = frozenset({"suno", "udio"})
-_S1 = frozenset({"concat", "lyrics", "music", "upload"})
-_S2 = frozenset({"generate", "instrumental", "user"})
-_K3 = frozenset(
+_CreateTaskRequest_fields = frozenset({"input", "model", "task_type"})
+_CreateTaskRequest_model_enum = frozenset({"suno", "udio"})
+_CreateTaskRequest_task_type_enum = frozenset({"concat", "lyrics", "music", "upload"})
+_rule_udio_supports_music_only = Rule("udio-supports-music-only", 'Udio supports "music" only.')
+_rule_suno_input_rejects_udio_fields = Rule(
+    "suno-input-rejects-udio-fields",
+    'Input fields differ by model: lyrics, lyrics_type and seed are Udio input fields and are not accepted with model "suno". Mixing them produces a 400 validation error.',
+)
+_suno_input_rejects_udio_fields_then_input_names = frozenset({"lyrics", "lyrics_type", "seed"})
+_rule_udio_input_rejects_suno_fields = Rule(
+    "udio-input-rejects-suno-fields",
+    'Input fields differ by model: Udio takes only prompt, lyrics, lyrics_type, tags and seed; Suno input fields (gpt_description_prompt, make_instrumental, negative_tags, title, continue_clip_id, continue_at, url, clip_id) are not accepted with model "udio". Mixing them produces a 400 validation error.',
+)
+_udio_input_rejects_suno_fields_then_input_names = frozenset({"lyrics", "lyrics_type", "prompt", "seed", "tags"})
+_rule_udio_music_requires_prompt = Rule(
+    "udio-music-requires-prompt",
+    'Udio: input.prompt is required (short style/mood description, e.g. "lofi hip hop, chill, rainy night, jazz piano").',
+)
+_rule_suno_inspiration_mode_rejects_other_fields = Rule(
+    "suno-inspiration-mode-rejects-other-fields",
+    "Inspiration Mode (input.gpt_description_prompt) takes only gpt_description_prompt and make_instrumental. The music task supports three modes depending on which input fields you provide: prompt, tags, negative_tags, title (Custom Mode), continue_clip_id, continue_at (Continuation Mode), url and clip_id (upload/concat) must not be sent with it.",
+)
+_suno_inspiration_mode_rejects_other_fields_then_input_names = frozenset(
+    {"clip_id", "continue_at", "continue_clip_id", "negative_tags", "prompt", "tags", "title", "url"}
+)
+_rule_suno_continuation_mode_rejects_other_fields = Rule(
+    "suno-continuation-mode-rejects-other-fields",
+    "Continuation Mode (input.continue_clip_id) takes only continue_clip_id, continue_at and prompt. The music task supports three modes depending on which input fields you provide: make_instrumental (Inspiration Mode), tags, negative_tags, title (Custom Mode), url and clip_id (upload/concat) must not be sent with it.",
+)
+_suno_continuation_mode_rejects_other_fields_then_input_names = frozenset(
+    {"clip_id", "make_instrumental", "negative_tags", "tags", "title", "url"}
+)
+_rule_suno_custom_mode_requires_prompt = Rule(
+    "suno-custom-mode-requires-prompt",
+    "Custom Mode: input.prompt (the lyrics for the song) is required. The music task supports three modes depending on which input fields you provide: input.gpt_description_prompt (Inspiration Mode), input.prompt (Custom Mode) or input.continue_clip_id (Continuation Mode).",
+)
+_rule_suno_custom_mode_rejects_other_fields = Rule(
+    "suno-custom-mode-rejects-other-fields",
+    "Custom Mode (input.prompt) takes only prompt, tags, negative_tags and title. The music task supports three modes depending on which input fields you provide: make_instrumental (Inspiration Mode), continue_at (Continuation Mode, needs continue_clip_id), url and clip_id (upload/concat) must not be sent with it.",
+)
+_suno_custom_mode_rejects_other_fields_then_input_names = frozenset(
+    {"clip_id", "continue_at", "make_instrumental", "url"}
+)
+_rule_lyrics_requires_prompt = Rule(
+    "lyrics-requires-prompt", "lyrics: input.prompt (a description of the lyrics you want) is required."
+)
+_rule_lyrics_rejects_other_fields = Rule(
+    "lyrics-rejects-other-fields",
+    "lyrics takes only input.prompt; music, upload and concat fields (gpt_description_prompt, make_instrumental, tags, negative_tags, title, continue_clip_id, continue_at, url, clip_id) must not be sent with it.",
+)
+_lyrics_rejects_other_fields_then_input_names = frozenset(
+    {
+        "clip_id",
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "negative_tags",
+        "tags",
+        "title",
+        "url",
+    }
+)
+_rule_upload_requires_url = Rule(
+    "upload-requires-url", "upload: input.url (a publicly accessible URL of the audio file to upload) is required."
+)
+_rule_upload_rejects_other_fields = Rule(
+    "upload-rejects-other-fields",
+    "upload takes only input.url; music, lyrics and concat fields (gpt_description_prompt, make_instrumental, prompt, tags, negative_tags, title, continue_clip_id, continue_at, clip_id) must not be sent with it.",
+)
+_upload_rejects_other_fields_then_input_names = frozenset(
+    {
+        "clip_id",
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "negative_tags",
+        "prompt",
+        "tags",
+        "title",
+    }
+)
+_rule_concat_requires_clip_id = Rule(
+    "concat-requires-clip-id",
+    "concat: input.clip_id (the clip ID to concatenate, obtained from a previous music task output) is required.",
+)
+_rule_concat_rejects_other_fields = Rule(
+    "concat-rejects-other-fields",
+    "concat takes only input.clip_id; music, lyrics and upload fields (gpt_description_prompt, make_instrumental, prompt, tags, negative_tags, title, continue_clip_id, continue_at, url) must not be sent with it.",
+)
+_concat_rejects_other_fields_then_input_names = frozenset(
+    {
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "negative_tags",
+        "prompt",
+        "tags",
+        "title",
+        "url",
+    }
+)
+_SunorTaskInput_fields = frozenset(
     {
         "clip_id",
         "continue_at",
@@ -25,526 +128,11 @@ _K3 = frozenset(
         "url",
     }
 )
-_K4 = frozenset({"input", "model", "task_type"})
-_R5 = Rule("udio-supports-music-only", 'Udio supports "music" only.')
-_S6 = frozenset({"music"})
-_S7 = frozenset({"udio"})
-_R8 = Rule(
-    "suno-input-rejects-udio-fields",
-    'Input fields differ by model: lyrics, lyrics_type and seed are Udio input fields and are not accepted with model "suno". Mixing them produces a 400 validation error.',
-)
-_S9 = frozenset({"lyrics", "lyrics_type", "seed"})
-_S10 = frozenset({"suno"})
-_R11 = Rule(
-    "udio-input-rejects-suno-fields",
-    'Input fields differ by model: Udio takes only prompt, lyrics, lyrics_type, tags and seed; Suno input fields (gpt_description_prompt, make_instrumental, negative_tags, title, continue_clip_id, continue_at, url, clip_id) are not accepted with model "udio". Mixing them produces a 400 validation error.',
-)
-_S12 = frozenset({"lyrics", "lyrics_type", "prompt", "seed", "tags"})
-_R13 = Rule(
-    "udio-music-requires-prompt",
-    'Udio: input.prompt is required (short style/mood description, e.g. "lofi hip hop, chill, rainy night, jazz piano").',
-)
-_R14 = Rule(
-    "suno-inspiration-mode-rejects-other-fields",
-    "Inspiration Mode (input.gpt_description_prompt) takes only gpt_description_prompt and make_instrumental. The music task supports three modes depending on which input fields you provide: prompt, tags, negative_tags, title (Custom Mode), continue_clip_id, continue_at (Continuation Mode), url and clip_id (upload/concat) must not be sent with it.",
-)
-_S15 = frozenset({"clip_id", "continue_at", "continue_clip_id", "negative_tags", "prompt", "tags", "title", "url"})
-_R16 = Rule(
-    "suno-continuation-mode-rejects-other-fields",
-    "Continuation Mode (input.continue_clip_id) takes only continue_clip_id, continue_at and prompt. The music task supports three modes depending on which input fields you provide: make_instrumental (Inspiration Mode), tags, negative_tags, title (Custom Mode), url and clip_id (upload/concat) must not be sent with it.",
-)
-_S17 = frozenset({"clip_id", "make_instrumental", "negative_tags", "tags", "title", "url"})
-_R18 = Rule(
-    "suno-custom-mode-requires-prompt",
-    "Custom Mode: input.prompt (the lyrics for the song) is required. The music task supports three modes depending on which input fields you provide: input.gpt_description_prompt (Inspiration Mode), input.prompt (Custom Mode) or input.continue_clip_id (Continuation Mode).",
-)
-_R19 = Rule(
-    "suno-custom-mode-rejects-other-fields",
-    "Custom Mode (input.prompt) takes only prompt, tags, negative_tags and title. The music task supports three modes depending on which input fields you provide: make_instrumental (Inspiration Mode), continue_at (Continuation Mode, needs continue_clip_id), url and clip_id (upload/concat) must not be sent with it.",
-)
-_S20 = frozenset({"clip_id", "continue_at", "make_instrumental", "url"})
-_R21 = Rule("lyrics-requires-prompt", "lyrics: input.prompt (a description of the lyrics you want) is required.")
-_S22 = frozenset({"lyrics"})
-_R23 = Rule(
-    "lyrics-rejects-other-fields",
-    "lyrics takes only input.prompt; music, upload and concat fields (gpt_description_prompt, make_instrumental, tags, negative_tags, title, continue_clip_id, continue_at, url, clip_id) must not be sent with it.",
-)
-_S24 = frozenset(
-    {
-        "clip_id",
-        "continue_at",
-        "continue_clip_id",
-        "gpt_description_prompt",
-        "make_instrumental",
-        "negative_tags",
-        "tags",
-        "title",
-        "url",
-    }
-)
-_R25 = Rule(
-    "upload-requires-url", "upload: input.url (a publicly accessible URL of the audio file to upload) is required."
-)
-_S26 = frozenset({"upload"})
-_R27 = Rule(
-    "upload-rejects-other-fields",
-    "upload takes only input.url; music, lyrics and concat fields (gpt_description_prompt, make_instrumental, prompt, tags, negative_tags, title, continue_clip_id, continue_at, clip_id) must not be sent with it.",
-)
-_S28 = frozenset(
-    {
-        "clip_id",
-        "continue_at",
-        "continue_clip_id",
-        "gpt_description_prompt",
-        "make_instrumental",
-        "negative_tags",
-        "prompt",
-        "tags",
-        "title",
-    }
-)
-_R29 = Rule(
-    "concat-requires-clip-id",
-    "concat: input.clip_id (the clip ID to concatenate, obtained from a previous music task output) is required.",
-)
-_S30 = frozenset({"concat"})
-_R31 = Rule(
-    "concat-rejects-other-fields",
-    "concat takes only input.clip_id; music, lyrics and upload fields (gpt_description_prompt, make_instrumental, prompt, tags, negative_tags, title, continue_clip_id, continue_at, url) must not be sent with it.",
-)
-_S32 = frozenset(
-    {
-        "continue_at",
-        "continue_clip_id",
-        "gpt_description_prompt",
-        "make_instrumental",
-        "negative_tags",
-        "prompt",
-        "tags",
-        "title",
-        "url",
-    }
-)
+_SunorTaskInput_lyrics_type_enum = frozenset({"generate", "instrumental", "user"})
 
 
-def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S0:
-        out.append(violation(path, "enum", 'must be one of "suno", "udio"', r))
-
-
-def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S1:
-        out.append(violation(path, "enum", 'must be one of "music", "lyrics", "upload", "concat"', r))
-
-
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if not is_uri(x):
-            out.append(violation(path, "format", "must be an absolute URI", r))
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S2:
-        out.append(violation(path, "enum", 'must be one of "generate", "user", "instrumental"', r))
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not ((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())):
-        out.append(violation(path, "type", f"must be an integer, not {json_type(x)}", r))
-        return
-
-
-def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
-        return
-    if "gpt_description_prompt" in x:
-        if not isinstance(x["gpt_description_prompt"], str):
-            _err4(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
-    if "make_instrumental" in x:
-        if not isinstance(x["make_instrumental"], bool):
-            _err5(x["make_instrumental"], path + ".make_instrumental", out, r)
-    if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err4(x["prompt"], path + ".prompt", out, r)
-    if "tags" in x:
-        if not isinstance(x["tags"], str):
-            _err4(x["tags"], path + ".tags", out, r)
-    if "negative_tags" in x:
-        if not isinstance(x["negative_tags"], str):
-            _err4(x["negative_tags"], path + ".negative_tags", out, r)
-    if "title" in x:
-        if not isinstance(x["title"], str):
-            _err4(x["title"], path + ".title", out, r)
-    if "continue_clip_id" in x:
-        if not isinstance(x["continue_clip_id"], str):
-            _err4(x["continue_clip_id"], path + ".continue_clip_id", out, r)
-    if "continue_at" in x:
-        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err6(x["continue_at"], path + ".continue_at", out, r)
-    if "url" in x:
-        if not (isinstance(x["url"], str) and is_uri(x["url"])):
-            _err7(x["url"], path + ".url", out, r)
-    if "clip_id" in x:
-        if not isinstance(x["clip_id"], str):
-            _err4(x["clip_id"], path + ".clip_id", out, r)
-    if "lyrics" in x:
-        if not isinstance(x["lyrics"], str):
-            _err4(x["lyrics"], path + ".lyrics", out, r)
-    if "lyrics_type" in x:
-        if not (isinstance(x["lyrics_type"], str) and (x["lyrics_type"] in _S2)):
-            _err8(x["lyrics_type"], path + ".lyrics_type", out, r)
-    if "seed" in x:
-        if not (
-            (isinstance(x["seed"], int) and not isinstance(x["seed"], bool))
-            or (isinstance(x["seed"], float) and x["seed"].is_integer())
-        ):
-            _err9(x["seed"], path + ".seed", out, r)
-    if not _K3.issuperset(x):
-        for k in x:
-            if k not in _K3:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-
-
-def _ok10(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    v = x.get("gpt_description_prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("make_instrumental", MISSING)
-    if v is not MISSING and not isinstance(v, bool):
-        return False
-    v = x.get("prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("negative_tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("title", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("continue_clip_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("continue_at", MISSING)
-    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
-        return False
-    v = x.get("url", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
-        return False
-    v = x.get("clip_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("lyrics", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("lyrics_type", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S2)):
-        return False
-    v = x.get("seed", MISSING)
-    if v is not MISSING and not (
-        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())
-    ):
-        return False
-    if not _K3.issuperset(x):
-        return False
-    return True
-
-
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, str) and x in _S6):
-        out.append(violation(path, "const", 'must be "music"', r))
-
-
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "task_type" in x:
-            if not (isinstance(x["task_type"], str) and x["task_type"] in _S6):
-                _err12(x["task_type"], path + ".task_type", out, r)
-
-
-def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S9:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S9.isdisjoint(x["input"])):
-                _err14(x["input"], path + ".input", out, r)
-
-
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if not (isinstance(k, str) and k in _S12):
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S12.issuperset(x["input"])):
-                _err16(x["input"], path + ".input", out, r)
-
-
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err18(x["input"], path + ".input", out, r)
-
-
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S15:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S15.isdisjoint(x["input"])):
-                _err20(x["input"], path + ".input", out, r)
-
-
-def _ok21(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S10):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S6):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (isinstance(v, dict) and "gpt_description_prompt" in v):
-            return False
-    return True
-
-
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S17:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S17.isdisjoint(x["input"])):
-                _err23(x["input"], path + ".input", out, r)
-
-
-def _ok24(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S10):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S6):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict) and "continue_clip_id" in v and ("gpt_description_prompt" not in v)
-        ):
-            return False
-    return True
-
-
-def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err26(x["input"], path + ".input", out, r)
-
-
-def _ok27(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S10):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S6):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict) and (not ("gpt_description_prompt" in v or "continue_clip_id" in v))
-        ):
-            return False
-    return True
-
-
-def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S20:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"])):
-                _err29(x["input"], path + ".input", out, r)
-
-
-def _ok30(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S10):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S6):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict) and (not ("gpt_description_prompt" in v or "continue_clip_id" in v))
-        ):
-            return False
-    return True
-
-
-def _err32(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err31(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err32(x["input"], path + ".input", out, r)
-
-
-def _err34(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S24:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err33(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S24.isdisjoint(x["input"])):
-                _err34(x["input"], path + ".input", out, r)
-
-
-def _err36(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "url" not in x:
-            out.append(violation(path + ".url", "required", "'url' is required", r))
-
-
-def _err35(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "url" in x["input"]):
-                _err36(x["input"], path + ".input", out, r)
-
-
-def _err38(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S28:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err37(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S28.isdisjoint(x["input"])):
-                _err38(x["input"], path + ".input", out, r)
-
-
-def _err40(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "clip_id" not in x:
-            out.append(violation(path + ".clip_id", "required", "'clip_id' is required", r))
-
-
-def _err39(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "clip_id" in x["input"]):
-                _err40(x["input"], path + ".input", out, r)
-
-
-def _err42(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S32:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S32.isdisjoint(x["input"])):
-                _err42(x["input"], path + ".input", out, r)
-
-
-def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest
+def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
@@ -555,256 +143,666 @@ def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if "input" not in x:
         out.append(violation(path + ".input", "required", "'input' is required", r))
     if "model" in x:
-        if not (isinstance(x["model"], str) and (x["model"] in _S0)):
-            _err1(x["model"], path + ".model", out, r)
+        v = x["model"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".model", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _CreateTaskRequest_model_enum:
+                out.append(violation(path + ".model", "enum", 'must be one of "suno", "udio"', r))
     if "task_type" in x:
-        if not (isinstance(x["task_type"], str) and (x["task_type"] in _S1)):
-            _err2(x["task_type"], path + ".task_type", out, r)
+        v = x["task_type"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".task_type", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _CreateTaskRequest_task_type_enum:
+                out.append(
+                    violation(path + ".task_type", "enum", 'must be one of "music", "lyrics", "upload", "concat"', r)
+                )
     if "input" in x:
-        _err3(x["input"], path + ".input", out, r)
-    if not _K4.issuperset(x):
+        v = x["input"]
+        _check_SunorTaskInput(v, path + ".input", out, r)
+    if not _CreateTaskRequest_fields.issuperset(x):
         for k in x:
-            if k not in _K4:
+            if k not in _CreateTaskRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S7):
-        if not ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S6)):
-            _err11(x, path, out, _R5)
-    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S10):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S9.isdisjoint(x["input"]))):
-            _err13(x, path, out, _R8)
-    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S7):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S12.issuperset(x["input"]))):
-            _err15(x, path, out, _R11)
-    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S7):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
-            _err17(x, path, out, _R13)
-    if _ok21(x):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S15.isdisjoint(x["input"]))):
-            _err19(x, path, out, _R14)
-    if _ok24(x):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S17.isdisjoint(x["input"]))):
-            _err22(x, path, out, _R16)
-    if _ok27(x):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
-            _err25(x, path, out, _R18)
-    if _ok30(x):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"]))):
-            _err28(x, path, out, _R19)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S22):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
-            _err31(x, path, out, _R21)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S22):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S24.isdisjoint(x["input"]))):
-            _err33(x, path, out, _R23)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S26):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
-            _err35(x, path, out, _R25)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S26):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S28.isdisjoint(x["input"]))):
-            _err37(x, path, out, _R27)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S30):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
-            _err39(x, path, out, _R29)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S30):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S32.isdisjoint(x["input"]))):
-            _err41(x, path, out, _R31)
-
-
-def _ok43(x: object) -> bool:
+    if not (not ("model" in x and x["model"] == "udio") or ("task_type" not in x or x["task_type"] == "music")):
+        _check_udio_supports_music_only(x, path, out, r)
+    _check_suno_input_rejects_udio_fields(x, path, out, r)
+    _check_udio_input_rejects_suno_fields(x, path, out, r)
     if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
-        or (
-            not isinstance(x, dict)
-            or ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S6))
-        )
+        not ("model" in x and x["model"] == "udio")
+        or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
     ):
-        return False
-    return True
-
-
-def _ok44(x: object) -> bool:
+        _check_udio_music_requires_prompt(x, path, out, r)
+    _check_suno_inspiration_mode_rejects_other_fields(x, path, out, r)
+    _check_suno_continuation_mode_rejects_other_fields(x, path, out, r)
     if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S10)))
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S9.isdisjoint(x["input"])))
-        )
+        not _valid_suno_custom_mode_requires_prompt_if(x)
+        or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
     ):
-        return False
-    return True
-
-
-def _ok45(x: object) -> bool:
+        _check_suno_custom_mode_requires_prompt(x, path, out, r)
+    _check_suno_custom_mode_rejects_other_fields(x, path, out, r)
     if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S12.issuperset(x["input"])))
-        )
+        not ("task_type" in x and x["task_type"] == "lyrics")
+        or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
     ):
-        return False
-    return True
-
-
-def _ok46(x: object) -> bool:
+        _check_lyrics_requires_prompt(x, path, out, r)
+    _check_lyrics_rejects_other_fields(x, path, out, r)
     if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S7)))
-        or (
+        not ("task_type" in x and x["task_type"] == "upload")
+        or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"]))
+    ):
+        _check_upload_requires_url(x, path, out, r)
+    _check_upload_rejects_other_fields(x, path, out, r)
+    if not (
+        not ("task_type" in x and x["task_type"] == "concat")
+        or ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"]))
+    ):
+        _check_concat_requires_clip_id(x, path, out, r)
+    _check_concat_rejects_other_fields(x, path, out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/0 (rule udio-supports-music-only)
+def _check_udio_supports_music_only(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("model" in x and x["model"] == "udio"):
+        if not (not isinstance(x, dict) or ("task_type" not in x or x["task_type"] == "music")):
+            _check_udio_supports_music_only_then(x, path, out, _rule_udio_supports_music_only)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/0/then
+def _check_udio_supports_music_only_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "task_type" in x:
+            v = x["task_type"]
+            if v != "music":
+                out.append(violation(path + ".task_type", "const", 'must be "music"', r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1 (rule suno-input-rejects-udio-fields)
+def _check_suno_input_rejects_udio_fields(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("model" in x and x["model"] == "suno"):
+        if not (
+            not isinstance(x, dict)
+            or (
+                "input" not in x
+                or (
+                    not isinstance(x["input"], dict)
+                    or _suno_input_rejects_udio_fields_then_input_names.isdisjoint(x["input"])
+                )
+            )
+        ):
+            _check_suno_input_rejects_udio_fields_then(x, path, out, _rule_suno_input_rejects_udio_fields)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1/then
+def _check_suno_input_rejects_udio_fields_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _suno_input_rejects_udio_fields_then_input_names.isdisjoint(v)):
+                _check_suno_input_rejects_udio_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1/then/properties/input
+def _check_suno_input_rejects_udio_fields_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _suno_input_rejects_udio_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _suno_input_rejects_udio_fields_then_input_names:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2 (rule udio-input-rejects-suno-fields)
+def _check_udio_input_rejects_suno_fields(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("model" in x and x["model"] == "udio"):
+        if not (
+            not isinstance(x, dict)
+            or (
+                "input" not in x
+                or (
+                    not isinstance(x["input"], dict)
+                    or _udio_input_rejects_suno_fields_then_input_names.issuperset(x["input"])
+                )
+            )
+        ):
+            _check_udio_input_rejects_suno_fields_then(x, path, out, _rule_udio_input_rejects_suno_fields)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2/then
+def _check_udio_input_rejects_suno_fields_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _udio_input_rejects_suno_fields_then_input_names.issuperset(v)):
+                _check_udio_input_rejects_suno_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2/then/properties/input
+def _check_udio_input_rejects_suno_fields_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _udio_input_rejects_suno_fields_then_input_names.issuperset(x):
+            for k in x:
+                if not (isinstance(k, str) and k in _udio_input_rejects_suno_fields_then_input_names):
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/3 (rule udio-music-requires-prompt)
+def _check_udio_music_requires_prompt(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("model" in x and x["model"] == "udio"):
+        if not (
             not isinstance(x, dict)
             or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
+        ):
+            _check_udio_music_requires_prompt_then(x, path, out, _rule_udio_music_requires_prompt)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/3/then
+def _check_udio_music_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if isinstance(v, dict):
+                if "prompt" not in v:
+                    out.append(violation(path + ".input" + ".prompt", "required", "'prompt' is required", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4 (rule suno-inspiration-mode-rejects-other-fields)
+def _check_suno_inspiration_mode_rejects_other_fields(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if _valid_suno_inspiration_mode_rejects_other_fields_if(x):
+        _check_suno_inspiration_mode_rejects_other_fields_then(
+            x, path, out, _rule_suno_inspiration_mode_rejects_other_fields
         )
-    ):
-        return False
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/if
+def _valid_suno_inspiration_mode_rejects_other_fields_if(x: object) -> bool:
+    if isinstance(x, dict):
+        if "model" not in x:
+            return False
+        if "task_type" not in x:
+            return False
+        if "input" not in x:
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and v != "suno":
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and v != "music":
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (isinstance(v, dict) and "gpt_description_prompt" in v):
+            return False
     return True
 
 
-def _ok47(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S22))
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then
+def _check_suno_inspiration_mode_rejects_other_fields_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (
+                not isinstance(v, dict) or _suno_inspiration_mode_rejects_other_fields_then_input_names.isdisjoint(v)
+            ):
+                _check_suno_inspiration_mode_rejects_other_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then/properties/input
+def _check_suno_inspiration_mode_rejects_other_fields_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _suno_inspiration_mode_rejects_other_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _suno_inspiration_mode_rejects_other_fields_then_input_names:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/5 (rule suno-continuation-mode-rejects-other-fields)
+def _check_suno_continuation_mode_rejects_other_fields(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if _valid_suno_continuation_mode_rejects_other_fields_if(x):
+        _check_suno_continuation_mode_rejects_other_fields_then(
+            x, path, out, _rule_suno_continuation_mode_rejects_other_fields
         )
-        or (
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/5/if
+def _valid_suno_continuation_mode_rejects_other_fields_if(x: object) -> bool:
+    if isinstance(x, dict):
+        if "model" not in x:
+            return False
+        if "task_type" not in x:
+            return False
+        if "input" not in x:
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and v != "suno":
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and v != "music":
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (
+            isinstance(v, dict)
+            and "continue_clip_id" in v
+            and not (not isinstance(v, dict) or "gpt_description_prompt" in v)
+        ):
+            return False
+    return True
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/5/then
+def _check_suno_continuation_mode_rejects_other_fields_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (
+                not isinstance(v, dict) or _suno_continuation_mode_rejects_other_fields_then_input_names.isdisjoint(v)
+            ):
+                _check_suno_continuation_mode_rejects_other_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/5/then/properties/input
+def _check_suno_continuation_mode_rejects_other_fields_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _suno_continuation_mode_rejects_other_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _suno_continuation_mode_rejects_other_fields_then_input_names:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6 (rule suno-custom-mode-requires-prompt)
+def _check_suno_custom_mode_requires_prompt(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if _valid_suno_custom_mode_requires_prompt_if(x):
+        if not (
             not isinstance(x, dict)
             or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        )
-    ):
-        return False
+        ):
+            _check_suno_custom_mode_requires_prompt_then(x, path, out, _rule_suno_custom_mode_requires_prompt)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/if
+def _valid_suno_custom_mode_requires_prompt_if(x: object) -> bool:
+    if isinstance(x, dict):
+        if "model" not in x:
+            return False
+        if "task_type" not in x:
+            return False
+        if "input" not in x:
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and v != "suno":
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and v != "music":
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (
+            isinstance(v, dict)
+            and not (
+                (not isinstance(v, dict) or "gpt_description_prompt" in v)
+                or (not isinstance(v, dict) or "continue_clip_id" in v)
+            )
+        ):
+            return False
     return True
 
 
-def _ok48(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S22))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S24.isdisjoint(x["input"])))
-        )
-    ):
-        return False
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/then
+def _check_suno_custom_mode_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if isinstance(v, dict):
+                if "prompt" not in v:
+                    out.append(violation(path + ".input" + ".prompt", "required", "'prompt' is required", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7 (rule suno-custom-mode-rejects-other-fields)
+def _check_suno_custom_mode_rejects_other_fields(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if _valid_suno_custom_mode_rejects_other_fields_if(x):
+        _check_suno_custom_mode_rejects_other_fields_then(x, path, out, _rule_suno_custom_mode_rejects_other_fields)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/if
+def _valid_suno_custom_mode_rejects_other_fields_if(x: object) -> bool:
+    if isinstance(x, dict):
+        if "model" not in x:
+            return False
+        if "task_type" not in x:
+            return False
+        if "input" not in x:
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and v != "suno":
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and v != "music":
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (
+            isinstance(v, dict)
+            and not (
+                (not isinstance(v, dict) or "gpt_description_prompt" in v)
+                or (not isinstance(v, dict) or "continue_clip_id" in v)
+            )
+        ):
+            return False
     return True
 
 
-def _ok49(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S26))
-        )
-        or (not isinstance(x, dict) or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])))
-    ):
-        return False
-    return True
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/then
+def _check_suno_custom_mode_rejects_other_fields_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _suno_custom_mode_rejects_other_fields_then_input_names.isdisjoint(v)):
+                _check_suno_custom_mode_rejects_other_fields_then_input(v, path + ".input", out, r)
 
 
-def _ok50(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S26))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S28.isdisjoint(x["input"])))
-        )
-    ):
-        return False
-    return True
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/then/properties/input
+def _check_suno_custom_mode_rejects_other_fields_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _suno_custom_mode_rejects_other_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _suno_custom_mode_rejects_other_fields_then_input_names:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _ok51(x: object) -> bool:
-    if not (
-        not (
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8 (rule lyrics-requires-prompt)
+def _check_lyrics_requires_prompt(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "lyrics"):
+        if not (
             not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S30))
-        )
-        or (
+            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
+        ):
+            _check_lyrics_requires_prompt_then(x, path, out, _rule_lyrics_requires_prompt)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/then
+def _check_lyrics_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if isinstance(v, dict):
+                if "prompt" not in v:
+                    out.append(violation(path + ".input" + ".prompt", "required", "'prompt' is required", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9 (rule lyrics-rejects-other-fields)
+def _check_lyrics_rejects_other_fields(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "lyrics"):
+        if not (
+            not isinstance(x, dict)
+            or (
+                "input" not in x
+                or (
+                    not isinstance(x["input"], dict)
+                    or _lyrics_rejects_other_fields_then_input_names.isdisjoint(x["input"])
+                )
+            )
+        ):
+            _check_lyrics_rejects_other_fields_then(x, path, out, _rule_lyrics_rejects_other_fields)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/then
+def _check_lyrics_rejects_other_fields_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _lyrics_rejects_other_fields_then_input_names.isdisjoint(v)):
+                _check_lyrics_rejects_other_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/then/properties/input
+def _check_lyrics_rejects_other_fields_then_input(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if not _lyrics_rejects_other_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _lyrics_rejects_other_fields_then_input_names:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/10 (rule upload-requires-url)
+def _check_upload_requires_url(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "upload"):
+        if not (
+            not isinstance(x, dict) or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"]))
+        ):
+            _check_upload_requires_url_then(x, path, out, _rule_upload_requires_url)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/10/then
+def _check_upload_requires_url_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if isinstance(v, dict):
+                if "url" not in v:
+                    out.append(violation(path + ".input" + ".url", "required", "'url' is required", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11 (rule upload-rejects-other-fields)
+def _check_upload_rejects_other_fields(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "upload"):
+        if not (
+            not isinstance(x, dict)
+            or (
+                "input" not in x
+                or (
+                    not isinstance(x["input"], dict)
+                    or _upload_rejects_other_fields_then_input_names.isdisjoint(x["input"])
+                )
+            )
+        ):
+            _check_upload_rejects_other_fields_then(x, path, out, _rule_upload_rejects_other_fields)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11/then
+def _check_upload_rejects_other_fields_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _upload_rejects_other_fields_then_input_names.isdisjoint(v)):
+                _check_upload_rejects_other_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11/then/properties/input
+def _check_upload_rejects_other_fields_then_input(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if not _upload_rejects_other_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _upload_rejects_other_fields_then_input_names:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/12 (rule concat-requires-clip-id)
+def _check_concat_requires_clip_id(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "concat"):
+        if not (
             not isinstance(x, dict)
             or ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"]))
-        )
-    ):
-        return False
-    return True
+        ):
+            _check_concat_requires_clip_id_then(x, path, out, _rule_concat_requires_clip_id)
 
 
-def _ok52(x: object) -> bool:
-    if not (
-        not (
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/12/then
+def _check_concat_requires_clip_id_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if isinstance(v, dict):
+                if "clip_id" not in v:
+                    out.append(violation(path + ".input" + ".clip_id", "required", "'clip_id' is required", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13 (rule concat-rejects-other-fields)
+def _check_concat_rejects_other_fields(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "concat"):
+        if not (
             not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S30))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S32.isdisjoint(x["input"])))
-        )
-    ):
-        return False
-    return True
+            or (
+                "input" not in x
+                or (
+                    not isinstance(x["input"], dict)
+                    or _concat_rejects_other_fields_then_input_names.isdisjoint(x["input"])
+                )
+            )
+        ):
+            _check_concat_rejects_other_fields_then(x, path, out, _rule_concat_rejects_other_fields)
 
 
-def _ok53(x: object) -> bool:
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13/then
+def _check_concat_rejects_other_fields_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _concat_rejects_other_fields_then_input_names.isdisjoint(v)):
+                _check_concat_rejects_other_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13/then/properties/input
+def _check_concat_rejects_other_fields_then_input(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if not _concat_rejects_other_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _concat_rejects_other_fields_then_input_names:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/SunorTaskInput
+def _check_SunorTaskInput(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
-        return False
-    if not ("model" in x and "task_type" in x and "input" in x):
-        return False
-    v = x.get("model", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
-        return False
-    v = x.get("task_type", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S1)):
-        return False
-    v = x.get("input", MISSING)
-    if v is not MISSING and not _ok10(v):
-        return False
-    if not _K4.issuperset(x):
-        return False
-    if not _ok43(x):
-        return False
-    if not _ok44(x):
-        return False
-    if not _ok45(x):
-        return False
-    if not _ok46(x):
-        return False
-    if not (not _ok21(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S15.isdisjoint(x["input"])))):
-        return False
-    if not (not _ok24(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S17.isdisjoint(x["input"])))):
-        return False
-    if not (not _ok27(x) or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))):
-        return False
-    if not (not _ok30(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"])))):
-        return False
-    if not _ok47(x):
-        return False
-    if not _ok48(x):
-        return False
-    if not _ok49(x):
-        return False
-    if not _ok50(x):
-        return False
-    if not _ok51(x):
-        return False
-    if not _ok52(x):
-        return False
-    return True
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+        return
+    if "gpt_description_prompt" in x:
+        v = x["gpt_description_prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".gpt_description_prompt", v))
+    if "make_instrumental" in x:
+        v = x["make_instrumental"]
+        if not isinstance(v, bool):
+            out.append(
+                violation(
+                    path + ".make_instrumental", "type", f"must be a boolean (true or false), not {json_type(v)}", r
+                )
+            )
+    if "prompt" in x:
+        v = x["prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".prompt", v))
+    if "tags" in x:
+        v = x["tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".tags", v))
+    if "negative_tags" in x:
+        v = x["negative_tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".negative_tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".negative_tags", v))
+    if "title" in x:
+        v = x["title"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".title", v))
+    if "continue_clip_id" in x:
+        v = x["continue_clip_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".continue_clip_id", v))
+    if "continue_at" in x:
+        v = x["continue_at"]
+        if not (isinstance(v, NUMBER) and not isinstance(v, bool)):
+            out.append(violation(path + ".continue_at", "type", f"must be a number, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".continue_at", v))
+    if "url" in x:
+        v = x["url"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".url", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not is_uri(v):
+                out.append(violation(path + ".url", "format", "must be an absolute URI", r))
+    if "clip_id" in x:
+        v = x["clip_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".clip_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".clip_id", v))
+    if "lyrics" in x:
+        v = x["lyrics"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".lyrics", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".lyrics", v))
+    if "lyrics_type" in x:
+        v = x["lyrics_type"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".lyrics_type", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _SunorTaskInput_lyrics_type_enum:
+                out.append(
+                    violation(path + ".lyrics_type", "enum", 'must be one of "generate", "user", "instrumental"', r)
+                )
+    if "seed" in x:
+        v = x["seed"]
+        if not ((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())):
+            out.append(violation(path + ".seed", "type", f"must be an integer, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".seed", v))
+    if not _SunorTaskInput_fields.issuperset(x):
+        for k in x:
+            if k not in _SunorTaskInput_fields:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
 def validate_create_task_request(payload: object) -> list[Violation]:
     """Every violation of CreateTaskRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err0(payload, "$", out, r)
+    _check_CreateTaskRequest(payload, "$", out, None)
     return out
 
 
 def validate_sunor_task_input(payload: object) -> list[Violation]:
     """Every violation of SunorTaskInput in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err3(payload, "$", out, r)
+    _check_SunorTaskInput(payload, "$", out, None)
     return out
 
 
