@@ -22,6 +22,7 @@ from .schema_keywords import (
     json_type,
     keyword_problems,
     names_a_rule,
+    ref_cycles,
     request_components,
 )
 
@@ -129,6 +130,13 @@ class _Checker:
             elif name in reserved_names():
                 self.error(pointer, "reserved-name", f"component {name!r} would clash with the client's own {name}")
             self.schema(schema, pointer, request=name in requests)
+        for name, chain in ref_cycles(self.schemas):
+            self.error(
+                f"/components/schemas/{escape(name)}",
+                "ref-cycle",
+                f"component {name!r} contains itself through {' -> '.join(chain)} without descending into a member "
+                "or an item: validating it would never end",
+            )
         if "x-sunogen-callback" in doc:
             self.callback(doc["x-sunogen-callback"])
         return self.errors

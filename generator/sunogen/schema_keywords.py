@@ -47,24 +47,53 @@ def keyword_problems(schema: dict[str, Any], key: str) -> Iterator[Problem]:
         yield "ineffective-keyword", f"{key!r} does nothing without {entry.needs!r}"
 
 
-def children(schema: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """Every subschema of a schema node, with its pointer suffix (`properties/mode`), as the table places them."""
+def _subschemas(schema: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """(keyword, pointer suffix, subschema) for every subschema of a node, as the table places them."""
     for key, value in schema.items():
         entry = KEYWORDS.get(key)
         if entry is not None:
             for step, child in entry.value.subschemas(value):
-                yield f"{escape(key)}{step}", child
+                yield key, f"{escape(key)}{step}", child
 
 
-def refs_in(schemas: Iterable[Any]) -> Iterator[str]:
-    """The `$ref` of every node of some schemas, found by walking their subschemas (any JSON is walked safely)."""
+def children(schema: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Every subschema of a schema node, with its pointer suffix (`properties/mode`)."""
+    for _, suffix, child in _subschemas(schema):
+        yield suffix, child
+
+
+def refs_in(schemas: Iterable[Any], *, in_place: bool = False) -> Iterator[str]:
+    """The `$ref` of every node of some schemas, found by walking their subschemas (any JSON is walked safely).
+
+    With `in_place`, only the subschemas that apply to the same value as their parent are walked (allOf, not...).
+    """
     stack = list(schemas)
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
             if isinstance(node.get("$ref"), str):
                 yield node["$ref"]
-            stack.extend(child for _, child in children(node))
+            stack.extend(child for key, _, child in _subschemas(node) if not in_place or KEYWORDS[key].in_place)
+
+
+def ref_cycles(schemas: dict[str, Any]) -> Iterator[tuple[str, list[str]]]:
+    """Each component that reaches itself through `$ref`s without descending into a member or an item, with the
+    chain of components (a validator of it would never finish)."""
+    graph = {
+        name: sorted({r.removeprefix(REF_PREFIX) for r in refs_in([node], in_place=True)} & schemas.keys())
+        for name, node in schemas.items()
+    }
+    for start in graph:
+        paths = [[start, after] for after in graph[start]]
+        seen: set[str] = set()
+        while paths:
+            path = paths.pop()
+            if path[-1] == start:
+                yield start, path
+                break
+            if path[-1] not in seen:
+                seen.add(path[-1])
+                paths.extend([*path, after] for after in graph[path[-1]])
 
 
 def names_a_rule(node: Any, pointer: str) -> bool:

@@ -65,6 +65,8 @@ class Keyword:
     `compile` is None for an annotation, and for a keyword another entry reads (`then` is compiled by `if`);
     `needs` names the keyword without which it means nothing (a spec error otherwise). `positions`: its
     subschemas apply to places in the payload's shape (a member, an item), which get the JSON-value checks.
+    `in_place`: its subschemas apply to the very value the node applies to (a schema that reaches itself this
+    way would never finish validating).
     """
 
     value: Value
@@ -72,6 +74,7 @@ class Keyword:
     compile: Compile | None = None
     needs: str | None = None
     positions: bool = False
+    in_place: bool = False
 
 
 FORMATS = {
@@ -485,7 +488,7 @@ KEYWORDS: dict[str, Keyword] = {
     "patternProperties": Keyword(NamedSubschemas(patterns=True), "object", _pattern_properties),
     "propertyNames": Keyword(Subschema(), "object", _property_names),
     "dependentRequired": Keyword(NameLists(), "object", _dependent_required),
-    "dependentSchemas": Keyword(NamedSubschemas(), "object", _dependent_schemas),
+    "dependentSchemas": Keyword(NamedSubschemas(), "object", _dependent_schemas, in_place=True),
     "minProperties": Keyword(Count(), "object", _size("minProperties", ">=", "at least", "member")),
     "maxProperties": Keyword(Count(), "object", _size("maxProperties", "<=", "at most", "member")),
     "prefixItems": Keyword(Subschemas(), "array", _prefix_items, positions=True),
@@ -496,14 +499,14 @@ KEYWORDS: dict[str, Keyword] = {
     "contains": Keyword(Subschema(), "array", _contains),
     "minContains": Keyword(Count(), needs="contains"),
     "maxContains": Keyword(Count(), needs="contains"),
-    "$ref": Keyword(Ref(), compile=_ref),
-    "allOf": Keyword(Subschemas(), compile=_all_of),
-    "anyOf": Keyword(Subschemas(), compile=_any_of),
-    "oneOf": Keyword(Subschemas(), compile=_one_of),
-    "not": Keyword(Subschema(), compile=_not),
-    "if": Keyword(Subschema(), compile=_if),
-    "then": Keyword(Subschema(), needs="if"),
-    "else": Keyword(Subschema(), needs="if"),
+    "$ref": Keyword(Ref(), compile=_ref, in_place=True),
+    "allOf": Keyword(Subschemas(), compile=_all_of, in_place=True),
+    "anyOf": Keyword(Subschemas(), compile=_any_of, in_place=True),
+    "oneOf": Keyword(Subschemas(), compile=_one_of, in_place=True),
+    "not": Keyword(Subschema(), compile=_not, in_place=True),
+    "if": Keyword(Subschema(), compile=_if, in_place=True),
+    "then": Keyword(Subschema(), needs="if", in_place=True),
+    "else": Keyword(Subschema(), needs="if", in_place=True),
     "title": Keyword(Text()),
     "description": Keyword(Text()),
     "$comment": Keyword(Text()),

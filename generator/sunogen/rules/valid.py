@@ -70,6 +70,7 @@ class ValidPass:
         self.places = places
         self._trivial: dict[str, bool] = {}
         self._leaf: dict[str, bool] = {}
+        self._expanding: set[str] = set()
 
     # -- what a node asks ------------------------------------------------------------------------------------
 
@@ -139,10 +140,17 @@ class ValidPass:
         checks = self.checks(s, known)
         if not checks:
             return "True", False
-        expression = self._expression(s, checks, x, known)
+        call = f"{self.module.function('valid', s, lambda w, name: self._function(s, name, w))}({x})"
+        if s.pointer in self._expanding:
+            return call, True  # a schema that contains itself (a tree): its inner occurrences call its function
+        self._expanding.add(s.pointer)
+        try:
+            expression = self._expression(s, checks, x, known)
+        finally:
+            self._expanding.discard(s.pointer)
         if expression is not None and (self.leaf(s) or len(expression) <= INLINE_LIMIT):
             return expression, False
-        return f"{self.module.function('valid', s, lambda w, name: self._function(s, name, w))}({x})", True
+        return call, True
 
     def _expression(self, s: ir.Schema, checks: list[Typed], x: str, known: str | None) -> str | None:
         """The whole node as one expression, or None when a check needs statements (a loop)."""
