@@ -57,8 +57,9 @@ def test_a_rule_inside_a_warning_is_a_warning_too() -> None:
     assert check(loaded) == []
     (rule_node,) = build(loaded).components[0].schema.all_of
     inner = rule_node.properties[0][1]
-    assert rule_node.rule is not None and rule_node.rule.severity == "warning"
-    assert inner.rule is not None and inner.rule.severity == "warning"
+    assert rule_node.rule is not None
+    assert inner.rule is not None
+    assert (rule_node.rule.severity, inner.rule.severity) == ("warning", "warning")
 
 
 def test_refs_are_found_in_schemas_not_in_descriptions() -> None:
@@ -84,7 +85,8 @@ def test_a_schema_that_contains_itself_in_place_is_a_cycle_but_a_tree_is_not() -
 
 
 def test_a_tree_shaped_request_compiles_into_a_function_that_calls_itself() -> None:
-    tree = {"type": "object", "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/components/schemas/Aux"}}}}  # fmt: skip
+    children = {"type": "array", "items": {"$ref": "#/components/schemas/Aux"}}
+    tree = {"type": "object", "properties": {"name": {"type": "string"}, "children": children}}
     compiled = compiled_schema({"$ref": "#/components/schemas/Aux"}, tree)
     assert compiled is not None
     assert compiled.agrees_with_the_reference({"name": "a", "children": [{"name": "b", "children": []}]}) == []
