@@ -123,7 +123,7 @@ def _conversions(cls: type[BaseModel]) -> tuple[tuple[str, Callable[[Any], Any]]
             # validated as a member of another model, a deferred class may still hold forward references, whose
             # Field(json_schema_extra=...) is not read yet: building it resolves them
             cls.model_rebuild()
-        found = []
+        found: list[tuple[str, Callable[[Any], Any]]] = []
         for name, field in cls.model_fields.items():
             extra = field.json_schema_extra
             if isinstance(extra, dict):
