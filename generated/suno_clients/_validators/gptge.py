@@ -37,6 +37,9 @@ _rule_inspiration_mode_only_takes_its_own_fields = Rule(
 _inspiration_mode_only_takes_its_own_fields_then_names = frozenset(
     {"continue_at", "continue_clip_id", "prompt", "tags", "task_id", "title"}
 )
+_inspiration_mode_only_takes_its_own_fields_then_propertyNames_not_enum = frozenset(
+    {"continue_at", "continue_clip_id", "prompt", "tags", "task_id", "title"}
+)
 _SubmitLyricsRequest_fields = frozenset({"notify_hook", "prompt"})
 _FetchTasksRequest_fields = frozenset({"action", "ids"})
 _FetchTasksRequest_action_enum = frozenset({"LYRICS", "MUSIC"})
@@ -235,7 +238,7 @@ def _check_inspiration_mode_only_takes_its_own_fields_then(
     if isinstance(x, dict):
         if not _inspiration_mode_only_takes_its_own_fields_then_names.isdisjoint(x):
             for k in x:
-                if isinstance(k, str) and k in _inspiration_mode_only_takes_its_own_fields_then_names:
+                if isinstance(k, str) and k in _inspiration_mode_only_takes_its_own_fields_then_propertyNames_not_enum:
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 

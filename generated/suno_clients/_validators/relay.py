@@ -36,6 +36,9 @@ _rule_inspiration_mode_excludes_custom_mode_fields = Rule(
 _inspiration_mode_excludes_custom_mode_fields_then_names = frozenset(
     {"continue_at", "continue_clip_id", "prompt", "tags", "task", "task_id", "title"}
 )
+_inspiration_mode_excludes_custom_mode_fields_then_propertyNames_not_enum = frozenset(
+    {"continue_at", "continue_clip_id", "prompt", "tags", "task", "task_id", "title"}
+)
 _rule_continuation_requires_task_id_continue_at_continue_clip_id = Rule(
     "continuation-requires-task-id-continue-at-continue-clip-id",
     "Continuation requires task_id (Task ID, used to operate on existing tasks), continue_at (starting time point for continuation) and continue_clip_id (ID of the song to be continued) together.",
@@ -252,7 +255,10 @@ def _check_inspiration_mode_excludes_custom_mode_fields_then(
     if isinstance(x, dict):
         if not _inspiration_mode_excludes_custom_mode_fields_then_names.isdisjoint(x):
             for k in x:
-                if isinstance(k, str) and k in _inspiration_mode_excludes_custom_mode_fields_then_names:
+                if (
+                    isinstance(k, str)
+                    and k in _inspiration_mode_excludes_custom_mode_fields_then_propertyNames_not_enum
+                ):
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 

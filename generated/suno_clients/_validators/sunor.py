@@ -16,11 +16,15 @@ _rule_suno_input_rejects_udio_fields = Rule(
     'Input fields differ by model: lyrics, lyrics_type and seed are Udio input fields and are not accepted with model "suno". Mixing them produces a 400 validation error.',
 )
 _suno_input_rejects_udio_fields_then_input_names = frozenset({"lyrics", "lyrics_type", "seed"})
+_suno_input_rejects_udio_fields_then_input_propertyNames_not_enum = frozenset({"lyrics", "lyrics_type", "seed"})
 _rule_udio_input_rejects_suno_fields = Rule(
     "udio-input-rejects-suno-fields",
     'Input fields differ by model: Udio takes only prompt, lyrics, lyrics_type, tags and seed; Suno input fields (gpt_description_prompt, make_instrumental, negative_tags, title, continue_clip_id, continue_at, url, clip_id) are not accepted with model "udio". Mixing them produces a 400 validation error.',
 )
 _udio_input_rejects_suno_fields_then_input_names = frozenset({"lyrics", "lyrics_type", "prompt", "seed", "tags"})
+_udio_input_rejects_suno_fields_then_input_propertyNames_enum = frozenset(
+    {"lyrics", "lyrics_type", "prompt", "seed", "tags"}
+)
 _rule_udio_music_requires_prompt = Rule(
     "udio-music-requires-prompt",
     'Udio: input.prompt is required (short style/mood description, e.g. "lofi hip hop, chill, rainy night, jazz piano").',
@@ -32,11 +36,17 @@ _rule_suno_inspiration_mode_rejects_other_fields = Rule(
 _suno_inspiration_mode_rejects_other_fields_then_input_names = frozenset(
     {"clip_id", "continue_at", "continue_clip_id", "negative_tags", "prompt", "tags", "title", "url"}
 )
+_suno_inspiration_mode_rejects_other_fields_then_input_propertyNames_not_enum = frozenset(
+    {"clip_id", "continue_at", "continue_clip_id", "negative_tags", "prompt", "tags", "title", "url"}
+)
 _rule_suno_continuation_mode_rejects_other_fields = Rule(
     "suno-continuation-mode-rejects-other-fields",
     "Continuation Mode (input.continue_clip_id) takes only continue_clip_id, continue_at and prompt. The music task supports three modes depending on which input fields you provide: make_instrumental (Inspiration Mode), tags, negative_tags, title (Custom Mode), url and clip_id (upload/concat) must not be sent with it.",
 )
 _suno_continuation_mode_rejects_other_fields_then_input_names = frozenset(
+    {"clip_id", "make_instrumental", "negative_tags", "tags", "title", "url"}
+)
+_suno_continuation_mode_rejects_other_fields_then_input_propertyNames_not_enum = frozenset(
     {"clip_id", "make_instrumental", "negative_tags", "tags", "title", "url"}
 )
 _rule_suno_custom_mode_requires_prompt = Rule(
@@ -50,6 +60,9 @@ _rule_suno_custom_mode_rejects_other_fields = Rule(
 _suno_custom_mode_rejects_other_fields_then_input_names = frozenset(
     {"clip_id", "continue_at", "make_instrumental", "url"}
 )
+_suno_custom_mode_rejects_other_fields_then_input_propertyNames_not_enum = frozenset(
+    {"clip_id", "continue_at", "make_instrumental", "url"}
+)
 _rule_lyrics_requires_prompt = Rule(
     "lyrics-requires-prompt", "lyrics: input.prompt (a description of the lyrics you want) is required."
 )
@@ -58,6 +71,19 @@ _rule_lyrics_rejects_other_fields = Rule(
     "lyrics takes only input.prompt; music, upload and concat fields (gpt_description_prompt, make_instrumental, tags, negative_tags, title, continue_clip_id, continue_at, url, clip_id) must not be sent with it.",
 )
 _lyrics_rejects_other_fields_then_input_names = frozenset(
+    {
+        "clip_id",
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "negative_tags",
+        "tags",
+        "title",
+        "url",
+    }
+)
+_lyrics_rejects_other_fields_then_input_propertyNames_not_enum = frozenset(
     {
         "clip_id",
         "continue_at",
@@ -90,6 +116,19 @@ _upload_rejects_other_fields_then_input_names = frozenset(
         "title",
     }
 )
+_upload_rejects_other_fields_then_input_propertyNames_not_enum = frozenset(
+    {
+        "clip_id",
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "negative_tags",
+        "prompt",
+        "tags",
+        "title",
+    }
+)
 _rule_concat_requires_clip_id = Rule(
     "concat-requires-clip-id",
     "concat: input.clip_id (the clip ID to concatenate, obtained from a previous music task output) is required.",
@@ -99,6 +138,19 @@ _rule_concat_rejects_other_fields = Rule(
     "concat takes only input.clip_id; music, lyrics and upload fields (gpt_description_prompt, make_instrumental, prompt, tags, negative_tags, title, continue_clip_id, continue_at, url) must not be sent with it.",
 )
 _concat_rejects_other_fields_then_input_names = frozenset(
+    {
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "negative_tags",
+        "prompt",
+        "tags",
+        "title",
+        "url",
+    }
+)
+_concat_rejects_other_fields_then_input_propertyNames_not_enum = frozenset(
     {
         "continue_at",
         "continue_clip_id",
@@ -250,7 +302,7 @@ def _check_suno_input_rejects_udio_fields_then_input(
     if isinstance(x, dict):
         if not _suno_input_rejects_udio_fields_then_input_names.isdisjoint(x):
             for k in x:
-                if isinstance(k, str) and k in _suno_input_rejects_udio_fields_then_input_names:
+                if isinstance(k, str) and k in _suno_input_rejects_udio_fields_then_input_propertyNames_not_enum:
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
@@ -286,7 +338,7 @@ def _check_udio_input_rejects_suno_fields_then_input(
     if isinstance(x, dict):
         if not _udio_input_rejects_suno_fields_then_input_names.issuperset(x):
             for k in x:
-                if not (isinstance(k, str) and k in _udio_input_rejects_suno_fields_then_input_names):
+                if not (isinstance(k, str) and k in _udio_input_rejects_suno_fields_then_input_propertyNames_enum):
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
@@ -361,7 +413,10 @@ def _check_suno_inspiration_mode_rejects_other_fields_then_input(
     if isinstance(x, dict):
         if not _suno_inspiration_mode_rejects_other_fields_then_input_names.isdisjoint(x):
             for k in x:
-                if isinstance(k, str) and k in _suno_inspiration_mode_rejects_other_fields_then_input_names:
+                if (
+                    isinstance(k, str)
+                    and k in _suno_inspiration_mode_rejects_other_fields_then_input_propertyNames_not_enum
+                ):
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
@@ -420,7 +475,10 @@ def _check_suno_continuation_mode_rejects_other_fields_then_input(
     if isinstance(x, dict):
         if not _suno_continuation_mode_rejects_other_fields_then_input_names.isdisjoint(x):
             for k in x:
-                if isinstance(k, str) and k in _suno_continuation_mode_rejects_other_fields_then_input_names:
+                if (
+                    isinstance(k, str)
+                    and k in _suno_continuation_mode_rejects_other_fields_then_input_propertyNames_not_enum
+                ):
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
@@ -522,7 +580,7 @@ def _check_suno_custom_mode_rejects_other_fields_then_input(
     if isinstance(x, dict):
         if not _suno_custom_mode_rejects_other_fields_then_input_names.isdisjoint(x):
             for k in x:
-                if isinstance(k, str) and k in _suno_custom_mode_rejects_other_fields_then_input_names:
+                if isinstance(k, str) and k in _suno_custom_mode_rejects_other_fields_then_input_propertyNames_not_enum:
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
@@ -576,7 +634,7 @@ def _check_lyrics_rejects_other_fields_then_input(x: object, path: str, out: lis
     if isinstance(x, dict):
         if not _lyrics_rejects_other_fields_then_input_names.isdisjoint(x):
             for k in x:
-                if isinstance(k, str) and k in _lyrics_rejects_other_fields_then_input_names:
+                if isinstance(k, str) and k in _lyrics_rejects_other_fields_then_input_propertyNames_not_enum:
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
@@ -629,7 +687,7 @@ def _check_upload_rejects_other_fields_then_input(x: object, path: str, out: lis
     if isinstance(x, dict):
         if not _upload_rejects_other_fields_then_input_names.isdisjoint(x):
             for k in x:
-                if isinstance(k, str) and k in _upload_rejects_other_fields_then_input_names:
+                if isinstance(k, str) and k in _upload_rejects_other_fields_then_input_propertyNames_not_enum:
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
@@ -683,7 +741,7 @@ def _check_concat_rejects_other_fields_then_input(x: object, path: str, out: lis
     if isinstance(x, dict):
         if not _concat_rejects_other_fields_then_input_names.isdisjoint(x):
             for k in x:
-                if isinstance(k, str) and k in _concat_rejects_other_fields_then_input_names:
+                if isinstance(k, str) and k in _concat_rejects_other_fields_then_input_propertyNames_not_enum:
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 

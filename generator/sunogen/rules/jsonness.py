@@ -20,8 +20,7 @@ from __future__ import annotations
 from sunogen import ir
 
 from .checks import Assert, Check
-from .keywords import Context
-from .literals import set_literal
+from .keywords import Context, declared
 
 _PINNED = frozenset({"boolean", "null"})
 
@@ -60,13 +59,11 @@ def json_checks(s: ir.Schema, ctx: Context) -> list[tuple[str | None, Check]]:
         checks.append(("number", _assert("abs({x}) < NUMBER_LIMIT", "out.append(not_json({path}, {x}))")))
     extra = s.schema("additionalProperties")
     if "object" in s.types and not (extra is not None and extra.never and not s.has("patternProperties")):
-        declared = ctx.constant("fields", set_literal([name for name, _ in s.properties]))
+        names = declared(s, ctx)
         checks.append(
             (
                 "object",
-                _assert(
-                    f"json_members({{x}}, {declared})", f"json_member_violations({{x}}, {declared}, {{path}}, out)"
-                ),
+                _assert(f"json_members({{x}}, {names})", f"json_member_violations({{x}}, {names}, {{path}}, out)"),
             )
         )
     items = s.items

@@ -262,9 +262,10 @@ def _properties(s: ir.Schema, ctx: Context) -> list[Check]:
     return [Apply(child, Part("member", name)) for name, child in s.properties]
 
 
-def _known(s: ir.Schema, ctx: Context) -> str:
-    """The constant holding the member names `properties` declares."""
-    return ctx.constant("fields", set_literal([name for name, _ in s.properties]))
+def declared(s: ir.Schema, ctx: Context) -> str:
+    """The member names `properties` declares: a constant, or `()` when it declares none."""
+    names = [name for name, _ in s.properties]
+    return ctx.constant("fields", set_literal(names)) if names else "()"
 
 
 def _matches_a_pattern(s: ir.Schema, ctx: Context, k: str) -> str | None:
@@ -278,16 +279,20 @@ def _additional_properties(s: ir.Schema, ctx: Context) -> list[Check]:
     extra = s.schema("additionalProperties")
     if extra is None or (not extra.keywords and not extra.never):
         return []
-    known = _known(s, ctx)
+    known = declared(s, ctx)
     matched = _matches_a_pattern(s, ctx, "k")
-    where = f"k not in {known}" + (f" and not ({matched})" if matched else "")
+    tests = [f"k not in {known}"] if s.properties else []
+    tests += [f"not ({matched})"] if matched else []
+    where = _fixed(" and ".join(tests)) if tests else None
     if not extra.never:
-        return [Each("additionalProperties", "members", schema=extra, where=_fixed(where))]
+        return [Each("additionalProperties", "members", schema=extra, where=where)]
     unknown = Assert(
         "additionalProperties", None, lambda k: 'f"unknown field {k!r}"', at=lambda path: f"path_key({path}, k)"
     )
-    whole = None if matched else (lambda x: f"{known}.issuperset({x})")
-    return [Each("additionalProperties", "members", test=unknown, where=_fixed(where), whole=whole)]
+    if matched:
+        return [Each("additionalProperties", "members", test=unknown, where=where)]
+    whole = (lambda x: f"{known}.issuperset({x})") if s.properties else (lambda x: f"not {x}")
+    return [Each("additionalProperties", "members", test=unknown, where=where, whole=whole)]
 
 
 def _pattern_properties(s: ir.Schema, ctx: Context) -> list[Check]:

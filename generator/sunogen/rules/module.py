@@ -62,7 +62,9 @@ class Module:
         taken: set[str] = set()
         for component in components:
             self._name_tree(component.schema, component.name, taken)
-        self._constants: dict[str, tuple[str, int]] = {}  # source -> (name, order of the node it was named after)
+        # (pointer and source) -> (name, source, order of the node); rules are keyed by their source alone
+        self._constants: dict[str, tuple[str, str, int]] = {}
+        self._constant_names: set[str] = set()
         self._functions: dict[tuple[str, str], _Function] = {}
         self._by_name: dict[str, _Function] = {}
 
@@ -86,23 +88,27 @@ class Module:
         return self._names[node.pointer]
 
     def constant(self, node: ir.Schema, what: str, source: str) -> str:
-        """The name of a module constant holding `source` (one per distinct source), named after a node."""
-        if source not in self._constants:
+        """The name of a module constant holding `source` for a node (`_ModelVersion_enum`), one per node and source.
+
+        Two nodes with the same values get a constant each: a constant says where its values come from.
+        """
+        key = f"{node.pointer} {source}"
+        if key not in self._constants:
             name = f"_{self.name(node)}_{what}"
-            taken = {n for n, _ in self._constants.values()}
             unique, n = name, 1
-            while unique in taken:
+            while unique in self._constant_names:
                 n += 1
                 unique = f"{name}_{n}"
-            self._constants[source] = (unique, self._order[node.pointer])
-        return self._constants[source][0]
+            self._constant_names.add(unique)
+            self._constants[key] = (unique, source, self._order[node.pointer])
+        return self._constants[key][0]
 
     def rule(self, node: ir.Schema, rule: ir.Rule) -> str:
         """The constant holding a named rule (its id, message and, for a warning, its severity)."""
         severity = "" if rule.severity == "error" else f", {rule.severity!r}"
         source = f"Rule({rule.id!r}, {rule.message!r}{severity})"
         if source not in self._constants:
-            self._constants[source] = (f"_rule_{_snake(rule.id)}", self._order[node.pointer])
+            self._constants[source] = (f"_rule_{_snake(rule.id)}", source, self._order[node.pointer])
         return self._constants[source][0]
 
     def function(self, kind: str, node: ir.Schema, write: Callable[[Writer, str], None]) -> str:
@@ -128,7 +134,7 @@ class Module:
         )
         used = {name for text in [*roots, *(f.written or "" for f in written)] for name in _IDENTIFIER.findall(text)}
         constants = sorted(
-            ((order, f"{name} = {source}") for source, (name, order) in self._constants.items() if name in used),
+            (order, f"{name} = {source}") for name, source, order in self._constants.values() if name in used
         )
         return tuple(line for _, line in constants), tuple(f.written or "" for f in written)
 

@@ -248,16 +248,16 @@ class ValidPass:
             with w.block(f"{header}:"), w.block(f"if {negated(test)}:"):
                 w.line("return False")
             return
-        where = each.where("k") if each.where is not None else None
+        conditions = [each.where("k")] if each.where is not None else []
         if each.test is not None:
-            failed = "True" if each.test.test is None else negated(each.test.test("k"))
             header = "for k in x:"
+            if each.test.test is not None:
+                conditions.append(negated(each.test.test("k")))
         else:
             assert each.schema is not None
-            failed = negated(self.ok(each.schema, "v"))
             header = "for k, v in x.items():"
-        condition = failed if where is None else f"{where} and {failed}" if failed != "True" else where
-        with w.block(header), w.block(f"if {condition}:"):
+            conditions.append(negated(self.ok(each.schema, "v")))
+        with w.block(header), w.block(f"if {' and '.join(conditions)}:") if conditions else nullcontext():
             w.line("return False")
 
 

@@ -162,11 +162,10 @@ class ViolationPass:
                     self.err(each.schema, "v", f"path_key({path}, k)", w, rule=rule)
                 return
             test = each.test
-            failed = where if test.test is None else negated(test.test("k"))
-            if where is not None and test.test is not None:
-                failed = f"{where} and {failed}"
-            assert failed is not None
-            with w.block("for k in x:"), w.block(f"if {failed}:"):
+            conditions = [where] if where is not None else []
+            if test.test is not None:
+                conditions.append(negated(test.test("k")))
+            with w.block("for k in x:"), w.block(f"if {' and '.join(conditions)}:") if conditions else nullcontext():
                 self._report(s, test, "k", path, rule, w)
 
     def _branch(self, branch: Branch, x: str, path: str, w: Writer, rule: str, known: str | None) -> None:

@@ -1,0 +1,163 @@
+"""What `validate()` accepts, the client can send: values JSON cannot carry are violations, anywhere in a payload.
+
+NaN, the infinities (1e400 parses as one), integers longer than Python writes, lone surrogates, keys that are not
+strings and Python values JSON has no word for are reported with keyword "json" at their exact path, never raised
+(ValueError, UnicodeEncodeError, TypeError) at send time. tests/fixture_specs/freeform.yaml has the free-form
+members (`meta: {}`, `settings: {type: object}`...) a schema walk does not look into.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import math
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+import respx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import suno_clients
+
+from .fixture_package import generated_package
+
+EXAMPLE: dict[str, Any] = {
+    "title": "a calm song",
+    "weight": 0.5,
+    "count": 3,
+    "flag": True,
+    "mode": "simple",
+    "meta": {"any": [1, "two", None]},
+    "settings": {"depth": 2},
+    "values": [1, "a"],
+    "labels": {"a": "b", "x1": 2},
+    "pair": ["a", 2, {"b": None}],
+}
+HUGE = 10**5000
+
+
+@pytest.fixture(scope="module")
+def freeform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    with generated_package(tmp_path_factory.mktemp("freeform"), "freeform") as package:
+        yield package
+
+
+def _with(path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    payload = copy.deepcopy(EXAMPLE)
+    node: Any = payload
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+    return payload
+
+
+def test_the_example_is_valid(freeform: ModuleType) -> None:
+    assert freeform.validate("freeform", "create", EXAMPLE) == []
+
+
+CASES = [
+        (("weight",), math.nan, ("$.weight", "json", "NaN is not a JSON number")),
+        (("weight",), math.inf, ("$.weight", "json", "inf is not a JSON number (it is too large)")),
+        (("weight",), -math.inf, ("$.weight", "json", "-inf is not a JSON number (it is too large)")),
+        (("count",), HUGE, ("$.count", "json", "an integer of more than 4300 digits: Python's JSON encoder does not write it")),
+        (("title",), "a\ud800b", ("$.title", "json", "holds a lone surrogate (U+D800), which is not text JSON can carry")),
+        (("meta", "any", 1), math.nan, ("$.meta.any[1]", "json", "NaN is not a JSON number")),
+        (("meta",), {1: "a"}, ("$.meta", "json", "member name 1: JSON object keys are strings")),
+        (("meta",), {"\udfff": 1}, ("$.meta", "json", "member name '\\udfff': holds a lone surrogate (U+DFFF), which is not text JSON can carry")),
+        (("meta",), {"a": {"b", "c"}}, ("$.meta.a", "json", "set is not a JSON value")),
+        (("meta",), b"bytes", ("$.meta", "json", "bytes is not a JSON value")),
+        (("meta",), (1, 2), ("$.meta", "json", "a tuple is not a JSON value (a list is)")),
+        (("meta",), datetime.date(2024, 5, 1), ("$.meta", "json", "date is not a JSON value")),
+        (("settings", "deep"), [[-HUGE]], ("$.settings.deep[0][0]", "json", "an integer of more than 4300 digits: Python's JSON encoder does not write it")),
+        (("settings",), {("a",): 1}, ("$.settings", "json", "member name ('a',): JSON object keys are strings")),
+        (("values", 1), "\ud83c", ("$.values[1]", "json", "holds a lone surrogate (U+D83C), which is not text JSON can carry")),
+        (("labels", "z"), "\ud800", ("$.labels.z", "json", "holds a lone surrogate (U+D800), which is not text JSON can carry")),
+        (("pair", 2), {"b": math.nan}, ("$.pair[2].b", "json", "NaN is not a JSON number")),
+        (("values",), (1, 2), ("$.values", "type", "must be an array, not tuple")),
+]  # fmt: skip
+
+
+def test_a_member_breaking_its_schema_and_json_gets_both_violations(freeform: ModuleType) -> None:
+    found = freeform.validate("freeform", "create", _with(("labels", "b"), math.inf))
+    assert [(v.path, v.keyword) for v in found] == [("$.labels.b", "type"), ("$.labels.b", "json")]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "reported"), CASES, ids=[f"{i}-{'.'.join(map(str, c[0]))}" for i, c in enumerate(CASES)]
+)
+def test_a_value_json_cannot_carry_is_a_violation_at_its_path(
+    freeform: ModuleType, path: tuple[str | int, ...], value: Any, reported: tuple[str, str, str]
+) -> None:
+    found = freeform.validate("freeform", "create", _with(path, value))
+    assert [(v.path, v.keyword, v.message) for v in found] == [reported]
+    assert found[0].severity == "error"
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ('{"title": "x", "weight": 1e400}', ("$.weight", "json")),
+        ('{"title": "x", "meta": [-1e400]}', ("$.meta[0]", "json")),
+        ('{"title": "x\\ud800"}', ("$.title", "json")),
+        ('{"title": "x", "settings": {"\\udc00": 1}}', ("$.settings", "json")),
+        ('{"title": "x", "count": ' + "7" * 5000 + "}", ("$.count", "json")),
+        ('{"title": ' + "7" * 5000 + "}", ("$.title", "type")),
+    ],
+    ids=["1e400", "-1e400-deep", "lone-surrogate", "surrogate-key", "5000-digits", "5000-digits-for-a-string"],
+)
+def test_json_text_with_such_a_value_is_a_violation_not_malformed_json(
+    freeform: ModuleType, text: str, reported: tuple[str, str]
+) -> None:
+    found = freeform.validate_json("freeform", "create", text)
+    assert [(v.path, v.keyword) for v in found] == [reported]
+
+
+def test_an_integer_of_any_length_is_a_number_in_json_text() -> None:
+    from suno_clients._runtime.jsontext import parse_json
+
+    assert parse_json("[" + "9" * 5000 + ", -" + "1" * 9000 + "]")[0] == 10**5000 - 1
+    assert parse_json("-" + "1" * 9000) == -(10**9000 - 1) // 9
+
+
+NASTY = st.sampled_from(
+    [math.nan, math.inf, -math.inf, "\ud800", "ok\udfff", {1: "a"}, {"\ud800": 1}, {(1, 2): 1}, {"a", "b"}, b"x",
+     datetime.datetime(2024, 5, 1), HUGE, -HUGE, 10**300, 1e308, "é🎵", [math.nan], {"a": [math.inf]}, None, True]
+)  # fmt: skip
+"""Values a Python caller may put in a payload: most are not JSON, a few are JSON values near its edges."""
+
+PLACES = [("meta",), ("meta", "any", 0), ("settings", "x"), ("values", 0), ("labels", "x1"), ("labels", "q"),
+          ("pair", 2, "b"), ("weight",), ("count",), ("title",), ("flag",)]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(st.tuples(st.sampled_from(PLACES), NASTY), min_size=1, max_size=3))
+def test_whatever_validate_accepts_the_client_sends(
+    freeform: ModuleType, changes: list[tuple[tuple[str | int, ...], Any]]
+) -> None:
+    payload = copy.deepcopy(EXAMPLE)
+    for path, value in changes:
+        node: Any = payload
+        for step in path[:-1]:
+            node = (
+                node[step]
+                if isinstance(node, dict | list) and step in (node if isinstance(node, dict) else range(len(node)))
+                else None
+            )
+        if isinstance(node, dict) or (isinstance(node, list) and path[-1] in range(len(node))):
+            node[path[-1]] = copy.deepcopy(value)
+    found = freeform.validate("freeform", "create", payload)  # never raises
+    client_module = freeform.vendor_module("freeform")
+    with respx.mock(assert_all_called=False) as router:
+        route = router.post("https://freeform.invalid/create").respond(200, json={"code": 200, "data": {}})
+        with client_module.Client(api_key="k" * 12) as client:
+            if suno_clients.errors_only(found):
+                with pytest.raises(client_module.RequestValidationError):
+                    client.create(**payload)
+                assert not route.called
+            else:
+                client.create(**payload)
+                assert json.loads(route.calls.last.request.content) == json.loads(json.dumps(payload))
