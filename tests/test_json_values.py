@@ -59,26 +59,38 @@ def test_the_example_is_valid(freeform: ModuleType) -> None:
     assert freeform.validate("freeform", "create", EXAMPLE) == []
 
 
+NAN = "NaN is not a JSON number"
+DIGITS = "an integer of more than 4300 digits: Python's JSON encoder does not write it"
+
+
+def _infinite(sign: str) -> str:
+    return f"{sign}inf is not a JSON number: JSON has no infinity (a literal like 1e400 parses as one)"
+
+
+def _surrogate(code: str) -> str:
+    return f"holds a lone surrogate (U+{code}), which is not text JSON can carry"
+
+
 CASES = [
-        (("weight",), math.nan, ("$.weight", "json", "NaN is not a JSON number")),
-        (("weight",), math.inf, ("$.weight", "json", "inf is not a JSON number (it is too large)")),
-        (("weight",), -math.inf, ("$.weight", "json", "-inf is not a JSON number (it is too large)")),
-        (("count",), HUGE, ("$.count", "json", "an integer of more than 4300 digits: Python's JSON encoder does not write it")),
-        (("title",), "a\ud800b", ("$.title", "json", "holds a lone surrogate (U+D800), which is not text JSON can carry")),
-        (("meta", "any", 1), math.nan, ("$.meta.any[1]", "json", "NaN is not a JSON number")),
-        (("meta",), {1: "a"}, ("$.meta", "json", "member name 1: JSON object keys are strings")),
-        (("meta",), {"\udfff": 1}, ("$.meta", "json", "member name '\\udfff': holds a lone surrogate (U+DFFF), which is not text JSON can carry")),
-        (("meta",), {"a": {"b", "c"}}, ("$.meta.a", "json", "set is not a JSON value")),
-        (("meta",), b"bytes", ("$.meta", "json", "bytes is not a JSON value")),
-        (("meta",), (1, 2), ("$.meta", "json", "a tuple is not a JSON value (a list is)")),
-        (("meta",), datetime.date(2024, 5, 1), ("$.meta", "json", "date is not a JSON value")),
-        (("settings", "deep"), [[-HUGE]], ("$.settings.deep[0][0]", "json", "an integer of more than 4300 digits: Python's JSON encoder does not write it")),
-        (("settings",), {("a",): 1}, ("$.settings", "json", "member name ('a',): JSON object keys are strings")),
-        (("values", 1), "\ud83c", ("$.values[1]", "json", "holds a lone surrogate (U+D83C), which is not text JSON can carry")),
-        (("labels", "z"), "\ud800", ("$.labels.z", "json", "holds a lone surrogate (U+D800), which is not text JSON can carry")),
-        (("pair", 2), {"b": math.nan}, ("$.pair[2].b", "json", "NaN is not a JSON number")),
-        (("values",), (1, 2), ("$.values", "type", "must be an array, not tuple")),
-]  # fmt: skip
+    (("weight",), math.nan, ("$.weight", "json", NAN)),
+    (("weight",), math.inf, ("$.weight", "json", _infinite(""))),
+    (("weight",), -math.inf, ("$.weight", "json", _infinite("-"))),
+    (("count",), HUGE, ("$.count", "json", DIGITS)),
+    (("title",), "a\ud800b", ("$.title", "json", _surrogate("D800"))),
+    (("meta", "any", 1), math.nan, ("$.meta.any[1]", "json", NAN)),
+    (("meta",), {1: "a"}, ("$.meta", "json", "member name 1: JSON object keys are strings")),
+    (("meta",), {"\udfff": 1}, ("$.meta", "json", "member name '\\udfff': " + _surrogate("DFFF"))),
+    (("meta",), {"a": {"b", "c"}}, ("$.meta.a", "json", "set is not a JSON value")),
+    (("meta",), b"bytes", ("$.meta", "json", "bytes is not a JSON value")),
+    (("meta",), (1, 2), ("$.meta", "json", "a tuple is not a JSON value (a list is)")),
+    (("meta",), datetime.date(2024, 5, 1), ("$.meta", "json", "date is not a JSON value")),
+    (("settings", "deep"), [[-HUGE]], ("$.settings.deep[0][0]", "json", DIGITS)),
+    (("settings",), {("a",): 1}, ("$.settings", "json", "member name ('a',): JSON object keys are strings")),
+    (("values", 1), "\ud83c", ("$.values[1]", "json", _surrogate("D83C"))),
+    (("labels", "z"), "\ud800", ("$.labels.z", "json", _surrogate("D800"))),
+    (("pair", 2), {"b": math.nan}, ("$.pair[2].b", "json", NAN)),
+    (("values",), (1, 2), ("$.values", "type", "must be an array, not tuple")),
+]
 
 
 def test_a_member_breaking_its_schema_and_json_gets_both_violations(freeform: ModuleType) -> None:
@@ -123,6 +135,15 @@ def test_an_integer_of_any_length_is_a_number_in_json_text() -> None:
     assert parse_json("-" + "1" * 9000) == -(10**9000 - 1) // 9
 
 
+def _step(node: Any, step: str | int) -> Any:
+    """The member or item `step` of `node`, or None when an earlier change replaced what held it."""
+    if isinstance(node, dict):
+        return node.get(step)
+    if isinstance(node, list) and isinstance(step, int) and step < len(node):
+        return node[step]
+    return None
+
+
 NASTY = st.sampled_from(
     [math.nan, math.inf, -math.inf, "\ud800", "ok\udfff", {1: "a"}, {"\ud800": 1}, {(1, 2): 1}, {"a", "b"}, b"x",
      datetime.datetime(2024, 5, 1), HUGE, -HUGE, 10**300, 1e308, "é🎵", [math.nan], {"a": [math.inf]}, None, True]
@@ -142,12 +163,8 @@ def test_whatever_validate_accepts_the_client_sends(
     for path, value in changes:
         node: Any = payload
         for step in path[:-1]:
-            node = (
-                node[step]
-                if isinstance(node, dict | list) and step in (node if isinstance(node, dict) else range(len(node)))
-                else None
-            )
-        if isinstance(node, dict) or (isinstance(node, list) and path[-1] in range(len(node))):
+            node = _step(node, step)
+        if isinstance(node, dict) or (isinstance(node, list) and isinstance(path[-1], int) and path[-1] < len(node)):
             node[path[-1]] = copy.deepcopy(value)
     found = freeform.validate("freeform", "create", payload)  # never raises
     client_module = freeform.vendor_module("freeform")

@@ -60,7 +60,9 @@ def _is_json_scalar(value: object) -> bool:
 
 def _problem(value: object) -> str:
     if isinstance(value, float):
-        return "NaN is not a JSON number" if value != value else f"{value} is not a JSON number (it is too large)"
+        if value != value:
+            return "NaN is not a JSON number"
+        return f"{value} is not a JSON number: JSON has no infinity (a literal like 1e400 parses as one)"
     if isinstance(value, int):
         return f"an integer of more than {_DIGITS} digits: Python's JSON encoder does not write it"
     if isinstance(value, str):

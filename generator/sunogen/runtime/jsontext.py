@@ -44,7 +44,8 @@ def _integer(digits: str) -> int:
     if digits[0] == "-":
         return -_integer(digits[1:])
     half = len(digits) // 2
-    return _integer(digits[:-half]) * 10**half + _integer(digits[-half:])
+    high: int = _integer(digits[:-half]) * 10**half
+    return high + _integer(digits[-half:])
 
 
 def parse_json(data: str | bytes | bytearray) -> Any:
