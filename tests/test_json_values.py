@@ -164,8 +164,9 @@ def test_whatever_validate_accepts_the_client_sends(
         node: Any = payload
         for step in path[:-1]:
             node = _step(node, step)
-        if isinstance(node, dict) or (isinstance(node, list) and isinstance(path[-1], int) and path[-1] < len(node)):
-            node[path[-1]] = copy.deepcopy(value)
+        last = path[-1]
+        if isinstance(node, dict) or (isinstance(node, list) and isinstance(last, int) and last < len(node)):
+            node[last] = copy.deepcopy(value)
     found = freeform.validate("freeform", "create", payload)  # never raises
     client_module = freeform.vendor_module("freeform")
     with respx.mock(assert_all_called=False) as router:
