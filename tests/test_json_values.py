@@ -165,7 +165,9 @@ def test_whatever_validate_accepts_the_client_sends(
         for step in path[:-1]:
             node = _step(node, step)
         last = path[-1]
-        if isinstance(node, dict) or (isinstance(node, list) and isinstance(last, int) and last < len(node)):
+        if isinstance(node, dict):
+            node[last] = copy.deepcopy(value)
+        elif isinstance(node, list) and isinstance(last, int) and last < len(node):
             node[last] = copy.deepcopy(value)
     found = freeform.validate("freeform", "create", payload)  # never raises
     client_module = freeform.vendor_module("freeform")
