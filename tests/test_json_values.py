@@ -168,7 +168,7 @@ def test_whatever_validate_accepts_the_client_sends(
         if isinstance(node, dict):
             node[last] = copy.deepcopy(value)
         elif isinstance(node, list) and isinstance(last, int) and last < len(node):
-            node[last] = copy.deepcopy(value)
+            node[last : last + 1] = [copy.deepcopy(value)]
     found = freeform.validate("freeform", "create", payload)  # never raises
     client_module = freeform.vendor_module("freeform")
     with respx.mock(assert_all_called=False) as router:
