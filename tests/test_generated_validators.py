@@ -42,8 +42,8 @@ def _modules() -> list[tuple[str, str, str]]:
     for path in sorted((GENERATED / "suno_clients" / "_validators").glob("[!_]*.py")):
         spec = ROOT / "specs" / f"{path.stem}.yaml"
         found.append((f"shipped-{path.stem}", path.read_text(encoding="utf-8"), spec.read_text(encoding="utf-8")))
-    for path, text in _fixture_modules().items():
-        stem = Path(path).stem
+    for name, text in _fixture_modules().items():
+        stem = Path(name).stem
         found.append((f"fixture-{stem}", text, (FIXTURE_SPECS / f"{stem}.yaml").read_text(encoding="utf-8")))
     return found
 
