@@ -56,7 +56,7 @@ GATEWAYS = (
     Gateway(
         "sunor",
         "create_task",
-        Edit(("input", "tags"), "pop", "suno-inspiration-mode-rejects-other-fields"),
+        Edit(("input", "seed"), 7, "suno-input-rejects-udio-fields"),
         Edit(("input", "make_instrumental"), "false", "$.input.make_instrumental"),
     ),
     Gateway(
@@ -68,13 +68,13 @@ GATEWAYS = (
     Gateway(
         "gptge",
         "submit_music",
-        Edit(("title",), "Weekend", "inspiration-mode-only-takes-its-own-fields"),
+        Edit(("gpt_description_prompt",), "", "custom-mode-requires-prompt-title-tags"),
         Edit(("make_instrumental",), "false", "$.make_instrumental"),
     ),
     Gateway(
         "relay",
         "submit_music",
-        Edit(("continue_clip_id",), DELETE, "continuation-requires-task-id-continue-at-continue-clip-id"),
+        Edit(("task_id",), DELETE, "continuation-requires-task-id-continue-at-continue-clip-id"),
         Edit(("make_instrumental",), "true", "$.make_instrumental"),
     ),
     Gateway(

@@ -80,7 +80,7 @@ def test_a_dash_reads_the_payload_from_standard_input(capsys: pytest.CaptureFixt
     [
         (["--vendor", "nope", "--operation", "create_task"], "unknown vendor 'nope'"),
         (["--vendor", "crun", "--operation", "get_task_info"], "crun has no operation 'get_task_info' with a body"),
-        (["--vendor", "crun", "--operation", "nope"], "try one of create_task"),
+        (["--vendor", "crun", "--operation", "nope"], "try one of create_persona, create_task"),
     ],
 )
 def test_an_unknown_vendor_or_operation_is_a_usage_error(

@@ -68,7 +68,7 @@ def test_a_fresh_client_imports_its_models_on_its_first_call_and_validates_as_be
         "except Exception as error:\n"
         "    print(type(created).__name__, created.task_id, type(error).__name__)\n"
     )
-    assert _run(code) == "CreateTaskData t-1 RequestValidationError"
+    assert _run(code) == "NewTask t-1 RequestValidationError"
 
 
 @pytest.mark.parametrize("vendor", suno_clients.VENDORS)
@@ -87,6 +87,7 @@ def test_every_exported_name_is_the_object_its_defining_module_holds(vendor: str
     sources = [
         importlib.import_module(f"suno_clients.{vendor}._client"),
         importlib.import_module(f"suno_clients.{vendor}.models"),
+        importlib.import_module(f"suno_clients.{vendor}.params"),
         importlib.import_module("suno_clients._runtime.exceptions"),
         importlib.import_module(f"suno_clients._validators.{vendor}"),
     ]
@@ -94,6 +95,7 @@ def test_every_exported_name_is_the_object_its_defining_module_holds(vendor: str
         value = getattr(module, name)
         assert any(getattr(source, name, None) is value for source in sources), name
     assert module.models is sources[1]
+    assert module.params is sources[2]
 
 
 def test_a_star_import_gives_every_exported_name() -> None:
@@ -130,3 +132,22 @@ def test_a_client_checks_each_body_with_the_validator_validate_uses_for_its_oper
         hint = typing.get_type_hints(getattr(module.Client, operation))["request"]
         model = next(arg for arg in typing.get_args(hint) if arg is not type(None))
         assert rules_of(model) is check, operation
+
+
+@pytest.mark.parametrize("vendor", suno_clients.VENDORS)
+def test_a_vendor_module_is_an_attribute_of_the_package_after_import_suno_clients_alone(vendor: str) -> None:
+    code = (
+        "import sys, suno_clients\n"
+        "before = sorted(m for m in sys.modules if m.startswith('suno_clients.') and '._' not in m)\n"
+        f"module = suno_clients.{vendor}\n"
+        f"print(before, module is sys.modules['suno_clients.{vendor}'], callable(module.Client),\n"
+        f"      '{vendor}' in dir(suno_clients))\n"
+    )
+    assert _run(code) == "[] True True True"
+
+
+def test_a_request_model_is_reached_from_the_package_as_a_user_would_try() -> None:
+    code = "import suno_clients\nprint(suno_clients.crun.CreateTaskRequest.__name__)\n"
+    assert _run(code) == "CreateTaskRequest"
+    with pytest.raises(AttributeError, match="has no attribute 'crunn'"):
+        suno_clients.crunn  # noqa: B018

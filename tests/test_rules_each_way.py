@@ -1,7 +1,30 @@
 """Every rule of every spec, shown both ways: a payload breaking only that rule fails with it, the mended one passes.
 
-The cases are built from the vendor documents' own request examples (the `examples` of each spec): each
-breaks one rule by the smallest change, and its mended payload undoes exactly that break.
+The cases live beside the specs they test, one file per spec: tests/rule_cases/<vendor>.yaml. A spec dropped into
+specs/ is enumerated here at once, and fails until its case file exists and has a case for each of its rules. A case
+file has three lists (`accepted` and `json` may be left out):
+
+    rules:                              # each rule of the spec, shown both ways
+      - rule: custom-mode-requires-prompt   # the rule's title in the spec
+        how: prompt-dropped                 # optional: tells apart several cases of one rule
+        example: axios-example              # a named request example of the spec: the payload to start from
+        broken: {drop: [prompt]}            # edits of the example that break exactly this rule
+        mended: {}                          # edits of the example that keep it valid ({}: the example itself)
+    accepted:                           # payloads the document accepts (an audit found some refused once)
+      - how: title-without-custom-mode
+        example: axios-example
+        edit: {set: {custom_mode: false, prompt: epic reggae}}
+        warnings: [title-only-used-in-custom-mode]   # the warnings it gives ([]: none)
+    json:                               # payloads wrong as JSON (not by a rule), each with its one violation
+      - how: '"false"-for-false'
+        example: axios-example
+        edit: {drop: [prompt, title], set: {custom_mode: "false"}}
+        violation: [$.custom_mode, type, "must be a boolean (true or false), not string"]
+
+An edit drops the dotted paths of `drop`, then sets those of `set`; `!repeat [text, n]` is `text` repeated n times.
+A broken error case fails with exactly its rule (and the rule's message); a broken warning case gives only warnings
+of its rule, so a client still sends it. jsonschema judges the same payloads against the spec with its warning rules
+stripped (a warning never makes a payload invalid) and must agree with the errors.
 """
 
 from __future__ import annotations
@@ -9,7 +32,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Final
+from pathlib import Path
+from typing import Any, Final, Literal
 
 import pytest
 import yaml
@@ -18,12 +42,16 @@ from pydantic import BaseModel, ValidationError
 
 import suno_clients
 
-from .conftest import SPECS
+from .conftest import ROOT, SPECS
 
+CASES_DIR: Final = Path(__file__).resolve().parent / "rule_cases"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # Keywords whose values are subschemas (the rest of a schema is data: names, values, annotations).
 SUBSCHEMA = ("items", "additionalProperties", "propertyNames", "not", "if", "then", "else")
 SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+VENDORS: Final = tuple(sorted(path.stem for path in SPECS.glob("*.yaml")))
+
+Severity = Literal["error", "warning"]
 
 
 # -- the specs ---------------------------------------------------------------------------------------------------
@@ -36,29 +64,45 @@ def spec(vendor: str) -> dict[str, Any]:
     return loaded
 
 
+def operations(vendor: str) -> list[dict[str, Any]]:
+    """Every operation object of a spec."""
+    return [op for item in spec(vendor)["paths"].values() for method, op in item.items() if method in HTTP_METHODS]
+
+
 @cache
 def request_bodies(vendor: str) -> dict[str, str]:
     """operationId -> `$ref` of the request schema, for every operation with a JSON request body."""
     return {
         op["operationId"]: media["schema"]["$ref"]
-        for item in spec(vendor)["paths"].values()
-        for method, op in item.items()
-        if method in HTTP_METHODS
+        for op in operations(vendor)
         if (media := op.get("requestBody", {}).get("content", {}).get("application/json"))
     }
 
 
+@cache
+def request_examples(vendor: str) -> dict[str, tuple[str, Any]]:
+    """Example name -> (operationId, value) of every request example; a name two operations share is ambiguous."""
+    found: dict[str, tuple[str, Any]] = {}
+    for op in operations(vendor):
+        examples = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("examples", {})
+        for name, example in examples.items():
+            assert name not in found, f"specs/{vendor}.yaml: request example {name!r} is named twice"
+            found[name] = (op["operationId"], example["value"])
+    return found
+
+
 @dataclass(frozen=True)
 class SpecRule:
-    """A titled rule found in a request schema."""
+    """A titled rule found in a request schema, and the operations whose request bodies reach it."""
 
     vendor: str
-    operation: str
     id: str
     description: str
+    severity: Severity
+    operations: frozenset[str]
 
 
-def rules_in(vendor: str) -> list[SpecRule]:
+def rules_in(vendor: str) -> dict[str, SpecRule]:
     """Every titled rule reachable from a request schema of `vendor`, walking subschemas and following `$ref`s."""
     components = spec(vendor)["components"]["schemas"]
     found: dict[str, SpecRule] = {}
@@ -66,8 +110,11 @@ def rules_in(vendor: str) -> list[SpecRule]:
     def walk(node: Any, operation: str, seen: frozenset[str], root: bool) -> None:
         if not isinstance(node, dict):
             return
-        if isinstance(node.get("title"), str) and not root:
-            found.setdefault(node["title"], SpecRule(vendor, operation, node["title"], node.get("description", "")))
+        if isinstance(title := node.get("title"), str) and not root:
+            known = found.get(title)
+            reached = (known.operations if known else frozenset()) | {operation}
+            severity = node.get("x-sunogen-severity", "error")
+            found[title] = SpecRule(vendor, title, node.get("description", ""), severity, reached)
         if isinstance(ref := node.get("$ref"), str) and ref not in seen:
             walk(components[ref.rsplit("/", 1)[-1]], operation, seen | {ref}, root=True)
         for key in SUBSCHEMA:
@@ -80,212 +127,177 @@ def rules_in(vendor: str) -> list[SpecRule]:
 
     for operation, ref in request_bodies(vendor).items():
         walk({"$ref": ref}, operation, frozenset(), root=True)
-    return list(found.values())
+    return found
 
 
-SPEC_RULES: Final = {(r.vendor, r.id): r for vendor in suno_clients.VENDORS for r in rules_in(vendor)}
+SPEC_RULES: Final = {(vendor, rule.id): rule for vendor in VENDORS for rule in rules_in(vendor).values()}
 
 
-def example(vendor: str, example_id: str) -> dict[str, Any]:
-    """A fresh copy of one of the vendor document's request examples."""
-    for item in spec(vendor)["paths"].values():
-        for method, op in item.items():
-            if method not in HTTP_METHODS:
-                continue
-            examples = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("examples", {})
-            if example_id in examples:
-                value: dict[str, Any] = copy.deepcopy(examples[example_id]["value"])
-                return value
-    raise KeyError(f"{vendor} has no request example {example_id!r}")
+# -- the case files ------------------------------------------------------------------------------------------------
 
 
-# -- building payloads from the examples ----------------------------------------------------------------------------
-
-DROP: Final = object()
-"""A value for `changed`: remove the field."""
+class CaseLoader(yaml.SafeLoader):  # type: ignore[misc]  # yaml has no type stubs here
+    """YAML with one tag more: `!repeat [text, n]`, for the long strings that length limits need."""
 
 
-def changed(payload: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    """A copy of `payload` with the top-level fields set (or removed with DROP)."""
+def _repeat(loader: CaseLoader, node: yaml.SequenceNode) -> str:
+    text, times = loader.construct_sequence(node)
+    assert isinstance(text, str), f"!repeat takes [text, count], got {[text, times]}"
+    assert isinstance(times, int), f"!repeat takes [text, count], got {[text, times]}"
+    return text * times
+
+
+CaseLoader.add_constructor("!repeat", _repeat)
+
+
+def case_file(vendor: str) -> Path:
+    return CASES_DIR / f"{vendor}.yaml"
+
+
+@cache
+def case_data(vendor: str) -> dict[str, Any]:
+    """The parsed case file of a vendor ({} when there is none: the meta-tests say which file to write)."""
+    path = case_file(vendor)
+    if not path.exists():
+        return {}
+    loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=CaseLoader)
+    assert isinstance(loaded, dict), f"{path.relative_to(ROOT)} must be a mapping with `rules` and `json` lists"
+    return loaded
+
+
+def edited(payload: Any, edit: dict[str, Any] | None) -> Any:
+    """A copy of `payload` with the dotted paths of `drop` removed, then those of `set` set."""
     out = copy.deepcopy(payload)
-    for name, value in fields.items():
-        if value is DROP:
-            out.pop(name, None)
-        else:
-            out[name] = value
+    edit = edit or {}
+    assert set(edit) <= {"drop", "set"}, f"an edit has `drop` and `set` only, got {sorted(edit)}"
+
+    def parent(path: str) -> tuple[dict[str, Any], str]:
+        *steps, last = path.split(".")
+        node = out
+        for step in steps:
+            node = node[step]
+        assert isinstance(node, dict), f"{path!r} does not lead into an object"
+        return node, last
+
+    for path in edit.get("drop", ()):
+        node, last = parent(path)
+        assert last in node, f"drop: the payload has no {path!r}"
+        del node[last]
+    for path, value in (edit.get("set") or {}).items():
+        node, last = parent(path)
+        node[last] = copy.deepcopy(value)
     return out
-
-
-def input_changed(payload: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    """A copy of `payload` with fields of its `input` object set (or removed with DROP)."""
-    return changed(payload, input=changed(payload["input"], **fields))
-
-
-# sunor.md
-SUNOR_INSPIRATION = example("sunor", "suno-music-inspiration-mode")
-SUNOR_CUSTOM = example("sunor", "suno-music-custom-mode")
-SUNOR_CONTINUATION = example("sunor", "suno-music-continuation-mode")
-SUNOR_UDIO = example("sunor", "udio-music")
-SUNOR_LYRICS = example("sunor", "suno-lyrics")
-SUNOR_UPLOAD = example("sunor", "suno-upload")
-SUNOR_CONCAT = example("sunor", "suno-concat")
-# crun.txt
-CRUN_CURL = example("crun", "curl-custom-mode")
-CRUN_SIMPLE = example("crun", "simple-mode")
-CRUN_CUSTOM = example("crun", "custom-mode")
-# gptge.txt
-GPTGE_INSPIRATION = example("gptge", "inspiration-mode")
-# relay.txt (it has no Inspiration Mode example: the gptge one speaks the same protocol with an mv both accept)
-RELAY_CUSTOM = example("relay", "custom-mode")
-RELAY_EXTEND = example("relay", "extend-make-instrumental-false")
-RELAY_INSPIRATION = example("gptge", "inspiration-mode")
-# sunoapi.txt
-SUNOAPI_AXIOS = example("sunoapi", "axios-example")
-SUNOAPI_SAMPLE = example("sunoapi", "sample-request")
-
-# gptge.txt has only an Inspiration Mode example: its Custom Mode is the relay's custom example with gptge's mv.
-GPTGE_CUSTOM = changed(RELAY_CUSTOM, mv="chirp-v4")
-CONTINUATION_FIELDS: Final = {
-    "task_id": "Original task ID",
-    "continue_at": 120.0,
-    "continue_clip_id": "Original song ID",
-}
-
-
-# -- the table ----------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Case:
-    """One rule shown both ways: `broken` breaks only `rule`; `mended` is `broken` with that break undone."""
+    """One rule shown both ways: `broken` breaks only `rule`; `mended` is the same example kept valid."""
 
     vendor: str
     rule: str
-    broken: Any
-    mended: Any
-    how: str = ""
+    how: str
+    example: str
+    broken_edit: dict[str, Any]
+    mended_edit: dict[str, Any]
 
     @property
     def id(self) -> str:
         return f"{self.vendor}:{self.rule}" + (f":{self.how}" if self.how else "")
 
+    @property
+    def operation(self) -> str:
+        return request_examples(self.vendor)[self.example][0]
 
-CASES: Final = [
-    # -- sunor.md: model and task type
-    Case("sunor", "udio-supports-music-only",
-         broken=changed(SUNOR_UDIO, task_type="lyrics"),
-         mended=SUNOR_UDIO),
-    Case("sunor", "suno-input-rejects-udio-fields",
-         broken=input_changed(SUNOR_CUSTOM, lyrics_type="user"),
-         mended=SUNOR_CUSTOM),
-    Case("sunor", "suno-input-rejects-udio-fields", how="seed-with-lyrics",
-         broken=input_changed(SUNOR_LYRICS, seed=42),
-         mended=SUNOR_LYRICS),
-    Case("sunor", "udio-input-rejects-suno-fields",
-         broken=input_changed(SUNOR_UDIO, title="Rainy Night"),
-         mended=SUNOR_UDIO),
-    Case("sunor", "udio-music-requires-prompt",
-         broken=input_changed(SUNOR_UDIO, prompt=DROP, tags="lofi hip hop"),
-         mended=input_changed(SUNOR_UDIO, tags="lofi hip hop")),
-    # -- sunor.md: Suno music, three modes
-    Case("sunor", "suno-inspiration-mode-rejects-other-fields",
-         broken=input_changed(SUNOR_INSPIRATION, title="Summer Days"),
-         mended=SUNOR_INSPIRATION),
-    Case("sunor", "suno-continuation-mode-rejects-other-fields",
-         broken=input_changed(SUNOR_CONTINUATION, tags="pop, acoustic, upbeat"),
-         mended=SUNOR_CONTINUATION),
-    Case("sunor", "suno-custom-mode-requires-prompt",
-         broken=input_changed(SUNOR_CUSTOM, prompt=DROP),
-         mended=SUNOR_CUSTOM),
-    Case("sunor", "suno-custom-mode-rejects-other-fields",
-         broken=input_changed(SUNOR_CUSTOM, make_instrumental=True),
-         mended=SUNOR_CUSTOM),
-    Case("sunor", "suno-custom-mode-rejects-other-fields", how="continue-at-without-clip",
-         broken=input_changed(SUNOR_CUSTOM, continue_at=30),
-         mended=SUNOR_CUSTOM),
-    # -- sunor.md: lyrics, upload, concat
-    Case("sunor", "lyrics-requires-prompt",
-         broken=input_changed(SUNOR_LYRICS, prompt=DROP),
-         mended=SUNOR_LYRICS),
-    Case("sunor", "lyrics-rejects-other-fields",
-         broken=input_changed(SUNOR_LYRICS, title="Ocean at Sunset"),
-         mended=SUNOR_LYRICS),
-    Case("sunor", "upload-requires-url",
-         broken=input_changed(SUNOR_UPLOAD, url=DROP),
-         mended=SUNOR_UPLOAD),
-    Case("sunor", "upload-rejects-other-fields",
-         broken=input_changed(SUNOR_UPLOAD, clip_id="abc123-clip-id"),
-         mended=SUNOR_UPLOAD),
-    Case("sunor", "concat-requires-clip-id",
-         broken=input_changed(SUNOR_CONCAT, clip_id=DROP),
-         mended=SUNOR_CONCAT),
-    Case("sunor", "concat-rejects-other-fields",
-         broken=input_changed(SUNOR_CONCAT, url="https://example.com/my-audio.mp3"),
-         mended=SUNOR_CONCAT),
-    # -- crun.txt, input Rules
-    Case("crun", "simple-mode-requires-prompt",
-         broken=input_changed(CRUN_SIMPLE, prompt=DROP),
-         mended=CRUN_SIMPLE),
-    Case("crun", "custom-mode-requires-title-and-tags",
-         broken=input_changed(CRUN_CUSTOM, title=DROP),
-         mended=CRUN_CUSTOM),
-    Case("crun", "custom-mode-vocal-requires-lyrics",
-         broken=input_changed(CRUN_CURL, lyrics=DROP),
-         mended=input_changed(CRUN_CURL, lyrics=DROP, instrumental=True),
-         how="instrumental-false"),
-    Case("crun", "custom-mode-vocal-requires-lyrics", how="instrumental-absent",
-         broken=input_changed(CRUN_CUSTOM, lyrics=DROP),
-         mended=CRUN_CUSTOM),
-    Case("crun", "v4-tags-and-lyrics-max-length", how="tags-201",
-         broken=input_changed(CRUN_CUSTOM, model="v4", tags="t" * 201),
-         mended=input_changed(CRUN_CUSTOM, model="v4", tags="t" * 200)),
-    Case("crun", "v4-tags-and-lyrics-max-length", how="lyrics-3001",
-         broken=input_changed(CRUN_CUSTOM, model="v4", lyrics="l" * 3001),
-         mended=input_changed(CRUN_CUSTOM, model="v4", lyrics="l" * 3000)),
-    Case("crun", "v4-tags-and-lyrics-max-length", how="only-for-v4",
-         broken=input_changed(CRUN_CUSTOM, model="v4", tags="t" * 201),
-         mended=input_changed(CRUN_CUSTOM, model="v5", tags="t" * 201)),
-    # -- gptge.txt, Note
-    Case("gptge", "custom-mode-requires-prompt-title-tags",
-         broken=changed(GPTGE_CUSTOM, tags=DROP),
-         mended=GPTGE_CUSTOM),
-    Case("gptge", "continuation-mode-requires-task-id-continue-at-continue-clip-id",
-         broken=changed(GPTGE_CUSTOM, task_id="Original task ID"),
-         mended=changed(GPTGE_CUSTOM, **CONTINUATION_FIELDS)),
-    Case("gptge", "inspiration-mode-only-takes-its-own-fields",
-         broken=changed(GPTGE_INSPIRATION, title="Happy Weekend"),
-         mended=GPTGE_INSPIRATION),
-    # -- relay.txt
-    Case("relay", "custom-mode-requires-prompt-title-tags",
-         broken=changed(RELAY_CUSTOM, title=DROP),
-         mended=RELAY_CUSTOM),
-    Case("relay", "inspiration-mode-excludes-custom-mode-fields",
-         broken=changed(RELAY_INSPIRATION, tags="emotional punk"),
-         mended=RELAY_INSPIRATION),
-    Case("relay", "continuation-requires-task-id-continue-at-continue-clip-id",
-         broken=changed(RELAY_CUSTOM, continue_at=120.0),
-         mended=changed(RELAY_CUSTOM, **CONTINUATION_FIELDS)),
-    Case("relay", "extend-task-requires-continuation-fields",
-         broken=changed(RELAY_EXTEND, task_id=DROP, continue_at=DROP, continue_clip_id=DROP),
-         mended=RELAY_EXTEND),
-    # -- sunoapi.txt
-    Case("sunoapi", "custom-mode-requires-prompt",
-         broken=changed(SUNOAPI_AXIOS, prompt=DROP),
-         mended=SUNOAPI_AXIOS),
-    Case("sunoapi", "custom-mode-lyrics-under-3000-characters",
-         broken=changed(SUNOAPI_SAMPLE, prompt="l" * 3000),
-         mended=changed(SUNOAPI_SAMPLE, prompt="l" * 2999)),
-    Case("sunoapi", "description-prompt-less-than-200-characters", how="custom-mode-false",
-         broken=changed(SUNOAPI_AXIOS, custom_mode=False, prompt="d" * 200),
-         mended=changed(SUNOAPI_AXIOS, custom_mode=False, prompt="d" * 199)),
-    Case("sunoapi", "description-prompt-less-than-200-characters", how="custom-mode-absent",
-         broken={"prompt": "🎵" * 200},
-         mended={"prompt": "🎵" * 199}),
-]  # fmt: skip
+    @property
+    def broken(self) -> Any:
+        return edited(request_examples(self.vendor)[self.example][1], self.broken_edit)
+
+    @property
+    def mended(self) -> Any:
+        return edited(request_examples(self.vendor)[self.example][1], self.mended_edit)
+
+    @property
+    def spec_rule(self) -> SpecRule:
+        return SPEC_RULES[(self.vendor, self.rule)]
 
 
-def operation_of(case: Case) -> str:
-    return SPEC_RULES[(case.vendor, case.rule)].operation
+@dataclass(frozen=True)
+class AcceptedCase:
+    """A payload the vendor's document accepts (an audit found it refused once): no errors, only these warnings."""
+
+    vendor: str
+    how: str
+    example: str
+    edit: dict[str, Any]
+    warnings: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.vendor}/{self.operation}:{self.how}"
+
+    @property
+    def operation(self) -> str:
+        return request_examples(self.vendor)[self.example][0]
+
+    @property
+    def payload(self) -> Any:
+        return edited(request_examples(self.vendor)[self.example][1], self.edit)
+
+
+@dataclass(frozen=True)
+class JsonCase:
+    """A payload that is wrong as JSON (not by a rule), and the one violation it must give."""
+
+    vendor: str
+    how: str
+    example: str
+    edit: dict[str, Any]
+    path: str
+    keyword: str
+    message: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.vendor}/{self.operation}:{self.how}"
+
+    @property
+    def operation(self) -> str:
+        return request_examples(self.vendor)[self.example][0]
+
+    @property
+    def payload(self) -> Any:
+        return edited(request_examples(self.vendor)[self.example][1], self.edit)
+
+
+def cases() -> list[Case]:
+    return [
+        Case(vendor, c["rule"], c.get("how", ""), c["example"], c.get("broken") or {}, c.get("mended") or {})
+        for vendor in VENDORS
+        for c in case_data(vendor).get("rules") or ()
+    ]
+
+
+def accepted_cases() -> list[AcceptedCase]:
+    return [
+        AcceptedCase(vendor, c["how"], c["example"], c.get("edit") or {}, tuple(c.get("warnings") or ()))
+        for vendor in VENDORS
+        for c in case_data(vendor).get("accepted") or ()
+    ]
+
+
+def json_cases() -> list[JsonCase]:
+    return [
+        JsonCase(vendor, c["how"], c["example"], c.get("edit") or {}, *c["violation"])
+        for vendor in VENDORS
+        for c in case_data(vendor).get("json") or ()
+    ]
+
+
+CASES: Final = cases()
+ACCEPTED_CASES: Final = accepted_cases()
+JSON_CASES: Final = json_cases()
+ERROR_CASES: Final = [case for case in CASES if case.spec_rule.severity == "error"]
+WARNING_CASES: Final = [case for case in CASES if case.spec_rule.severity == "warning"]
 
 
 def model_of(vendor: str, operation: str) -> type[BaseModel]:
@@ -295,115 +307,152 @@ def model_of(vendor: str, operation: str) -> type[BaseModel]:
     return model
 
 
-def jsonschema_says_valid(vendor: str, operation: str, payload: Any) -> bool:
+def without_warnings(node: Any) -> Any:
+    """A copy of a schema without its warning rules: what a gateway rejects, which is what jsonschema should judge."""
+    if isinstance(node, dict):
+        out = {key: without_warnings(value) for key, value in node.items()}
+        if isinstance(out.get("allOf"), list):
+            out["allOf"] = [rule for rule in out["allOf"] if rule.get("x-sunogen-severity") != "warning"]
+        return out
+    if isinstance(node, list):
+        return [without_warnings(value) for value in node]
+    return node
+
+
+def jsonschema_says_valid(vendor: str, operation: str, payload: Any, *, warnings: bool = False) -> bool:
+    """jsonschema's verdict on the spec's request schema; warning rules count only with `warnings`."""
+    components = spec(vendor)["components"]
     checker = Draft202012Validator(
-        {"$ref": request_bodies(vendor)[operation], "components": spec(vendor)["components"]},
+        {
+            "$ref": request_bodies(vendor)[operation],
+            "components": components if warnings else without_warnings(components),
+        },
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
     valid: bool = checker.is_valid(payload)
     return valid
 
 
+# -- the case files follow the specs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_every_spec_has_a_case_file(vendor: str) -> None:
+    path = case_file(vendor).relative_to(ROOT)
+    assert case_file(vendor).exists(), (
+        f"specs/{vendor}.yaml has no rule cases: write {path} (a `rules` list with a case per rule of the spec, "
+        "optional `accepted` and `json` lists; the format is in tests/test_rules_each_way.py)"
+    )
+
+
+@pytest.mark.parametrize("rule", sorted(SPEC_RULES), ids=lambda key: f"{key[0]}:{key[1]}")
+def test_every_rule_in_the_specs_has_a_case(rule: tuple[str, str]) -> None:
+    vendor, rule_id = rule
+    covered = {case.rule for case in CASES if case.vendor == vendor}
+    examples = ", ".join(request_examples(vendor)) or "(the spec has none: add one)"
+    assert rule_id in covered, (
+        f"rule {rule_id!r} of specs/{vendor}.yaml has no case: add one to {case_file(vendor).relative_to(ROOT)}, "
+        f"under `rules:`: {{rule: {rule_id}, example: <one of {examples}>, broken: <edits that break only this rule>, "
+        "mended: <edits that keep the example valid>}"
+    )
+
+
+def test_every_case_names_a_rule_and_an_example_of_its_spec() -> None:
+    assert sorted(c.id for c in CASES if (c.vendor, c.rule) not in SPEC_RULES) == []
+    every: list[Case | AcceptedCase | JsonCase] = [*CASES, *ACCEPTED_CASES, *JSON_CASES]
+    assert sorted(c.id for c in every if c.example not in request_examples(c.vendor)) == []
+    # a case's example is a body of an operation that reaches its rule
+    assert sorted(c.id for c in CASES if c.operation not in c.spec_rule.operations) == []
+
+
+def test_the_cases_of_one_rule_are_told_apart() -> None:
+    ids = [case.id for case in CASES] + [case.id for case in ACCEPTED_CASES] + [case.id for case in JSON_CASES]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def titled_allof_entries(node: Any) -> set[str]:
+    """The titles of every allOf entry anywhere under `node`: the rules, found without following the operations."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for entry in node.get("allOf") or ():
+            if isinstance(entry, dict) and isinstance(entry.get("title"), str):
+                found.add(entry["title"])
+        for value in node.values():
+            found |= titled_allof_entries(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= titled_allof_entries(value)
+    return found
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_the_rule_walk_finds_every_rule_of_the_spec(vendor: str) -> None:
+    # guards the meta-tests above: a walk that missed rules (in a $ref'd component, say) would let them pass
+    walked = {rule_id for v, rule_id in SPEC_RULES if v == vendor}
+    assert walked == titled_allof_entries(spec(vendor)["components"]["schemas"])
+
+
 # -- every rule, both ways ------------------------------------------------------------------------------------------
-
-
-def test_every_rule_in_the_specs_has_a_case() -> None:
-    covered = {(case.vendor, case.rule) for case in CASES}
-    assert sorted(set(SPEC_RULES) - covered) == []
-
-
-def test_every_case_names_a_rule_of_its_spec() -> None:
-    assert sorted({(case.vendor, case.rule) for case in CASES} - set(SPEC_RULES)) == []
-
-
-def test_the_rule_walk_finds_at_least_the_rules_known_today() -> None:
-    # guards the meta-test above: a walk that found nothing would make it pass vacuously
-    per_vendor = {vendor: sum(1 for v, _ in SPEC_RULES if v == vendor) for vendor in suno_clients.VENDORS}
-    known_today = {"crun": 4, "gptge": 3, "relay": 4, "sunoapi": 3, "sunor": 14}
-    assert all(per_vendor[vendor] >= n for vendor, n in known_today.items()), per_vendor
-    assert ("crun", "v4-tags-and-lyrics-max-length") in SPEC_RULES  # inside a $ref'd nested component
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_a_payload_breaking_one_rule_fails_with_that_rule_and_its_message(case: Case) -> None:
-    violations = suno_clients.validate(case.vendor, operation_of(case), case.broken)
+    violations = suno_clients.validate(case.vendor, case.operation, case.broken)
     assert violations, "the broken payload passed"
     assert {v.rule for v in violations} == {case.rule}, [str(v) for v in violations]
-    description = SPEC_RULES[(case.vendor, case.rule)].description
+    assert {v.severity for v in violations} == {case.spec_rule.severity}
     for v in violations:
-        assert description in v.message
+        assert case.spec_rule.description in v.message
+
+
+@pytest.mark.parametrize("case", WARNING_CASES, ids=lambda c: c.id)
+def test_a_payload_breaking_only_a_warning_rule_has_no_errors(case: Case) -> None:
+    assert suno_clients.errors_only(suno_clients.validate(case.vendor, case.operation, case.broken)) == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_the_mended_payload_passes(case: Case) -> None:
-    assert suno_clients.validate(case.vendor, operation_of(case), case.mended) == []
+    assert suno_clients.validate(case.vendor, case.operation, case.mended) == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_jsonschema_agrees_with_each_case_both_ways(case: Case) -> None:
-    operation = operation_of(case)
-    assert not jsonschema_says_valid(case.vendor, operation, case.broken)
-    assert jsonschema_says_valid(case.vendor, operation, case.mended)
+    # judged without warning rules: a broken warning case is valid, a broken error case is not
+    assert jsonschema_says_valid(case.vendor, case.operation, case.broken) == (case.spec_rule.severity == "warning")
+    assert jsonschema_says_valid(case.vendor, case.operation, case.mended)
+    # judged with them, every broken case breaks a rule of the spec
+    assert not jsonschema_says_valid(case.vendor, case.operation, case.broken, warnings=True)
+
+
+# -- what a gateway accepts is never refused ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ACCEPTED_CASES, ids=lambda c: c.id)
+def test_an_accepted_payload_has_no_errors_and_only_its_warnings(case: AcceptedCase) -> None:
+    violations = suno_clients.validate(case.vendor, case.operation, case.payload)
+    assert suno_clients.errors_only(violations) == [], [str(v) for v in violations]
+    assert sorted({v.rule or v.keyword for v in violations}) == sorted(case.warnings)
+    assert all((case.vendor, rule) in SPEC_RULES for rule in case.warnings)
+
+
+@pytest.mark.parametrize("case", ACCEPTED_CASES, ids=lambda c: c.id)
+def test_an_accepted_payload_builds_its_request_model_and_passes_jsonschema(case: AcceptedCase) -> None:
+    model = model_of(case.vendor, case.operation)
+    assert isinstance(model(**case.payload), model)
+    assert jsonschema_says_valid(case.vendor, case.operation, case.payload)
 
 
 # -- strict JSON ----------------------------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class StrictCase:
-    """A payload that is wrong as JSON (not by a rule), and the one violation it must give."""
-
-    vendor: str
-    operation: str
-    payload: Any
-    path: str
-    keyword: str
-    message: str
-    how: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.vendor}/{self.operation}:{self.how}"
+NOT_OBJECTS: Final = [[], [{}], "{}", 0, 1.5, True, None]
 
 
-STRICT_CASES: Final = [
-    StrictCase("crun", "create_task", input_changed(CRUN_CURL, instrumental="false"),
-               "$.input.instrumental", "type", "must be a boolean (true or false), not string", '"false"-for-false'),
-    StrictCase("sunor", "create_task", input_changed(SUNOR_INSPIRATION, make_instrumental="true"),
-               "$.input.make_instrumental", "type", "must be a boolean (true or false), not string", '"true"-for-true'),
-    # (without the lyrics: a custom_mode that is not `true` is not Custom Mode, and 576 characters of lyrics would
-    # also break description-prompt-less-than-200-characters)
-    StrictCase("sunoapi", "create", changed(SUNOAPI_AXIOS, prompt=DROP, custom_mode="false"),
-               "$.custom_mode", "type", "must be a boolean (true or false), not string", '"false"-for-false'),
-    StrictCase("sunoapi", "create", changed(SUNOAPI_AXIOS, prompt=DROP, custom_mode=1),
-               "$.custom_mode", "type", "must be a boolean (true or false), not integer", "1-for-true"),
-    StrictCase("sunor", "create_task", input_changed(SUNOR_CONTINUATION, continue_at="30"),
-               "$.input.continue_at", "type", "must be a number, not string", '"30"-for-30'),
-    StrictCase("relay", "submit_music", changed(RELAY_EXTEND, continue_at="120.00"),
-               "$.continue_at", "type", "must be a number, not string", '"120.00"-for-120.00'),
-    StrictCase("sunor", "create_task", input_changed(SUNOR_CONTINUATION, continue_at=True),
-               "$.input.continue_at", "type", "must be a number, not boolean", "true-for-a-number"),
-    StrictCase("crun", "create_task", input_changed(CRUN_CURL, style_weight=None),
-               "$.input.style_weight", "type", "must be a number, not null", "null-for-a-number"),
-    StrictCase("sunor", "create_task", input_changed(SUNOR_UDIO, seed=4.5),
-               "$.input.seed", "type", "must be an integer, not number", "4.5-for-an-integer"),
-    StrictCase("crun", "create_task", input_changed(CRUN_CUSTOM, titel="Midnight Addiction"),
-               "$.input.titel", "additionalProperties", "unknown field 'titel'", "unknown-input-field"),
-    StrictCase("gptge", "submit_music", changed(GPTGE_INSPIRATION, model="chirp-v3-0"),
-               "$.model", "additionalProperties", "unknown field 'model'", "unknown-field"),
-    StrictCase("sunoapi", "create", changed(SUNOAPI_AXIOS, **{"custom mode": True}),
-               '$["custom mode"]', "additionalProperties", "unknown field 'custom mode'", "unknown-field-odd-name"),
-]  # fmt: skip
-
-NOT_OBJECTS: Final = [[], [SUNOAPI_AXIOS], "{}", 0, 1.5, True, None]
+def request_operations() -> list[tuple[str, str]]:
+    return [(vendor, operation) for vendor in VENDORS for operation in request_bodies(vendor)]
 
 
-def create_operations() -> list[tuple[str, str]]:
-    return [(vendor, operation) for vendor in suno_clients.VENDORS for operation in request_bodies(vendor)]
-
-
-@pytest.mark.parametrize("case", STRICT_CASES, ids=lambda c: c.id)
-def test_json_types_are_strict_and_unknown_fields_are_violations(case: StrictCase) -> None:
+@pytest.mark.parametrize("case", JSON_CASES, ids=lambda c: c.id)
+def test_json_types_are_strict_and_unknown_fields_are_violations(case: JsonCase) -> None:
     violations = suno_clients.validate(case.vendor, case.operation, case.payload)
     assert [(v.path, v.keyword, v.message, v.rule) for v in violations] == [
         (case.path, case.keyword, case.message, None)
@@ -411,7 +460,14 @@ def test_json_types_are_strict_and_unknown_fields_are_violations(case: StrictCas
     assert str(violations[0]) == f"{case.path}: {case.message} [{case.keyword}]"
 
 
-@pytest.mark.parametrize(("vendor", "operation"), create_operations())
+def test_strict_json_is_shown_for_booleans_numbers_integers_null_and_unknown_fields() -> None:
+    shown = {case.message.split(", not ")[0] for case in JSON_CASES if case.keyword == "type"}
+    assert {"must be a boolean (true or false)", "must be a number", "must be an integer"} <= shown
+    assert any(case.keyword == "additionalProperties" for case in JSON_CASES)
+    assert any(case.message.endswith("not null") for case in JSON_CASES)
+
+
+@pytest.mark.parametrize(("vendor", "operation"), request_operations())
 @pytest.mark.parametrize("payload", NOT_OBJECTS, ids=lambda p: type(p).__name__)
 def test_a_payload_that_is_not_an_object_is_one_clear_violation(vendor: str, operation: str, payload: Any) -> None:
     violations = suno_clients.validate(vendor, operation, payload)
@@ -429,9 +485,9 @@ def messages_of(error: ValidationError) -> list[tuple[tuple[int | str, ...], str
 
 
 def expected_messages(vendor: str, operation: str, payload: Any) -> list[tuple[tuple[int | str, ...], str]]:
-    """What the model's ValidationError must carry: one line per violation of validate(), same wording."""
+    """What the model's ValidationError must carry: one line per error of validate(), same wording."""
     out: list[tuple[tuple[int | str, ...], str]] = []
-    for v in suno_clients.validate(vendor, operation, payload):
+    for v in suno_clients.errors_only(suno_clients.validate(vendor, operation, payload)):
         loc = tuple(
             int(part[1:-1]) if part.startswith("[") and part[1:-1].isdigit() else part.strip('[]"')
             for part in v.path.removeprefix("$").replace("[", ".[").split(".")
@@ -441,25 +497,30 @@ def expected_messages(vendor: str, operation: str, payload: Any) -> list[tuple[t
     return out
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", ERROR_CASES, ids=lambda c: c.id)
 def test_the_request_model_rejects_a_broken_payload_with_the_messages_of_validate(case: Case) -> None:
-    operation = operation_of(case)
     with pytest.raises(ValidationError) as raised:
-        model_of(case.vendor, operation)(**copy.deepcopy(case.broken))
-    expected = expected_messages(case.vendor, operation, case.broken)
+        model_of(case.vendor, case.operation)(**case.broken)
+    expected = expected_messages(case.vendor, case.operation, case.broken)
     assert expected
     assert messages_of(raised.value) == expected
 
 
-@pytest.mark.parametrize("case", STRICT_CASES, ids=lambda c: c.id)
-def test_the_request_model_rejects_wrong_json_types_with_the_messages_of_validate(case: StrictCase) -> None:
+@pytest.mark.parametrize("case", WARNING_CASES, ids=lambda c: c.id)
+def test_the_request_model_accepts_a_payload_that_only_breaks_a_warning_rule(case: Case) -> None:
+    model = model_of(case.vendor, case.operation)
+    assert isinstance(model(**case.broken), model)
+
+
+@pytest.mark.parametrize("case", JSON_CASES, ids=lambda c: c.id)
+def test_the_request_model_rejects_wrong_json_types_with_the_messages_of_validate(case: JsonCase) -> None:
     with pytest.raises(ValidationError) as raised:
-        model_of(case.vendor, case.operation).model_validate(copy.deepcopy(case.payload))
+        model_of(case.vendor, case.operation).model_validate(case.payload)
     assert messages_of(raised.value) == expected_messages(case.vendor, case.operation, case.payload)
     assert case.message in str(raised.value)
 
 
-@pytest.mark.parametrize(("vendor", "operation"), create_operations())
+@pytest.mark.parametrize(("vendor", "operation"), request_operations())
 def test_the_request_model_rejects_a_payload_that_is_not_an_object(vendor: str, operation: str) -> None:
     with pytest.raises(ValidationError) as raised:
         model_of(vendor, operation).model_validate(["not", "an", "object"])
@@ -468,5 +529,5 @@ def test_the_request_model_rejects_a_payload_that_is_not_an_object(vendor: str, 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_the_request_model_accepts_the_mended_payload(case: Case) -> None:
-    model = model_of(case.vendor, operation_of(case))
-    assert isinstance(model(**copy.deepcopy(case.mended)), model)
+    model = model_of(case.vendor, case.operation)
+    assert isinstance(model(**case.mended), model)

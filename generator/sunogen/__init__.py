@@ -37,20 +37,19 @@ def generate(sources: dict[str, str]) -> dict[str, str]:
         from .rules.compiler import compile_rules
 
         errors: list[SpecError] = []
-        loaded = []
+        built = []
         for file, text in sources.items():
             try:
                 spec = load(file, text)
+                found = check(spec)
+                errors.extend(found)
+                if not found:  # building finds what only deciding the methods can (a name clash): every spec's too
+                    built.append(build(spec))
             except SpecErrors as exc:
                 errors.extend(exc.errors)
-                continue
-            found = check(spec)
-            errors.extend(found)
-            if not found:
-                loaded.append(spec)
         if errors:
             raise SpecErrors(errors)
-        vendors = tuple(build(spec) for spec in loaded)
+        vendors = tuple(built)
         models_process.send(models_input(v) for v in vendors)
         # formatted while the child still works; the runtime is hand-written and kept ruff-clean, so copied as it is
         files = runtime_files() | format_files(render(tuple(VendorParts(v, compile_rules(v)) for v in vendors)))

@@ -1,4 +1,7 @@
-"""Stage 3, build: a checked spec document to the immutable IR (names, types and literals decided here)."""
+"""Stage 3, build: a checked spec document to the immutable IR (names, types and literals decided here).
+
+The methods of the clients and the TypedDicts of their keyword fields are decided by `methods` and `pytypes`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,10 @@ import re
 from typing import Any, Literal
 
 from . import ir
+from .diagnostics import SpecErrors
 from .load import LoadedSpec, escape
+from .methods import plan_methods
+from .pytypes import TypedDicts, is_object
 from .rules.keywords import KEYWORDS
 from .rules.values import REF_PREFIX, freeze
 from .rules.values import thaw as thaw  # re-exported: the models stage reads it from here
@@ -110,21 +116,7 @@ def _poll(value: dict[str, Any] | None) -> ir.Poll | None:
     )
 
 
-def _data_model(schemas: dict[str, Any], envelope_data: str | None, model: str | None) -> str | None:
-    """The component an envelope's data field holds, when it is one: what a method returns, unwrapped."""
-    if envelope_data is None or model is None:
-        return None
-    field = schemas.get(model, {}).get("properties", {}).get(envelope_data, {})
-    if not isinstance(field, dict):
-        return None
-    # `$ref`, or `anyOf: [$ref, {type: null}]`: a success body's data is the component (null data is malformed)
-    branches = [field] if "$ref" in field else [b for b in field.get("anyOf", []) if b != {"type": "null"}]
-    if len(branches) == 1 and set(branches[0]) == {"$ref"}:
-        return str(branches[0]["$ref"]).removeprefix(REF_PREFIX)
-    return None
-
-
-def _operation(path: str, method: str, op: dict[str, Any], schemas: dict[str, Any], data: str | None) -> ir.Operation:
+def _operation(path: str, method: str, op: dict[str, Any]) -> ir.Operation:
     body = op.get("requestBody")
     body_media = _json_media(body) if body else None
     responses = tuple(
@@ -135,6 +127,7 @@ def _operation(path: str, method: str, op: dict[str, Any], schemas: dict[str, An
     task = op.get("x-sunogen-task")
     return ir.Operation(
         id=op["operationId"],
+        pointer=f"/paths/{escape(path)}/{method}",
         method="GET" if method == "get" else "POST",
         path=path,
         summary=str(op.get("summary", "")),
@@ -144,23 +137,31 @@ def _operation(path: str, method: str, op: dict[str, Any], schemas: dict[str, An
         request_examples=_examples(body_media),
         responses=responses,
         result_model=success.model,
-        result_data_model=_data_model(schemas, data, success.model),
         creates_task=bool(op.get("x-sunogen-creates-task", False)),
         task=ir.TaskRef(_paths(task["id"]), task["poll"]) if task else None,
         poll=_poll(op.get("x-sunogen-poll")),
     )
 
 
+def _typed_params(defs: dict[str, Any], operations: tuple[ir.Operation, ...]) -> tuple[TypedDicts, dict[str, str]]:
+    """The TypedDicts of the request bodies' fields (and of the objects inside them), dependencies first."""
+    typed = TypedDicts(defs)
+    requests = dict.fromkeys(op.request for op in operations if op.request and is_object(defs[op.request]))
+    params_of = {name: typed.component(name) for name in requests}
+    return typed, params_of
+
+
 def build(spec: LoadedSpec) -> ir.Vendor:
-    """The IR of one checked spec."""
+    """The IR of one checked spec. Raises SpecErrors for what only deciding the methods and their types finds."""
     doc = spec.document
     schemes = doc["components"]["securitySchemes"]
     ((scheme,),) = [tuple(schemes.values())]
     auth = ir.Auth("header", scheme["name"]) if scheme["type"] == "apiKey" else ir.Auth("bearer", "Authorization")
     env = doc["x-sunogen-envelope"]
+    envelope = ir.Envelope(env.get("code"), tuple(env.get("success", ())), env.get("message"), env.get("data"))
     schemas: dict[str, Any] = doc["components"].get("schemas", {})
     operations = tuple(
-        _operation(path, method, item[method], schemas, env.get("data"))
+        _operation(path, method, item[method])
         for path, item in doc["paths"].items()
         for method in ("get", "post")
         if method in item
@@ -168,6 +169,12 @@ def build(spec: LoadedSpec) -> ir.Vendor:
     request_names = request_components(
         schemas, [{"$ref": f"{REF_PREFIX}{op.request}"} for op in operations if op.request]
     )
+    shapes = shape_document(schemas, request_names)
+    typed, params_of = _typed_params(shapes["$defs"], operations)
+    methods, problems = plan_methods(operations, envelope, shapes["$defs"], params_of)
+    problems += typed.problems
+    if problems:
+        raise SpecErrors(spec.error(p.pointer, p.code, p.message) for p in problems)
     components = tuple(
         ir.Component(
             name,
@@ -196,9 +203,11 @@ def build(spec: LoadedSpec) -> ir.Vendor:
         base_url=doc["servers"][0]["url"] if doc.get("servers") else None,
         env_key=f"SUNOGEN_{spec.vendor.upper()}_API_KEY",
         auth=auth,
-        envelope=ir.Envelope(env.get("code"), tuple(env.get("success", ())), env.get("message"), env.get("data")),
+        envelope=envelope,
         components=components,
-        shapes=ir.Frozen(tuple((k, freeze(v)) for k, v in shape_document(schemas, request_names).items())),
+        shapes=ir.Frozen(tuple((k, freeze(v)) for k, v in shapes.items())),
         operations=operations,
+        methods=methods,
+        typed_params=tuple(typed.made.values()),
         callback=callback,
     )

@@ -223,9 +223,10 @@ class Poll:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """One HTTP operation of a gateway."""
+    """One HTTP operation of a gateway; `pointer` locates it in the spec (for errors found after the check stage)."""
 
     id: str
+    pointer: str
     method: Literal["GET", "POST"]
     path: str
     summary: str
@@ -235,10 +236,60 @@ class Operation:
     request_examples: tuple[Example, ...]
     responses: tuple[Response, ...]
     result_model: str | None
-    result_data_model: str | None
     creates_task: bool
     task: TaskRef | None
     poll: Poll | None
+
+
+@dataclass(frozen=True, slots=True)
+class TypedKey:
+    """One key of a TypedDict of keyword fields: its JSON name, Python type, whether the schema requires it, its doc."""
+
+    name: str
+    python_type: str
+    required: bool
+    doc: str
+
+    @property
+    def annotation(self) -> str:
+        """The key's annotation in a `total=False` TypedDict: `Required[...]` marks what the schema requires."""
+        return f"Required[{self.python_type}]" if self.required else self.python_type
+
+
+@dataclass(frozen=True, slots=True)
+class TypedParams:
+    """A TypedDict of keyword fields: those of a request model, or of an object nested in one.
+
+    `component` is the component it mirrors (None for an object written inline). `class_syntax` is false when a
+    key is not a Python identifier (`from`, `continue-at`): such a TypedDict is written in the functional form,
+    which any string key can have.
+    """
+
+    name: str
+    component: str | None
+    doc: str
+    keys: tuple[TypedKey, ...]
+    class_syntax: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    """A public method of both clients, decided once on the IR: its name, what it sends and what it returns.
+
+    `kind` says which runtime call it makes: `call` sends `operation` and returns its model (`unwrap`: the
+    envelope's data, validated with `response_model`); `create` sends a task-creating `operation` and returns a
+    NewTask; `wait` polls `operation` until the task ends; `create_and_wait` sends `operation`, then polls `poll`.
+    `returns` is the return annotation as printed; `params` the TypedDict of the request's fields, if any.
+    """
+
+    name: str
+    kind: Literal["call", "create", "wait", "create_and_wait"]
+    operation: Operation
+    returns: str
+    response_model: str
+    unwrap: bool = False
+    params: str | None = None
+    poll: Operation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,4 +337,6 @@ class Vendor:
     components: tuple[Component, ...]
     shapes: Frozen
     operations: tuple[Operation, ...]
+    methods: tuple[Method, ...]
+    typed_params: tuple[TypedParams, ...]
     callback: Callback | None

@@ -163,10 +163,21 @@ def reply(status: int, body: Any, headers: Mapping[str, str] | None = None) -> h
 
 
 def return_type(case: VendorCase, operation: str) -> type[Any]:
-    """The declared return type of Client.<operation>."""
+    """The declared return type of Client.<operation> (the class of a generic one, such as NewTask[...])."""
     hints = typing.get_type_hints(getattr(case.module.Client, operation))
-    result: type[Any] = hints["return"]
+    result: type[Any] = typing.get_origin(hints["return"]) or hints["return"]
     return result
+
+
+@cache
+def and_wait_method(vendor: str, create: str) -> str:
+    """The name the generator gave the method that runs `create` and waits: create_and_wait or <create>_and_wait."""
+    from sunogen.build import build
+    from sunogen.load import load
+
+    path = SPECS / f"{vendor}.yaml"
+    built = build(load(f"specs/{vendor}.yaml", path.read_text(encoding="utf-8")))
+    return next(m.name for m in built.methods if m.kind == "create_and_wait" and m.operation.id == create)
 
 
 def assert_key_absent(exc: BaseException) -> None:
@@ -473,7 +484,8 @@ class ConformanceSuite:
         polled = router.get(self.case.poll_url).mock(
             side_effect=[reply(200, self.case.task(running)), reply(200, self.case.task(success, clips=self._clips()))]
         )
-        result = await call(make(), "create_and_wait", **create.kwargs, timeout=600, poll_interval=5)
+        and_wait = and_wait_method(self.case.vendor, self.case.create)
+        result = await call(make(), and_wait, **create.kwargs, timeout=600, poll_interval=5)
         assert created.call_count == 1
         assert json.loads(created.calls.last.request.content) == create.body
         assert polled.call_count == 2
@@ -553,7 +565,8 @@ class ConformanceSuite:
                 reply(200, self.case.task(success, clips=self._clips())),
             ]
         )
-        await call(make(), "create_and_wait", **create.kwargs, timeout=600, poll_interval=5)
+        and_wait = and_wait_method(self.case.vendor, self.case.create)
+        await call(make(), and_wait, **create.kwargs, timeout=600, poll_interval=5)
         assert caplog.records, "the clients log at DEBUG"
         assert KEY not in caplog.text
         assert all(KEY not in record.getMessage() for record in caplog.records)

@@ -20,6 +20,15 @@ BODY: Json = {
     "input": {"mode": "simple", "model": "v5", "instrumental": False, "prompt": "a calm piano piece"},
 }
 CREATED: Json = {"code": 200, "message": "success", "data": {"task_id": "t-1"}}
+PERSONA: Json = {
+    "task_id": "t-1",
+    "suno_id": "clip-a",
+    "name": "Velvet",
+    "description": "A warm alto",
+    "vocal_start": 12.5,
+    "vocal_end": 42.0,
+    "style": "soul",
+}
 
 
 def task(word: str, *, clips: list[Json] | None = None, reason: str | None = None) -> Json:
@@ -60,6 +69,15 @@ CASE = VendorCase(
             None,
             task("running"),
         ),
+        OperationCase(
+            "create_persona",
+            "POST",
+            f"{BASE}/api/v1/client/job/suno-persona-generate",
+            PERSONA,
+            PERSONA,
+            {"code": 200, "message": "success", "data": {"persona_id": "persona_123456"}},
+            creates_task=True,
+        ),
     ),
     invalid_calls=(
         InvalidCall(
@@ -76,6 +94,7 @@ CASE = VendorCase(
         ),
         InvalidCall("simple-mode-without-prompt", "create_task", {**BODY, "input": {"mode": "simple", "model": "v5"}}),
         InvalidCall("empty-task-id", "get_task_info", {"task_id": None}),
+        InvalidCall("persona-vocal-start-as-text", "create_persona", {**PERSONA, "vocal_start": "12.5"}),
     ),
     create="create_task",
     query="get_task_info",

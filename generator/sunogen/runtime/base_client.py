@@ -27,6 +27,7 @@ from .paths import MISSING, first_present, format_paths
 from .redaction import Redactor
 from .responses import decode_or_missing, describe_non_json, numeric_code, same_code, snippet
 from .retries import may_retry_error, may_retry_status, parse_retry_after, retry_delay
+from .tasks import NewTask
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -375,6 +376,12 @@ class BaseClient(Generic[HttpxClientT]):
             )
         return operation, self._polls[operation_id], required[0].python_name
 
+    def _new_task(self, operation_id: str, result: CallResult[Any]) -> NewTask[Any]:
+        """A create call's NewTask: the task id by its TaskRef paths, and the envelope's data (or the whole body)."""
+        field = self.vendor.envelope.data
+        data = result.model if field is None else _field_value(result.model, field)
+        return NewTask(self._task_id_of(operation_id, result), data)
+
     def _task_id_of(self, operation_id: str, result: CallResult[Any]) -> str:
         """The new task's id from a create call's body, by the TaskRef paths (first present wins)."""
         ref = self._task_ref(operation_id)
@@ -384,6 +391,14 @@ class BaseClient(Generic[HttpxClientT]):
                 self._operation(operation_id), result.response, f"no task id at {format_paths(ref.id)}"
             )
         return str(value)
+
+
+def _field_value(model: Any, name: str) -> Any:
+    """The value of the field a model reads from the JSON key `name` (its alias, or its own name); None if unset."""
+    for attribute, field in type(model).model_fields.items():
+        if (field.alias or attribute) == name:
+            return getattr(model, attribute)
+    return (model.model_extra or {}).get(name)
 
 
 def _check_base_url(vendor: Vendor, base_url: str | None) -> str:

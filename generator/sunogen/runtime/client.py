@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -16,7 +16,7 @@ from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 if TYPE_CHECKING:
     from pydantic import BaseModel  # a bound only: importing the client defines no model
 
-    from .tasks import TaskResult
+    from .tasks import NewTask, TaskResult
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
@@ -124,6 +124,18 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                         raise
             self._clock.sleep(pause)
             retries_taken += 1
+
+    def _create(
+        self,
+        operation_id: str,
+        *,
+        body: Mapping[str, object] | None,
+        params: Mapping[str, object] | None = None,
+        response_model: type[BaseModel],
+    ) -> NewTask[Any]:
+        """Send a task-creating operation (never retried once it may have reached the server): the new task."""
+        created = self._request(operation_id, body=body, params=params, response_model=response_model)
+        return self._new_task(operation_id, created)
 
     def _wait(
         self,
@@ -278,6 +290,18 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                         raise
             await self._clock.async_sleep(pause)
             retries_taken += 1
+
+    async def _create(
+        self,
+        operation_id: str,
+        *,
+        body: Mapping[str, object] | None,
+        params: Mapping[str, object] | None = None,
+        response_model: type[BaseModel],
+    ) -> NewTask[Any]:
+        """As SyncAPIClient._create."""
+        created = await self._request(operation_id, body=body, params=params, response_model=response_model)
+        return self._new_task(operation_id, created)
 
     async def _wait(
         self,
