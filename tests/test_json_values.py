@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 
 import suno_clients
 
+from .conftest import examples
 from .fixture_package import generated_package
+from .reference import reference
 
 EXAMPLE: dict[str, Any] = {
     "title": "a calm song",
@@ -154,7 +156,7 @@ PLACES = [("meta",), ("meta", "any", 0), ("settings", "x"), ("values", 0), ("lab
           ("pair", 2, "b"), ("weight",), ("count",), ("title",), ("flag",)]  # fmt: skip
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=st.lists(st.tuples(st.sampled_from(PLACES), NASTY), min_size=1, max_size=3))
 def test_whatever_validate_accepts_the_client_sends(
     freeform: ModuleType, changes: list[tuple[tuple[str | int, ...], Any]]
@@ -181,3 +183,11 @@ def test_whatever_validate_accepts_the_client_sends(
             else:
                 client.create(**payload)
                 assert json.loads(route.calls.last.request.content) == json.loads(json.dumps(payload))
+
+
+def test_an_integer_valued_float_is_an_integer_for_validate_jsonschema_and_the_model(freeform: ModuleType) -> None:
+    # JSON Schema 2020-12: "a number with a zero fractional part is an integer", so 30.0 is a valid `count`.
+    payload = {**EXAMPLE, "count": 30.0}
+    assert freeform.validate("freeform", "create", payload) == []
+    assert reference({"type": "integer"}).is_valid(30.0)
+    assert freeform.vendor_module("freeform").CreateRequest.model_validate(payload).count == 30

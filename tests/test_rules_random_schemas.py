@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sunogen.rules.keywords import KEYWORDS
 
 from .compiled_schema import AUX, compiled_schema
+from .conftest import examples
 
 NAMES = ("a", "b", "x1")
 
@@ -143,7 +144,9 @@ def test_the_random_schemas_use_every_keyword_of_the_table() -> None:
     assert set(KEYWORDS) - written == set(), "add the new keywords to LEAF or NODE above"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(top=_schema(3), aux=_schema(1), values=st.lists(_values, min_size=10, max_size=10))
 def test_every_accepted_schema_compiles_and_judges_values_as_jsonschema_does(
     top: dict[str, Any], aux: dict[str, Any], values: list[Any]

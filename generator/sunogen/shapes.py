@@ -2,7 +2,8 @@
 
 The rules (titled entries of allOf/anyOf/oneOf, if/then/else, not, and the keywords pydantic would check with other
 semantics than JSON Schema's, or not at all) are compiled by `rules`, so they are left out here; what remains is
-fields, JSON types, enums, defaults and static limits. A response field holding a JSON document in a string
+fields, JSON types, enums, defaults and static limits. A request object keeps the members its schema leaves open
+(`additionalProperties` absent, or patterns), as validate() does. A response field holding a JSON document in a string
 (`contentMediaType: application/json`) takes the shape of that document, marked `x-sunogen-content` so that the
 response model parses the string first (runtime/models.py); in a request it stays the string that is sent.
 """
@@ -53,7 +54,17 @@ def shape(node: Any, *, request: bool = False) -> Any:
             out[key] = shape(value, request=request)
         else:
             out[key] = value
+    if request and ("properties" in node or "patternProperties" in node):
+        out["additionalProperties"] = _request_extra(node, out)
     return out
+
+
+def _request_extra(node: dict[str, Any], out: dict[str, Any]) -> Any:
+    # A request model must accept every member validate() does (its validator runs first and decides): members
+    # the schema leaves open, or that a patternProperties pattern admits, are extra members the model keeps.
+    if "patternProperties" in node or "additionalProperties" not in node:
+        return True
+    return out["additionalProperties"]
 
 
 def shape_document(components: dict[str, Any], requests: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
