@@ -1,8 +1,9 @@
 """What a keyword asks of a value, as data: four kinds of check that both passes of the compiler turn into code.
 
-A keyword entry (keywords.py) compiles its keyword of a schema node into a few checks; the valid pass (valid.py)
-makes each a boolean expression or early-exit statements, the violation pass (violations.py) statements that
-append violations. Neither pass knows a keyword, and no entry knows how code is laid out.
+A keyword entry (keywords.py) compiles its keyword of a schema node into a few checks, asking the compiler what
+it needs through a Context; the valid pass (valid.py) makes each a boolean expression or early-exit statements,
+the violation pass (violations.py) statements that append violations. Neither pass knows a keyword, and no entry
+knows how code is laid out.
 
 Expressions are built by functions of the expression they test (`x`), because the same check is printed over
 `x`, `v` or `x["input"]` depending on where it lands.
@@ -12,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from sunogen import ir
+
+from .literals import member_path
 
 Expr = Callable[[str], str]
 """The Python expression of something about the value whose expression is the argument."""
@@ -91,3 +94,48 @@ class Branch:
 
 
 Check = Assert | Apply | Each | Branch
+
+
+class Context(Protocol):
+    """What an entry may ask of the compiler while compiling one node."""
+
+    def ok(self, schema: ir.Schema, x: str) -> str:
+        """The valid pass's expression for `schema` over `x` (the same value as the node's, or a part of it)."""
+
+    def constant(self, what: str, source: str) -> str:
+        """The name of a module constant holding `source`, named after the node and `what` it is."""
+
+    def component(self, name: str) -> ir.Schema:
+        """The schema of a component a `$ref` names."""
+
+
+Compile = Callable[[ir.Schema, Context], list[Check]]
+"""A keyword entry's compiler: the checks its keyword asks of a node's value."""
+
+
+# -- small expressions the entries share -------------------------------------------------------------------------
+
+
+def said(text: str) -> Expr:
+    """A fixed message, as the Python literal a violation is made with."""
+    return lambda x: repr(text)
+
+
+def fixed(expression: str) -> Expr:
+    """An expression that names its variables itself (`k` in a loop over members)."""
+    return lambda k: expression
+
+
+def has(name: str) -> Expr:
+    """True when the value has the member `name`."""
+    return lambda x: f"{name!r} in {x}"
+
+
+def member_at(name: str) -> Expr:
+    """The path of the member `name` under a path."""
+    return lambda path: member_path(path, name)
+
+
+def needs(name: str, other: str) -> Expr:
+    """True when the value has `other` or lacks `name` (dependentRequired)."""
+    return lambda x: f"({name!r} not in {x} or {other!r} in {x})"

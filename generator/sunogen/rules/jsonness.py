@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from sunogen import ir
 
-from .checks import Assert, Check
-from .keywords import Context, declared
+from .checks import Assert, Check, Context
+from .object_keywords import declared
 
 _PINNED = frozenset({"boolean", "null"})
 
