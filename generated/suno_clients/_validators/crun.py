@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from suno_clients._runtime.formats import is_uri
 from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
-from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, json_type, path_key, violation
+from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_key, violation
 
 _CreateTaskRequest_fields = frozenset({"callback_url", "input", "model"})
 _MusicGenerateInput_fields = frozenset(
@@ -190,17 +190,11 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
             out.append(
                 violation(path + ".lyrics", "required", "'lyrics' is required", _rule_custom_mode_vocal_requires_lyrics)
             )
-    if not (not ("model" in x and x["model"] == "v4") or _valid_v4_tags_and_lyrics_max_length_then(x)):
-        _check_v4_tags_and_lyrics_max_length(x, path, out, r)
-
-
-# specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/3 (rule v4-tags-and-lyrics-max-length)
-def _check_v4_tags_and_lyrics_max_length(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("model" in x and x["model"] == "v4"):
+    if "model" in x and x["model"] == "v4":
         _check_v4_tags_and_lyrics_max_length_then(x, path, out, _rule_v4_tags_and_lyrics_max_length)
 
 
-# specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/3/then
+# specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/3/then (rule v4-tags-and-lyrics-max-length)
 def _check_v4_tags_and_lyrics_max_length_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "tags" in x:
@@ -217,18 +211,6 @@ def _check_v4_tags_and_lyrics_max_length_then(x: object, path: str, out: list[Vi
                     out.append(
                         violation(path + ".lyrics", "maxLength", f"must be at most 3000 characters, not {len(v)}", r)
                     )
-
-
-# specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/3/then
-def _valid_v4_tags_and_lyrics_max_length_then(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("tags", MISSING)
-        if v is not MISSING and not (not isinstance(v, str) or len(v) <= 200):
-            return False
-        v = x.get("lyrics", MISSING)
-        if v is not MISSING and not (not isinstance(v, str) or len(v) <= 3000):
-            return False
-    return True
 
 
 # specs/crun.yaml#/components/schemas/CreatePersonaRequest

@@ -172,26 +172,37 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                     path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_prompt_title_tags
                 )
             )
-    _check_continuation_mode_requires_task_id_continue_at_continue_clip_id(x, path, out, r)
-    _check_continuation_fields_need_continue_clip_id(x, path, out, r)
-    _check_inspiration_mode_ignores_custom_mode_fields(x, path, out, r)
-
-
-# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/1 (rule continuation-mode-requires-task-id-continue-at-continue-clip-id)
-def _check_continuation_mode_requires_task_id_continue_at_continue_clip_id(
-    x: object, path: str, out: list[Violation], r: Rule | None
-) -> None:
     if _valid_continuation_mode_requires_task_id_continue_at_continue_clip_id_if(x):
         if not (
-            not isinstance(x, dict)
-            or ("task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1))
+            "task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1)
         ):
             _check_continuation_mode_requires_task_id_continue_at_continue_clip_id_then(
                 x, path, out, _rule_continuation_mode_requires_task_id_continue_at_continue_clip_id
             )
+    if not (
+        (
+            "gpt_description_prompt" in x
+            and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+        )
+        or ("continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1))
+    ):
+        if not _continuation_fields_need_continue_clip_id_then_names.isdisjoint(x):
+            _check_continuation_fields_need_continue_clip_id_then(
+                x, path, out, _rule_continuation_fields_need_continue_clip_id
+            )
+    if "gpt_description_prompt" in x and (
+        not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
+    ):
+        if not (
+            ("prompt" not in x or x["prompt"] == "")
+            and _inspiration_mode_ignores_custom_mode_fields_then_names.isdisjoint(x)
+        ):
+            _check_inspiration_mode_ignores_custom_mode_fields_then(
+                x, path, out, _rule_inspiration_mode_ignores_custom_mode_fields
+            )
 
 
-# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/1/if
+# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/1/if (rule continuation-mode-requires-task-id-continue-at-continue-clip-id)
 def _valid_continuation_mode_requires_task_id_continue_at_continue_clip_id_if(x: object) -> bool:
     if isinstance(x, dict):
         if "continue_clip_id" not in x:
@@ -207,7 +218,7 @@ def _valid_continuation_mode_requires_task_id_continue_at_continue_clip_id_if(x:
     return True
 
 
-# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/1/then
+# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/1/then (rule continuation-mode-requires-task-id-continue-at-continue-clip-id)
 def _check_continuation_mode_requires_task_id_continue_at_continue_clip_id_then(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -225,33 +236,7 @@ def _check_continuation_mode_requires_task_id_continue_at_continue_clip_id_then(
                     )
 
 
-# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/2 (rule continuation-fields-need-continue-clip-id)
-def _check_continuation_fields_need_continue_clip_id(
-    x: object, path: str, out: list[Violation], r: Rule | None
-) -> None:
-    if not (
-        (
-            not isinstance(x, dict)
-            or (
-                "gpt_description_prompt" in x
-                and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-            )
-        )
-        or (
-            not isinstance(x, dict)
-            or (
-                "continue_clip_id" in x
-                and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
-            )
-        )
-    ):
-        if not (not isinstance(x, dict) or _continuation_fields_need_continue_clip_id_then_names.isdisjoint(x)):
-            _check_continuation_fields_need_continue_clip_id_then(
-                x, path, out, _rule_continuation_fields_need_continue_clip_id
-            )
-
-
-# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/2/then
+# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/2/then (rule continuation-fields-need-continue-clip-id)
 def _check_continuation_fields_need_continue_clip_id_then(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -262,27 +247,7 @@ def _check_continuation_fields_need_continue_clip_id_then(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/3 (rule inspiration-mode-ignores-custom-mode-fields)
-def _check_inspiration_mode_ignores_custom_mode_fields(
-    x: object, path: str, out: list[Violation], r: Rule | None
-) -> None:
-    if not isinstance(x, dict) or (
-        "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-    ):
-        if not (
-            not isinstance(x, dict)
-            or (
-                ("prompt" not in x or x["prompt"] == "")
-                and _inspiration_mode_ignores_custom_mode_fields_then_names.isdisjoint(x)
-            )
-        ):
-            _check_inspiration_mode_ignores_custom_mode_fields_then(
-                x, path, out, _rule_inspiration_mode_ignores_custom_mode_fields
-            )
-
-
-# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/3/then
+# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/3/then (rule inspiration-mode-ignores-custom-mode-fields)
 def _check_inspiration_mode_ignores_custom_mode_fields_then(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:

@@ -176,16 +176,16 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
             out.append(
                 violation(path + ".prompt", "required", "'prompt' is required", _rule_custom_mode_requires_prompt)
             )
-    if not (
-        not ("custom_mode" in x and x["custom_mode"] is True)
-        or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
-    ):
-        _check_custom_mode_lyrics_under_3000_characters(x, path, out, r)
-    if not (
-        ("custom_mode" in x and x["custom_mode"] is True)
-        or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
-    ):
-        _check_description_prompt_less_than_200_characters(x, path, out, r)
+    if "custom_mode" in x and x["custom_mode"] is True:
+        if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999)):
+            _check_custom_mode_lyrics_under_3000_characters_then(
+                x, path, out, _rule_custom_mode_lyrics_under_3000_characters
+            )
+    if not ("custom_mode" in x and x["custom_mode"] is True):
+        if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199)):
+            _check_description_prompt_less_than_200_characters_then(
+                x, path, out, _rule_description_prompt_less_than_200_characters
+            )
     if not (
         "gpt_description_prompt" not in x
         or (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) <= 199)
@@ -195,11 +195,9 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         _check_tags_less_than_200_characters(x, path, out, r)
     if not ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 79)):
         _check_title_less_than_80_characters(x, path, out, r)
-    if not (
-        ("custom_mode" in x and x["custom_mode"] is True)
-        or ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 0))
-    ):
-        _check_title_only_used_in_custom_mode(x, path, out, r)
+    if not ("custom_mode" in x and x["custom_mode"] is True):
+        if not ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 0)):
+            _check_title_only_used_in_custom_mode_then(x, path, out, _rule_title_only_used_in_custom_mode)
     if "task_type" in x and x["task_type"] == "persona_music":
         if "persona_id" not in x:
             out.append(
@@ -210,22 +208,14 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                     _rule_persona_music_requires_persona_id,
                 )
             )
-    _check_extend_music_continues_a_clip(x, path, out, r)
-
-
-# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/1 (rule custom-mode-lyrics-under-3000-characters)
-def _check_custom_mode_lyrics_under_3000_characters(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("custom_mode" in x and x["custom_mode"] is True):
+    if "task_type" in x and x["task_type"] == "extend_music":
         if not (
-            not isinstance(x, dict)
-            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
+            "continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
         ):
-            _check_custom_mode_lyrics_under_3000_characters_then(
-                x, path, out, _rule_custom_mode_lyrics_under_3000_characters
-            )
+            _check_extend_music_continues_a_clip_then(x, path, out, _rule_extend_music_continues_a_clip)
 
 
-# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/1/then
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/1/then (rule custom-mode-lyrics-under-3000-characters)
 def _check_custom_mode_lyrics_under_3000_characters_then(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -239,21 +229,7 @@ def _check_custom_mode_lyrics_under_3000_characters_then(
                     )
 
 
-# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/2 (rule description-prompt-less-than-200-characters)
-def _check_description_prompt_less_than_200_characters(
-    x: object, path: str, out: list[Violation], r: Rule | None
-) -> None:
-    if not (not isinstance(x, dict) or ("custom_mode" in x and x["custom_mode"] is True)):
-        if not (
-            not isinstance(x, dict)
-            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
-        ):
-            _check_description_prompt_less_than_200_characters_then(
-                x, path, out, _rule_description_prompt_less_than_200_characters
-            )
-
-
-# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/2/then
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/2/then (rule description-prompt-less-than-200-characters)
 def _check_description_prompt_less_than_200_characters_then(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -320,16 +296,7 @@ def _check_title_less_than_80_characters(x: object, path: str, out: list[Violati
                     )
 
 
-# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/6 (rule title-only-used-in-custom-mode)
-def _check_title_only_used_in_custom_mode(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (not isinstance(x, dict) or ("custom_mode" in x and x["custom_mode"] is True)):
-        if not (
-            not isinstance(x, dict) or ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 0))
-        ):
-            _check_title_only_used_in_custom_mode_then(x, path, out, _rule_title_only_used_in_custom_mode)
-
-
-# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/6/then
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/6/then (rule title-only-used-in-custom-mode)
 def _check_title_only_used_in_custom_mode_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "title" in x:
@@ -341,20 +308,7 @@ def _check_title_only_used_in_custom_mode_then(x: object, path: str, out: list[V
                     )
 
 
-# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/8 (rule extend-music-continues-a-clip)
-def _check_extend_music_continues_a_clip(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "extend_music"):
-        if not (
-            not isinstance(x, dict)
-            or (
-                "continue_clip_id" in x
-                and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
-            )
-        ):
-            _check_extend_music_continues_a_clip_then(x, path, out, _rule_extend_music_continues_a_clip)
-
-
-# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/8/then
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/8/then (rule extend-music-continues-a-clip)
 def _check_extend_music_continues_a_clip_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "continue_clip_id" not in x:

@@ -244,20 +244,33 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         for k in x:
             if k not in _CreateTaskRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if not (not ("model" in x and x["model"] == "udio") or ("task_type" not in x or x["task_type"] == "music")):
-        _check_udio_supports_music_only(x, path, out, r)
-    _check_suno_input_rejects_udio_fields(x, path, out, r)
-    _check_udio_input_rejects_suno_fields(x, path, out, r)
-    if not (
-        not ("model" in x and x["model"] == "udio")
-        or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-    ):
-        _check_udio_music_requires_prompt(x, path, out, r)
-    if not (
-        not ("model" in x and x["model"] == "udio")
-        or ("input" not in x or _valid_udio_prompt_5_to_15_words_recommended_then_input(x["input"]))
-    ):
-        _check_udio_prompt_5_to_15_words_recommended(x, path, out, r)
+    if "model" in x and x["model"] == "udio":
+        if not ("task_type" not in x or x["task_type"] == "music"):
+            _check_udio_supports_music_only_then(x, path, out, _rule_udio_supports_music_only)
+    if "model" in x and x["model"] == "suno":
+        if not (
+            "input" not in x
+            or (
+                not isinstance(x["input"], dict)
+                or _suno_input_rejects_udio_fields_then_input_names.isdisjoint(x["input"])
+            )
+        ):
+            _check_suno_input_rejects_udio_fields_then(x, path, out, _rule_suno_input_rejects_udio_fields)
+    if "model" in x and x["model"] == "udio":
+        if not (
+            "input" not in x
+            or (
+                not isinstance(x["input"], dict)
+                or _udio_input_rejects_suno_fields_then_input_names.issuperset(x["input"])
+            )
+        ):
+            _check_udio_input_rejects_suno_fields_then(x, path, out, _rule_udio_input_rejects_suno_fields)
+    if "model" in x and x["model"] == "udio":
+        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+            _check_udio_music_requires_prompt_then(x, path, out, _rule_udio_music_requires_prompt)
+    if "model" in x and x["model"] == "udio":
+        if not ("input" not in x or _valid_udio_prompt_5_to_15_words_recommended_then_input(x["input"])):
+            _check_udio_prompt_5_to_15_words_recommended_then(x, path, out, _rule_udio_prompt_5_to_15_words_recommended)
     if not (
         "input" not in x
         or (
@@ -266,42 +279,72 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         )
     ):
         _check_suno_mv_does_not_need_to_be_specified(x, path, out, r)
-    _check_suno_inspiration_mode_lists_only_its_fields(x, path, out, r)
-    _check_suno_continuation_mode_lists_only_its_fields(x, path, out, r)
-    if not (
-        not _valid_suno_custom_mode_requires_prompt_if(x)
-        or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-    ):
-        _check_suno_custom_mode_requires_prompt(x, path, out, r)
-    _check_suno_custom_mode_lists_only_its_fields(x, path, out, r)
-    if not (
-        not ("task_type" in x and x["task_type"] == "lyrics")
-        or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-    ):
-        _check_lyrics_requires_prompt(x, path, out, r)
-    _check_lyrics_lists_only_prompt(x, path, out, r)
-    if not (
-        not ("task_type" in x and x["task_type"] == "upload")
-        or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"]))
-    ):
-        _check_upload_requires_url(x, path, out, r)
-    _check_upload_lists_only_url(x, path, out, r)
-    if not (
-        not ("task_type" in x and x["task_type"] == "concat")
-        or ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"]))
-    ):
-        _check_concat_requires_clip_id(x, path, out, r)
-    _check_concat_lists_only_clip_id(x, path, out, r)
+    if _valid_suno_inspiration_mode_lists_only_its_fields_if(x):
+        if not (
+            "input" not in x
+            or (
+                not isinstance(x["input"], dict)
+                or _suno_inspiration_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
+            )
+        ):
+            _check_suno_inspiration_mode_lists_only_its_fields_then(
+                x, path, out, _rule_suno_inspiration_mode_lists_only_its_fields
+            )
+    if _valid_suno_continuation_mode_lists_only_its_fields_if(x):
+        if not (
+            "input" not in x
+            or (
+                not isinstance(x["input"], dict)
+                or _suno_continuation_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
+            )
+        ):
+            _check_suno_continuation_mode_lists_only_its_fields_then(
+                x, path, out, _rule_suno_continuation_mode_lists_only_its_fields
+            )
+    if _valid_suno_custom_mode_requires_prompt_if(x):
+        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+            _check_suno_custom_mode_requires_prompt_then(x, path, out, _rule_suno_custom_mode_requires_prompt)
+    if _valid_suno_custom_mode_lists_only_its_fields_if(x):
+        if not (
+            "input" not in x
+            or (
+                not isinstance(x["input"], dict)
+                or _suno_custom_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
+            )
+        ):
+            _check_suno_custom_mode_lists_only_its_fields_then(
+                x, path, out, _rule_suno_custom_mode_lists_only_its_fields
+            )
+    if "task_type" in x and x["task_type"] == "lyrics":
+        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+            _check_lyrics_requires_prompt_then(x, path, out, _rule_lyrics_requires_prompt)
+    if "task_type" in x and x["task_type"] == "lyrics":
+        if not (
+            "input" not in x
+            or (not isinstance(x["input"], dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(x["input"]))
+        ):
+            _check_lyrics_lists_only_prompt_then(x, path, out, _rule_lyrics_lists_only_prompt)
+    if "task_type" in x and x["task_type"] == "upload":
+        if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
+            _check_upload_requires_url_then(x, path, out, _rule_upload_requires_url)
+    if "task_type" in x and x["task_type"] == "upload":
+        if not (
+            "input" not in x
+            or (not isinstance(x["input"], dict) or _upload_lists_only_url_then_input_names.isdisjoint(x["input"]))
+        ):
+            _check_upload_lists_only_url_then(x, path, out, _rule_upload_lists_only_url)
+    if "task_type" in x and x["task_type"] == "concat":
+        if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
+            _check_concat_requires_clip_id_then(x, path, out, _rule_concat_requires_clip_id)
+    if "task_type" in x and x["task_type"] == "concat":
+        if not (
+            "input" not in x
+            or (not isinstance(x["input"], dict) or _concat_lists_only_clip_id_then_input_names.isdisjoint(x["input"]))
+        ):
+            _check_concat_lists_only_clip_id_then(x, path, out, _rule_concat_lists_only_clip_id)
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/0 (rule udio-supports-music-only)
-def _check_udio_supports_music_only(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("model" in x and x["model"] == "udio"):
-        if not (not isinstance(x, dict) or ("task_type" not in x or x["task_type"] == "music")):
-            _check_udio_supports_music_only_then(x, path, out, _rule_udio_supports_music_only)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/0/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/0/then (rule udio-supports-music-only)
 def _check_udio_supports_music_only_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "task_type" in x:
@@ -310,23 +353,7 @@ def _check_udio_supports_music_only_then(x: object, path: str, out: list[Violati
                 out.append(violation(path + ".task_type", "const", 'must be "music"', r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1 (rule suno-input-rejects-udio-fields)
-def _check_suno_input_rejects_udio_fields(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("model" in x and x["model"] == "suno"):
-        if not (
-            not isinstance(x, dict)
-            or (
-                "input" not in x
-                or (
-                    not isinstance(x["input"], dict)
-                    or _suno_input_rejects_udio_fields_then_input_names.isdisjoint(x["input"])
-                )
-            )
-        ):
-            _check_suno_input_rejects_udio_fields_then(x, path, out, _rule_suno_input_rejects_udio_fields)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1/then (rule suno-input-rejects-udio-fields)
 def _check_suno_input_rejects_udio_fields_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
@@ -335,7 +362,7 @@ def _check_suno_input_rejects_udio_fields_then(x: object, path: str, out: list[V
                 _check_suno_input_rejects_udio_fields_then_input(v, path + ".input", out, r)
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1/then/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1/then/properties/input (rule suno-input-rejects-udio-fields)
 def _check_suno_input_rejects_udio_fields_then_input(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -346,23 +373,7 @@ def _check_suno_input_rejects_udio_fields_then_input(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2 (rule udio-input-rejects-suno-fields)
-def _check_udio_input_rejects_suno_fields(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("model" in x and x["model"] == "udio"):
-        if not (
-            not isinstance(x, dict)
-            or (
-                "input" not in x
-                or (
-                    not isinstance(x["input"], dict)
-                    or _udio_input_rejects_suno_fields_then_input_names.issuperset(x["input"])
-                )
-            )
-        ):
-            _check_udio_input_rejects_suno_fields_then(x, path, out, _rule_udio_input_rejects_suno_fields)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2/then (rule udio-input-rejects-suno-fields)
 def _check_udio_input_rejects_suno_fields_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
@@ -371,7 +382,7 @@ def _check_udio_input_rejects_suno_fields_then(x: object, path: str, out: list[V
                 _check_udio_input_rejects_suno_fields_then_input(v, path + ".input", out, r)
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2/then/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2/then/properties/input (rule udio-input-rejects-suno-fields)
 def _check_udio_input_rejects_suno_fields_then_input(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -382,17 +393,7 @@ def _check_udio_input_rejects_suno_fields_then_input(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/3 (rule udio-music-requires-prompt)
-def _check_udio_music_requires_prompt(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("model" in x and x["model"] == "udio"):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        ):
-            _check_udio_music_requires_prompt_then(x, path, out, _rule_udio_music_requires_prompt)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/3/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/3/then (rule udio-music-requires-prompt)
 def _check_udio_music_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
@@ -402,17 +403,7 @@ def _check_udio_music_requires_prompt_then(x: object, path: str, out: list[Viola
                     out.append(violation(path + ".input" + ".prompt", "required", "'prompt' is required", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4 (rule udio-prompt-5-to-15-words-recommended)
-def _check_udio_prompt_5_to_15_words_recommended(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("model" in x and x["model"] == "udio"):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or _valid_udio_prompt_5_to_15_words_recommended_then_input(x["input"]))
-        ):
-            _check_udio_prompt_5_to_15_words_recommended_then(x, path, out, _rule_udio_prompt_5_to_15_words_recommended)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then (rule udio-prompt-5-to-15-words-recommended)
 def _check_udio_prompt_5_to_15_words_recommended_then(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -422,7 +413,7 @@ def _check_udio_prompt_5_to_15_words_recommended_then(
             _check_udio_prompt_5_to_15_words_recommended_then_input(v, path + ".input", out, r)
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then/properties/input (rule udio-prompt-5-to-15-words-recommended)
 def _check_udio_prompt_5_to_15_words_recommended_then_input(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -434,7 +425,7 @@ def _check_udio_prompt_5_to_15_words_recommended_then_input(
                     out.append(violation(path + ".prompt", "pattern", "must match ^\\s*\\S+(\\s+\\S+){4,14}\\s*$", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then/properties/input (rule udio-prompt-5-to-15-words-recommended)
 def _valid_udio_prompt_5_to_15_words_recommended_then_input(x: object) -> bool:
     if isinstance(x, dict):
         v = x.get("prompt", MISSING)
@@ -457,7 +448,7 @@ def _check_suno_mv_does_not_need_to_be_specified(x: object, path: str, out: list
                 )
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/5/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/5/properties/input (rule suno-mv-does-not-need-to-be-specified)
 def _check_suno_mv_does_not_need_to_be_specified_input(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -468,17 +459,7 @@ def _check_suno_mv_does_not_need_to_be_specified_input(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6 (rule suno-inspiration-mode-lists-only-its-fields)
-def _check_suno_inspiration_mode_lists_only_its_fields(
-    x: object, path: str, out: list[Violation], r: Rule | None
-) -> None:
-    if _valid_suno_inspiration_mode_lists_only_its_fields_if(x):
-        _check_suno_inspiration_mode_lists_only_its_fields_then(
-            x, path, out, _rule_suno_inspiration_mode_lists_only_its_fields
-        )
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/if
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/if (rule suno-inspiration-mode-lists-only-its-fields)
 def _valid_suno_inspiration_mode_lists_only_its_fields_if(x: object) -> bool:
     if isinstance(x, dict):
         if "model" not in x:
@@ -499,7 +480,7 @@ def _valid_suno_inspiration_mode_lists_only_its_fields_if(x: object) -> bool:
     return True
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/then (rule suno-inspiration-mode-lists-only-its-fields)
 def _check_suno_inspiration_mode_lists_only_its_fields_then(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -512,7 +493,7 @@ def _check_suno_inspiration_mode_lists_only_its_fields_then(
                 _check_suno_inspiration_mode_lists_only_its_fields_then_input(v, path + ".input", out, r)
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/then/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/then/properties/input (rule suno-inspiration-mode-lists-only-its-fields)
 def _check_suno_inspiration_mode_lists_only_its_fields_then_input(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -526,17 +507,7 @@ def _check_suno_inspiration_mode_lists_only_its_fields_then_input(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7 (rule suno-continuation-mode-lists-only-its-fields)
-def _check_suno_continuation_mode_lists_only_its_fields(
-    x: object, path: str, out: list[Violation], r: Rule | None
-) -> None:
-    if _valid_suno_continuation_mode_lists_only_its_fields_if(x):
-        _check_suno_continuation_mode_lists_only_its_fields_then(
-            x, path, out, _rule_suno_continuation_mode_lists_only_its_fields
-        )
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/if
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/if (rule suno-continuation-mode-lists-only-its-fields)
 def _valid_suno_continuation_mode_lists_only_its_fields_if(x: object) -> bool:
     if isinstance(x, dict):
         if "model" not in x:
@@ -561,7 +532,7 @@ def _valid_suno_continuation_mode_lists_only_its_fields_if(x: object) -> bool:
     return True
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/then (rule suno-continuation-mode-lists-only-its-fields)
 def _check_suno_continuation_mode_lists_only_its_fields_then(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -574,7 +545,7 @@ def _check_suno_continuation_mode_lists_only_its_fields_then(
                 _check_suno_continuation_mode_lists_only_its_fields_then_input(v, path + ".input", out, r)
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/then/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/then/properties/input (rule suno-continuation-mode-lists-only-its-fields)
 def _check_suno_continuation_mode_lists_only_its_fields_then_input(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -588,17 +559,7 @@ def _check_suno_continuation_mode_lists_only_its_fields_then_input(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8 (rule suno-custom-mode-requires-prompt)
-def _check_suno_custom_mode_requires_prompt(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if _valid_suno_custom_mode_requires_prompt_if(x):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        ):
-            _check_suno_custom_mode_requires_prompt_then(x, path, out, _rule_suno_custom_mode_requires_prompt)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/if
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/if (rule suno-custom-mode-requires-prompt)
 def _valid_suno_custom_mode_requires_prompt_if(x: object) -> bool:
     if isinstance(x, dict):
         if "model" not in x:
@@ -625,7 +586,7 @@ def _valid_suno_custom_mode_requires_prompt_if(x: object) -> bool:
     return True
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/then (rule suno-custom-mode-requires-prompt)
 def _check_suno_custom_mode_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
@@ -635,13 +596,7 @@ def _check_suno_custom_mode_requires_prompt_then(x: object, path: str, out: list
                     out.append(violation(path + ".input" + ".prompt", "required", "'prompt' is required", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9 (rule suno-custom-mode-lists-only-its-fields)
-def _check_suno_custom_mode_lists_only_its_fields(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if _valid_suno_custom_mode_lists_only_its_fields_if(x):
-        _check_suno_custom_mode_lists_only_its_fields_then(x, path, out, _rule_suno_custom_mode_lists_only_its_fields)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/if
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/if (rule suno-custom-mode-lists-only-its-fields)
 def _valid_suno_custom_mode_lists_only_its_fields_if(x: object) -> bool:
     if isinstance(x, dict):
         if "model" not in x:
@@ -668,7 +623,7 @@ def _valid_suno_custom_mode_lists_only_its_fields_if(x: object) -> bool:
     return True
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/then (rule suno-custom-mode-lists-only-its-fields)
 def _check_suno_custom_mode_lists_only_its_fields_then(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -679,7 +634,7 @@ def _check_suno_custom_mode_lists_only_its_fields_then(
                 _check_suno_custom_mode_lists_only_its_fields_then_input(v, path + ".input", out, r)
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/then/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/then/properties/input (rule suno-custom-mode-lists-only-its-fields)
 def _check_suno_custom_mode_lists_only_its_fields_then_input(
     x: object, path: str, out: list[Violation], r: Rule | None
 ) -> None:
@@ -693,17 +648,7 @@ def _check_suno_custom_mode_lists_only_its_fields_then_input(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/10 (rule lyrics-requires-prompt)
-def _check_lyrics_requires_prompt(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "lyrics"):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        ):
-            _check_lyrics_requires_prompt_then(x, path, out, _rule_lyrics_requires_prompt)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/10/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/10/then (rule lyrics-requires-prompt)
 def _check_lyrics_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
@@ -713,23 +658,7 @@ def _check_lyrics_requires_prompt_then(x: object, path: str, out: list[Violation
                     out.append(violation(path + ".input" + ".prompt", "required", "'prompt' is required", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11 (rule lyrics-lists-only-prompt)
-def _check_lyrics_lists_only_prompt(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "lyrics"):
-        if not (
-            not isinstance(x, dict)
-            or (
-                "input" not in x
-                or (
-                    not isinstance(x["input"], dict)
-                    or _lyrics_lists_only_prompt_then_input_names.isdisjoint(x["input"])
-                )
-            )
-        ):
-            _check_lyrics_lists_only_prompt_then(x, path, out, _rule_lyrics_lists_only_prompt)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11/then (rule lyrics-lists-only-prompt)
 def _check_lyrics_lists_only_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
@@ -738,7 +667,7 @@ def _check_lyrics_lists_only_prompt_then(x: object, path: str, out: list[Violati
                 _check_lyrics_lists_only_prompt_then_input(v, path + ".input", out, r)
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11/then/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11/then/properties/input (rule lyrics-lists-only-prompt)
 def _check_lyrics_lists_only_prompt_then_input(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if not _lyrics_lists_only_prompt_then_input_names.isdisjoint(x):
@@ -747,16 +676,7 @@ def _check_lyrics_lists_only_prompt_then_input(x: object, path: str, out: list[V
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/12 (rule upload-requires-url)
-def _check_upload_requires_url(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "upload"):
-        if not (
-            not isinstance(x, dict) or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"]))
-        ):
-            _check_upload_requires_url_then(x, path, out, _rule_upload_requires_url)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/12/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/12/then (rule upload-requires-url)
 def _check_upload_requires_url_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
@@ -766,20 +686,7 @@ def _check_upload_requires_url_then(x: object, path: str, out: list[Violation], 
                     out.append(violation(path + ".input" + ".url", "required", "'url' is required", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13 (rule upload-lists-only-url)
-def _check_upload_lists_only_url(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "upload"):
-        if not (
-            not isinstance(x, dict)
-            or (
-                "input" not in x
-                or (not isinstance(x["input"], dict) or _upload_lists_only_url_then_input_names.isdisjoint(x["input"]))
-            )
-        ):
-            _check_upload_lists_only_url_then(x, path, out, _rule_upload_lists_only_url)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13/then (rule upload-lists-only-url)
 def _check_upload_lists_only_url_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
@@ -788,7 +695,7 @@ def _check_upload_lists_only_url_then(x: object, path: str, out: list[Violation]
                 _check_upload_lists_only_url_then_input(v, path + ".input", out, r)
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13/then/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13/then/properties/input (rule upload-lists-only-url)
 def _check_upload_lists_only_url_then_input(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if not _upload_lists_only_url_then_input_names.isdisjoint(x):
@@ -797,17 +704,7 @@ def _check_upload_lists_only_url_then_input(x: object, path: str, out: list[Viol
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/14 (rule concat-requires-clip-id)
-def _check_concat_requires_clip_id(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "concat"):
-        if not (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"]))
-        ):
-            _check_concat_requires_clip_id_then(x, path, out, _rule_concat_requires_clip_id)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/14/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/14/then (rule concat-requires-clip-id)
 def _check_concat_requires_clip_id_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
@@ -817,23 +714,7 @@ def _check_concat_requires_clip_id_then(x: object, path: str, out: list[Violatio
                     out.append(violation(path + ".input" + ".clip_id", "required", "'clip_id' is required", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15 (rule concat-lists-only-clip-id)
-def _check_concat_lists_only_clip_id(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict) or ("task_type" in x and x["task_type"] == "concat"):
-        if not (
-            not isinstance(x, dict)
-            or (
-                "input" not in x
-                or (
-                    not isinstance(x["input"], dict)
-                    or _concat_lists_only_clip_id_then_input_names.isdisjoint(x["input"])
-                )
-            )
-        ):
-            _check_concat_lists_only_clip_id_then(x, path, out, _rule_concat_lists_only_clip_id)
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15/then
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15/then (rule concat-lists-only-clip-id)
 def _check_concat_lists_only_clip_id_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "input" in x:
@@ -842,7 +723,7 @@ def _check_concat_lists_only_clip_id_then(x: object, path: str, out: list[Violat
                 _check_concat_lists_only_clip_id_then_input(v, path + ".input", out, r)
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15/then/properties/input
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15/then/properties/input (rule concat-lists-only-clip-id)
 def _check_concat_lists_only_clip_id_then_input(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if not _concat_lists_only_clip_id_then_input_names.isdisjoint(x):

@@ -6,7 +6,8 @@ functions are `_valid_<name>` and `_check_<name>`, its constants `_<name>_<what>
 
 A function is named when first asked for, but its body is written only once a written function calls it: the
 module starts from the public validators and writes what they reach, so nothing is emitted that nothing calls.
-Functions come out in spec order, each under a comment naming the spec file, the JSON pointer and the rule.
+Functions come out in spec order, each under a comment naming the spec file, the JSON pointer and the rule it is
+part of.
 """
 
 from __future__ import annotations
@@ -60,18 +61,21 @@ class Module:
         self._names: dict[str, str] = {}
         self._order: dict[str, int] = {}
         taken: set[str] = set()
+        self._rules: dict[str, str] = {}  # pointer -> the id of the rule it is part of
         for component in components:
-            self._name_tree(component.schema, component.name, taken)
+            self._name_tree(component.schema, component.name, taken, None)
         # (pointer and source) -> (name, source, order of the node); rules are keyed by their source alone
         self._constants: dict[str, tuple[str, str, int]] = {}
         self._constant_names: set[str] = set()
         self._functions: dict[tuple[str, str], _Function] = {}
         self._by_name: dict[str, _Function] = {}
 
-    def _name_tree(self, node: ir.Schema, name: str, taken: set[str]) -> None:
-        # a pre-order walk in spec order: each node's name and its place in the spec
+    def _name_tree(self, node: ir.Schema, name: str, taken: set[str], rule: str | None) -> None:
+        # a pre-order walk in spec order: each node's name, its place in the spec and the rule it is part of
         if node.rule is not None:
-            name = _snake(node.rule.id)
+            name, rule = _snake(node.rule.id), node.rule.id
+        if rule is not None:
+            self._rules[node.pointer] = rule
         unique, n = name, 1
         while unique in taken:
             n += 1
@@ -81,7 +85,7 @@ class Module:
         self._order[node.pointer] = len(self._order)
         for keyword, value in node.keywords:
             for label, child in _children(keyword, value):
-                self._name_tree(child, f"{unique}_{label}", taken)
+                self._name_tree(child, f"{unique}_{label}", taken, rule)
 
     def name(self, node: ir.Schema) -> str:
         """Where a node is in the spec, as an identifier."""
@@ -140,7 +144,8 @@ class Module:
 
     def _write(self, function: _Function) -> str:
         node = function.node
-        where = f"# {self.file}#{node.pointer}" + (f" (rule {node.rule.id})" if node.rule else "")
+        rule = self._rules.get(node.pointer)
+        where = f"# {self.file}#{node.pointer}" + (f" (rule {rule})" if rule else "")
         w = Writer()
         function.write(w, function.name)
         return f"{where}\n{w.text()}"

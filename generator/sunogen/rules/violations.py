@@ -1,11 +1,11 @@
 """The violation pass: "what is wrong?", as statements appending every violation to `out`.
 
 It prints the same checks the valid pass reads (see valid.py), as statements: an Assert appends its violation when
-its test fails, an Apply descends into the part, an Each loops, a Branch picks a side. A node that only tests the
-value itself (a leaf: a member's type and limits, a rule that requires fields) is written in place; a node that
-looks into members or items gets a `_check_<name>(x, path, out, r)` function, called only when the valid pass's
-test of it fails (unless that test is a function too, which would walk the node twice). Violations carry their
-JSON path (member paths are literals decided here) and are worded by the innermost named rule `r` around them.
+its test fails, an Apply descends into the part, an Each loops, a Branch picks a side. A node whose checks are
+about the value itself (a member's type and limits, a rule's if/then) is written in place; a node that looks into
+members or items gets a `_check_<name>(x, path, out, r)` function, called only when the valid pass's test of it
+fails (unless that test is a function too, which would walk the node twice). Violations carry their JSON path
+(member paths are literals decided here) and are worded by the innermost named rule `r` around them.
 On a valid payload this pass costs what the valid pass does, so a public validator runs it alone, once.
 """
 
@@ -20,6 +20,11 @@ from .literals import item_path, member_path, negated
 from .module import Module
 from .valid import Typed, ValidPass, grouped, guard, known_after
 from .writer import Writer
+
+
+def _in_place(check: Check) -> bool:
+    """Whether a check is about the value itself, not a member, an item or a document inside it."""
+    return not isinstance(check, Each) and not (isinstance(check, Apply) and check.part.kind != "whole")
 
 
 class ViolationPass:
@@ -49,7 +54,8 @@ class ViolationPass:
         checks = self.valid.checks(s, known)
         if not checks:
             return
-        if self.valid.leaf(s):
+        if all(_in_place(check) for _, check in checks):
+            # it tests the value itself: its statements go where it is asked, what looks further is called
             self._statements(s, checks, x, path, w, rule, known, inline=True)
             return
         name = self.module.function("check", s, lambda body, name: self._function(s, name, body))
