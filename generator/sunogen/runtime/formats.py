@@ -6,7 +6,6 @@ Each accepts exactly what the package jsonschema uses for it accepts (rfc3986-va
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 
@@ -59,16 +58,26 @@ def _full_uri() -> re.Pattern[str]:
 
 # RFC 3339 `date-time`, as rfc3339-validator reads it: jsonschema hands it the string upper-cased (so "t" and "z"
 # are accepted), and its `$` also matches before a final newline.
-_DATE_TIME = re.compile(
-    r"^(\d{4})-(0[1-9]|1[0-2])-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$",
-    re.ASCII,
-)
+_DATE_TIME = r"^(\d{4})-(0[1-9]|1[0-2])-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$"
+
+
+@functools.cache
+def _date_time() -> re.Pattern[str]:
+    # compiled on first need: most validators never check a date-time
+    return re.compile(_DATE_TIME, re.ASCII)
 
 
 def is_date_time(value: str) -> bool:
     """Whether a string is an RFC 3339 date-time (`2024-05-01T12:30:00Z`), the meaning of `format: date-time`."""
-    match = _DATE_TIME.match(value.upper())
+    match = _date_time().match(value.upper())
     if match is None:
         return False
     year, month, day = (int(part) for part in match.groups())
-    return year != 0 and 1 <= day <= calendar.monthrange(year, month)[1]
+    return year != 0 and 1 <= day <= _days_in(year, month)
+
+
+def _days_in(year: int, month: int) -> int:
+    # (what calendar.monthrange says, without importing calendar, which imports datetime and locale)
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
