@@ -110,6 +110,8 @@ def negated(test: str) -> str:
     """
     if test.startswith("not "):
         return test[len("not ") :]
+    if test in ("True", "False"):
+        return "False" if test == "True" else "True"
     parts = _comparison(test)
     if parts is not None:
         left, op, right = parts

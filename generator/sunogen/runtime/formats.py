@@ -58,7 +58,11 @@ def _full_uri() -> re.Pattern[str]:
 
 # RFC 3339 `date-time`, as rfc3339-validator reads it: jsonschema hands it the string upper-cased (so "t" and "z"
 # are accepted), and its `$` also matches before a final newline.
-_DATE_TIME = r"^(\d{4})-(0[1-9]|1[0-2])-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$"
+_DATE_TIME = (
+    r"^(\d{4})-(0[1-9]|1[0-2])-(\d{2})"  # date: year, month, day (checked against the month below)
+    r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?"  # time, with a fraction of a second
+    r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$"  # offset
+)
 
 
 @functools.cache
