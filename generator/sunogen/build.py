@@ -10,7 +10,7 @@ import keyword
 import re
 from typing import Any, Literal
 
-from . import ir
+from . import build_semantics, ir
 from .diagnostics import SpecErrors
 from .load import LoadedSpec, escape
 from .methods import plan_methods
@@ -32,15 +32,6 @@ def python_name(name: str) -> str:
     return f"{snake}_" if keyword.iskeyword(snake) or snake[:1].isdigit() else snake
 
 
-def _paths(value: Any) -> tuple[ir.JsonPath, ...]:
-    items = [value] if isinstance(value, str) else list(value or [])
-    return tuple(tuple(item.split(".")) for item in items)
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value or ())
-
-
 def schema(node: Any, pointer: str, *, rules: bool, severity: Severity = "error") -> ir.Schema:
     """One schema node to IR: the keywords the table compiles, in spec order (annotations left out).
 
@@ -51,10 +42,9 @@ def schema(node: Any, pointer: str, *, rules: bool, severity: Severity = "error"
         return ir.Schema(pointer, never=node is False)
     rule = None
     if rules and names_a_rule(node, pointer):
-        severity = "warning" if node.get("x-sunogen-severity", severity) == "warning" else "error"
-        rule = ir.Rule(
-            node["title"], node.get("description", node["title"]), "warning" if severity == "warning" else "error"
-        )
+        if node.get("x-sunogen-severity") == "warning":
+            severity = "warning"
+        rule = ir.Rule(node["title"], node.get("description", node["title"]), severity)
 
     def keyword(key: str, value: Any) -> ir.KeywordValue:
         def child(sub: Any, step: str) -> ir.Schema:
@@ -94,28 +84,6 @@ def _param(p: dict[str, Any]) -> ir.Param:
     return ir.Param(p["name"], python_name(p["name"]), p["in"], bool(p.get("required")), py, p.get("description", ""))
 
 
-def _poll(value: dict[str, Any] | None) -> ir.Poll | None:
-    if value is None:
-        return None
-    clip = value.get("clip", {})
-    return ir.Poll(
-        status=_paths(value.get("status")),
-        pending=_strings(value.get("pending")),
-        success=_strings(value.get("success")),
-        failure=_strings(value.get("failure")),
-        reason=_paths(value.get("reason")),
-        clips=_paths(value.get("clips")),
-        clip_id=_paths(clip.get("id")),
-        clip_audio_url=_paths(clip.get("audio_url")),
-        clip_image_url=_paths(clip.get("image_url")),
-        clip_title=_paths(clip.get("title")),
-        clip_duration=_paths(clip.get("duration")),
-        clip_status=_paths(clip.get("status")),
-        clip_success=_strings(value.get("clip_success")),
-        clip_failure=_strings(value.get("clip_failure")),
-    )
-
-
 def _operation(path: str, method: str, op: dict[str, Any]) -> ir.Operation:
     body = op.get("requestBody")
     body_media = _json_media(body) if body else None
@@ -138,8 +106,9 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> ir.Operation:
         responses=responses,
         result_model=success.model,
         creates_task=bool(op.get("x-sunogen-creates-task", False)),
-        task=ir.TaskRef(_paths(task["id"]), task["poll"]) if task else None,
-        poll=_poll(op.get("x-sunogen-poll")),
+        task=ir.TaskRef(build_semantics.paths(task["id"]), task["poll"]) if task else None,
+        poll=build_semantics.poll(op.get("x-sunogen-poll")),
+        errors=build_semantics.error_rules(op.get("x-sunogen-errors")),
     )
 
 
@@ -183,13 +152,6 @@ def build(spec: LoadedSpec) -> ir.Vendor:
         )
         for name, node in schemas.items()
     )
-    callback = None
-    if "x-sunogen-callback" in doc:
-        cb = doc["x-sunogen-callback"]
-        sig = cb.get("signature") or {}
-        callback = ir.Callback(
-            str(cb["schema"]["$ref"]).removeprefix(REF_PREFIX), sig.get("header"), sig.get("algorithm")
-        )
     info = doc["info"]
     return ir.Vendor(
         id=spec.vendor,
@@ -209,5 +171,7 @@ def build(spec: LoadedSpec) -> ir.Vendor:
         operations=operations,
         methods=methods,
         typed_params=tuple(typed.made.values()),
-        callback=callback,
+        callback=build_semantics.callback(doc.get("x-sunogen-callback")),
+        errors=build_semantics.error_rules(doc.get("x-sunogen-errors")),
+        clips=build_semantics.clips(doc.get("x-sunogen-clips")),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .check_semantics import SemanticsChecker, needs_clips
 from .diagnostics import SpecError
 from .exports import reserved_names
 from .load import LoadedSpec, escape
@@ -34,12 +35,10 @@ RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A warning is advice next to the rules that decide validity: only an entry of a request component's own allOf
 # may be one (under anyOf, oneOf, not or if it would change what those decide).
 TOP_LEVEL_RULE = re.compile(r"^/components/schemas/[^/]+/allOf/[0-9]+$")
-POLL_PATHS = ("status", "reason", "clips")
-CLIP_FIELDS = ("id", "audio_url", "image_url", "title", "duration", "status")
 
 ALLOWED: dict[str, frozenset[str]] = {
     "root": frozenset({"openapi", "info", "servers", "security", "paths", "components", "tags",
-                       "x-sunogen-envelope", "x-sunogen-callback"}),
+                       "x-sunogen-envelope", "x-sunogen-callback", "x-sunogen-errors", "x-sunogen-clips"}),
     "info": frozenset({"title", "version", "description", "summary", "x-sunogen-document"}),
     "server": frozenset({"url", "description"}),
     "components": frozenset({"schemas", "securitySchemes"}),
@@ -47,7 +46,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "pathItem": frozenset({"get", "post", "summary", "description"}),
     "operation": frozenset({"operationId", "summary", "description", "tags", "parameters", "requestBody",
                             "responses", "security", "deprecated", "x-sunogen-creates-task", "x-sunogen-task",
-                            "x-sunogen-poll"}),
+                            "x-sunogen-poll", "x-sunogen-errors"}),
     "parameter": frozenset({"name", "in", "required", "description", "schema", "example"}),
     "requestBody": frozenset({"required", "description", "content"}),
     "media": frozenset({"schema", "examples"}),
@@ -55,11 +54,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     "response": frozenset({"description", "content", "headers"}),
     "envelope": frozenset({"code", "success", "message", "data"}),
     "task": frozenset({"id", "poll"}),
-    "poll": frozenset({"status", "pending", "success", "failure", "reason", "clips", "clip", "clip_success",
-                       "clip_failure"}),
-    "clip": frozenset(CLIP_FIELDS),
-    "callback": frozenset({"schema", "signature"}),
-    "signature": frozenset({"header", "algorithm"}),
 }  # fmt: skip
 
 
@@ -75,6 +69,9 @@ class _Checker:
         self.schemas: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
         self.rule_ids: dict[str, str] = {}
         self.operation_ids: dict[str, str] = {}
+        # the extensions that say what the gateway's errors, statuses, clips and callbacks mean
+        self.semantics = SemanticsChecker(self.error, self.ref_only)
+        self.clips = doc.get("x-sunogen-clips")
 
     def error(self, pointer: str, code: str, message: str) -> None:
         self.errors.append(self.spec.error(pointer, code, message))
@@ -138,7 +135,13 @@ class _Checker:
                 "or an item: validating it would never end",
             )
         if "x-sunogen-callback" in doc:
-            self.callback(doc["x-sunogen-callback"])
+            self.semantics.callback(doc["x-sunogen-callback"], self.clips)
+        if "x-sunogen-errors" in doc:
+            self.semantics.errors(doc["x-sunogen-errors"], "/x-sunogen-errors")
+        if self.clips is not None:
+            self.semantics.clips(self.clips, "/x-sunogen-clips")
+        elif needs_clips(doc, _operations(doc.get("paths"))):
+            self.error("", "missing-key", "the spec reports tasks but has no 'x-sunogen-clips': what a clip is")
         return self.errors
 
     def info(self, value: Any) -> None:
@@ -201,18 +204,6 @@ class _Checker:
         for key in ("code", "message", "data"):
             if item.get(key) is not None:
                 self.string(item[key], f"/x-sunogen-envelope/{key}")
-
-    def callback(self, value: Any) -> None:
-        item = self.mapping(value, "/x-sunogen-callback", "callback")
-        if item is None:
-            return
-        self.ref_only(item.get("schema"), "/x-sunogen-callback/schema")
-        if "signature" in item:
-            sig = self.mapping(item["signature"], "/x-sunogen-callback/signature", "signature")
-            if sig is not None:
-                self.string(sig.get("header"), "/x-sunogen-callback/signature/header")
-                if sig.get("algorithm") != "hmac-sha256":
-                    self.error("/x-sunogen-callback/signature", "unsupported", "algorithm must be hmac-sha256")
 
     # -- paths -----------------------------------------------------------------------------------------------
 
@@ -300,31 +291,10 @@ class _Checker:
                 self.string_list(task.get("id"), f"{pointer}/x-sunogen-task/id")
                 self.string(task.get("poll"), f"{pointer}/x-sunogen-task/poll")
         if "x-sunogen-poll" in op:
-            self.poll(op["x-sunogen-poll"], f"{pointer}/x-sunogen-poll")
+            self.semantics.poll(op["x-sunogen-poll"], f"{pointer}/x-sunogen-poll", self.clips)
+        if "x-sunogen-errors" in op:
+            self.semantics.errors(op["x-sunogen-errors"], f"{pointer}/x-sunogen-errors")
         return op
-
-    def poll(self, value: Any, pointer: str) -> None:
-        poll = self.mapping(value, pointer, "poll")
-        if poll is None:
-            return
-        for key in ("pending", "success", "failure", "clip_success", "clip_failure"):
-            if key in poll:
-                self.string_list(poll[key], f"{pointer}/{key}")
-        for key in ("success", "clips", "clip"):
-            if key not in poll and not (key == "success" and "clip_success" in poll):
-                self.error(pointer, "missing-key", f"x-sunogen-poll has no {key!r}")
-        if "status" not in poll and "clip_success" not in poll:
-            self.error(pointer, "missing-key", "x-sunogen-poll needs a task `status` or clip statuses")
-        for key in POLL_PATHS:
-            if key in poll:
-                self.string_list(poll[key], f"{pointer}/{key}")
-        clip = self.mapping(poll.get("clip", {}), f"{pointer}/clip", "clip")
-        if clip is not None:
-            for key in CLIP_FIELDS:
-                if key in clip:
-                    self.string_list(clip[key], f"{pointer}/clip/{key}")
-                elif key != "status":
-                    self.error(f"{pointer}/clip", "missing-key", f"clip has no {key!r}")
 
     def request_body(self, value: Any, pointer: str) -> None:
         body = self.mapping(value, pointer, "requestBody")
@@ -452,6 +422,18 @@ class _Checker:
         self.rule_ids.setdefault(title, pointer)
         if not isinstance(value.get("description"), str) or not value["description"]:
             self.error(pointer, "bad-rule", f"rule {title!r} needs a description: its message")
+
+
+def _operations(paths: Any) -> list[dict[str, Any]]:
+    if not isinstance(paths, dict):
+        return []
+    return [
+        op
+        for item in paths.values()
+        if isinstance(item, dict)
+        for method, op in item.items()
+        if method in METHODS and isinstance(op, dict)
+    ]
 
 
 def _request_schemas(paths: Any) -> list[Any]:

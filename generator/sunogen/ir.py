@@ -201,9 +201,46 @@ class TaskRef:
     poll: str
 
 
+# The semantics below (ErrorRule to Timestamp) are printed into each client's VENDOR block by their repr: each
+# class and field is named as the runtime descriptor it becomes (runtime/descriptors.py).
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRule:
+    """One entry of an error table: its matchers (HTTP status, envelope code, message part), kind and retries."""
+
+    kind: str
+    status: int | None = None
+    code: str | int | None = None
+    message: str | None = None
+    retry_query: bool = False
+    retry_create: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UrlPattern:
+    """A regular expression for audio URLs that are not a finished file, with an example it matches."""
+
+    pattern: str
+    example: str
+
+
+@dataclass(frozen=True, slots=True)
+class Clips:
+    """What a clip is for this gateway: field paths by name, per-clip status words, stream and placeholder URLs."""
+
+    fields: tuple[tuple[str, tuple[JsonPath, ...]], ...]
+    pending: tuple[str, ...] = ()
+    partial: tuple[str, ...] = ()
+    success: tuple[str, ...] = ()
+    failure: tuple[str, ...] = ()
+    streams: tuple[UrlPattern, ...] = ()
+    placeholders: tuple[UrlPattern, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Poll:
-    """A query operation's status vocabulary and where to find status, failure reason and clips."""
+    """How a body (a query's response or a callback) reports a task: status words, reason, clips, task type."""
 
     status: tuple[JsonPath, ...]
     pending: tuple[str, ...]
@@ -211,14 +248,29 @@ class Poll:
     failure: tuple[str, ...]
     reason: tuple[JsonPath, ...]
     clips: tuple[JsonPath, ...]
-    clip_id: tuple[JsonPath, ...]
-    clip_audio_url: tuple[JsonPath, ...]
-    clip_image_url: tuple[JsonPath, ...]
-    clip_title: tuple[JsonPath, ...]
-    clip_duration: tuple[JsonPath, ...]
-    clip_status: tuple[JsonPath, ...]
-    clip_success: tuple[str, ...]
-    clip_failure: tuple[str, ...]
+    partial: tuple[str, ...] = ()
+    type: tuple[JsonPath, ...] = ()
+    without_clips: tuple[str, ...] = ()
+    task_id: tuple[JsonPath, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Timestamp:
+    """A timestamped signature scheme: the timestamp's header, the signed message, the accepted age in seconds."""
+
+    header: str
+    message: str
+    tolerance: float
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """How a callback is signed: header, algorithm, the prefixes the digest may carry, an optional timestamp."""
+
+    header: str
+    algorithm: str
+    prefixes: tuple[str, ...] = ("",)
+    timestamp: Timestamp | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +291,7 @@ class Operation:
     creates_task: bool
     task: TaskRef | None
     poll: Poll | None
+    errors: tuple[ErrorRule, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,11 +365,11 @@ class Envelope:
 
 @dataclass(frozen=True, slots=True)
 class Callback:
-    """A documented callback payload and, where the vendor signs it, its signature header."""
+    """A documented callback: its payload model, its signature (None when unsigned), how it reports the task."""
 
     model: str
-    signature_header: str | None
-    signature_algorithm: str | None
+    signature: Signature | None
+    read: Poll
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,3 +393,5 @@ class Vendor:
     methods: tuple[Method, ...]
     typed_params: tuple[TypedParams, ...]
     callback: Callback | None
+    errors: tuple[ErrorRule, ...] = ()
+    clips: Clips | None = None

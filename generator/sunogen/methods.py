@@ -31,7 +31,7 @@ from .pytypes import DEFS_PREFIX, Problem, model_field_type
 RUNTIME = Path(__file__).resolve().parent / "runtime"
 WAIT = "wait"
 CREATE_AND_WAIT = "create_and_wait"
-WAIT_OPTIONS = ("timeout", "poll_interval")
+WAIT_OPTIONS = ("timeout", "poll_interval", "on_progress")
 """The keyword parameters templates/client.py.jinja gives wait() and every *_and_wait method besides the fields."""
 METHOD_NAMES = ("self", "request", "fields", "body", "models", "params", "prepare_body")
 """The names the methods of templates/client.py.jinja use besides their path and query parameters."""

@@ -71,7 +71,6 @@ def submit_case(vendor: str, module: ModuleType, base: str, *, base_url: str | N
         poll_url=f"{base}/suno/fetch/t-1",
         created=SUBMITTED,
         task=task,
-        words=("SUBMITTED", "IN_PROGRESS", "SUCCESS", "FAILURE"),
         clip=clip,
         ok_code="success",
         error_body=lambda status, message: {"code": "error", "message": message, "data": None},

@@ -20,6 +20,8 @@ import yaml
 
 from tests.runtime.support import FakeClock  # one fake clock for every test suite
 
+from .spec_gateway import gateway
+
 KEY = "sk-conformance-0123456789abcdef-TOPSECRET"
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 MP3 = "https://cdn1.suno.ai/{}.mp3"
@@ -79,11 +81,17 @@ class VendorCase:
     poll_url: str  # URL polled for task "t-1"
     created: Any  # create response naming task "t-1"
     task: Callable[..., Any]  # task(word, clips=None, reason=None) -> poll body for task "t-1"
-    words: tuple[str, str, str, str]  # pending, running, success, failure in the vendor's vocabulary
     clip: Callable[[str, str], Json]  # clip(id, audio_url) in the vendor's shape, finished
     ok_code: object
     error_body: Callable[[int, str], Any]
     base_url: str | None = None
+
+    @property
+    def words(self) -> tuple[str, str, str, str]:
+        """Pending, running (partial), success and failure in the vendor's vocabulary, read from its spec."""
+        spec = gateway(self.vendor)
+        pending, partial, success, failure = (spec.task_word(s) for s in ("pending", "partial", "success", "failure"))
+        return pending, partial, success, failure
 
     def op(self, operation_id: str) -> OperationCase:
         """The OperationCase of an operation id."""
@@ -301,7 +309,7 @@ class ConformanceSuite:
         router.route(method=operation.method, url=operation.url).mock(reply(status, body))
         with pytest.raises(self.case.module.APIStatusError) as caught:
             await call(make(max_retries=0), operation.id, **operation.kwargs)
-        assert type(caught.value) is expected_error_class(self.case.module, status)
+        assert type(caught.value) is gateway(self.case.vendor).expected_error_class(operation_id, status, body)
         assert caught.value.http_status == status
         assert caught.value.operation == operation_id
 
@@ -570,24 +578,3 @@ class ConformanceSuite:
         assert caplog.records, "the clients log at DEBUG"
         assert KEY not in caplog.text
         assert all(KEY not in record.getMessage() for record in caplog.records)
-
-
-def expected_error_class(module: ModuleType, status: int) -> type[Any]:
-    """The exception the issue names for a status (crun's family gives 455, 501 and 505 their own)."""
-    named: dict[int, type[Any]] = {
-        400: module.BadRequestError,
-        401: module.AuthenticationError,
-        402: module.PaymentRequiredError,
-        403: module.PermissionDeniedError,
-        404: module.NotFoundError,
-        422: module.UnprocessableEntityError,
-        429: module.RateLimitError,
-        455: module.ServiceUnavailableError,
-        501: module.GenerationFailedError,
-        505: module.FeatureDisabledError,
-    }
-    if status in named:
-        return named[status]
-    assert 500 <= status < 600, status
-    result: type[Any] = module.InternalServerError
-    return result

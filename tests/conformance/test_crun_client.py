@@ -10,6 +10,7 @@ import pytest
 import respx
 
 import suno_clients.crun as crun
+from suno_clients._runtime.tasks import TaskResult
 
 from .support import KEY, MP3, ConformanceSuite, InvalidCall, Json, OperationCase, VendorCase, call, reply
 
@@ -101,7 +102,6 @@ CASE = VendorCase(
     poll_url=f"{BASE}/api/v1/client/job/TaskInfo?task_id=t-1",
     created=CREATED,
     task=task,
-    words=("pending", "running", "success", "failed"),
     clip=clip,
     ok_code=200,
     error_body=lambda status, message: {"code": status, "message": message, "data": None},
@@ -153,14 +153,23 @@ class TestCrunConformance(ConformanceSuite):
         assert route.calls.last.request.url.params["task_id"] == "a b&c=d"
 
 
-def test_parse_callback_reads_the_task_info_payload() -> None:
+def test_parse_callback_reads_the_task_info_payload_as_the_result_a_wait_returns() -> None:
     body = json.dumps(task("success", clips=[clip("clip-a", MP3.format("clip-a"))])["data"])
-    info = crun.parse_callback(body.encode())
+    got = crun.parse_callback(body.encode())
+    assert isinstance(got, TaskResult)
+    assert (got.task_id, got.status, got.audio_urls) == ("t-1", "success", (MP3.format("clip-a"),))
+    info = got.response
     assert isinstance(info, crun.TaskInfo)
-    assert info.status == "success"
     assert info.result is not None
     assert info.result.suno_data is not None
     assert info.result.suno_data[0].audio_url == MP3.format("clip-a")
+
+
+def test_parse_callback_of_a_failed_task_raises_task_failed_error_with_crun_s_reason() -> None:
+    body = json.dumps(task("failed", reason="lyrics rejected")["data"])
+    with pytest.raises(crun.TaskFailedError) as caught:
+        crun.parse_callback(body)
+    assert (caught.value.task_id, caught.value.reason) == ("t-1", "lyrics rejected")
 
 
 def test_parse_callback_with_a_secret_is_refused_because_crun_does_not_sign() -> None:

@@ -12,6 +12,7 @@ import pytest
 import respx
 
 import suno_clients.sunoapi as sunoapi
+from suno_clients._runtime.tasks import TaskResult
 
 from .support import KEY, MP3, ConformanceSuite, InvalidCall, Json, OperationCase, VendorCase, call, reply
 
@@ -72,7 +73,6 @@ CASE = VendorCase(
     poll_url=f"{BASE}/api/v1/suno/task/t-1",
     created=CREATED,
     task=task,
-    words=("pending", "running", "succeeded", "failed"),
     clip=clip,
     ok_code=200,
     error_body=lambda status, message: {"code": status, "message": message},
@@ -137,15 +137,18 @@ RAW = json.dumps({"code": 200, "data": [clip("clip-a", MP3.format("clip-a"))], "
 
 @pytest.mark.parametrize("header", ["X-Signature", "x-signature"])
 def test_parse_callback_accepts_a_good_signature_of_the_raw_body(header: str) -> None:
-    payload = sunoapi.parse_callback(RAW, {header: sign(RAW)}, secret=SECRET)
+    got = sunoapi.parse_callback(RAW, {header: sign(RAW)}, secret=SECRET)
+    assert isinstance(got, TaskResult)
+    assert (got.task_id, got.status, got.audio_urls) == ("t-1", "succeeded", (MP3.format("clip-a"),))
+    payload = got.response
     assert isinstance(payload, sunoapi.WebhookPayload)
     assert payload.data is not None
     assert payload.data[0].clip_id == "clip-a"
 
 
 def test_parse_callback_accepts_the_raw_body_given_as_text() -> None:
-    payload = sunoapi.parse_callback(RAW.decode(), {"X-Signature": sign(RAW)}, secret=SECRET)
-    assert payload.code == 200
+    got = sunoapi.parse_callback(RAW.decode(), {"X-Signature": sign(RAW)}, secret=SECRET)
+    assert got.response.code == 200
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,6 @@ CASE = VendorCase(
     poll_url=f"{BASE}/api/v1/task/t-1",
     created=CREATED,
     task=task,
-    words=("pending", "running", "success", "failure"),
     clip=clip,
     ok_code=200,
     error_body=lambda status, message: {"code": status, "message": message},

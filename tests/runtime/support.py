@@ -9,7 +9,20 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from sunogen.runtime.client import AsyncAPIClient, SyncAPIClient
-from sunogen.runtime.descriptors import Auth, Envelope, Operation, Param, Poll, Signature, TaskRef, Vendor
+from sunogen.runtime.descriptors import (
+    Auth,
+    Callback,
+    Clips,
+    Envelope,
+    ErrorRule,
+    Operation,
+    Param,
+    Poll,
+    Signature,
+    TaskRef,
+    UrlPattern,
+    Vendor,
+)
 
 KEY = "sk-live-0123456789abcdef-TOPSECRET"
 
@@ -74,16 +87,39 @@ class HookResponse(Open):
 
 # -- vendors -------------------------------------------------------------------------------------------------------
 
-_CLIP_FIELDS: dict[str, Any] = {
-    "clip_id": (("id",),),
-    "clip_audio_url": (("audio_url",),),
-    "clip_image_url": (("image_url",),),
-    "clip_title": (("title",),),
-    "clip_duration": (("metadata", "duration"), ("duration",)),
-    "clip_status": (("status",), ("state",)),
-    "clip_success": ("complete", "succeeded"),
-    "clip_failure": ("error", "failed"),
-}
+# What the specs say of Suno's clips: a live stream from audiopipe while rendering, None.mp3 once failed.
+STREAMS = (UrlPattern(r"^https?://audiopipe\.", "https://audiopipe.suno.ai/?item_id=c1"),)
+PLACEHOLDERS = (UrlPattern(r"/(none|null|undefined)\.mp3([?#]|$)", "https://cdn1.suno.ai/None.mp3"),)
+
+CLIPS = Clips(
+    fields=(
+        ("id", (("id",),)),
+        ("audio_url", (("audio_url",),)),
+        ("image_url", (("image_url",),)),
+        ("title", (("title",),)),
+        ("duration", (("metadata", "duration"), ("duration",))),
+        ("status", (("status",), ("state",))),
+        ("tags", (("metadata", "tags"),)),
+        ("video_url", (("video_url",),)),
+        ("play_count", (("play_count",),)),
+    ),
+    pending=("submitted", "queued"),
+    partial=("streaming",),
+    success=("complete", "succeeded"),
+    failure=("error", "failed"),
+    streams=STREAMS,
+    placeholders=PLACEHOLDERS,
+)
+
+# crun-like codes in the envelope, whatever the HTTP status.
+ACME_ERRORS = (
+    ErrorRule("insufficient-credits", code=402),
+    ErrorRule("unprocessable", code=422),
+    ErrorRule("rate-limit", code=429, retry_query=True, retry_create=True),
+    ErrorRule("maintenance", code=455, retry_query=True),
+    ErrorRule("generation-failed", code=501),
+    ErrorRule("feature-disabled", code=505),
+)
 
 # sunor/crun-like: x-api-key, numeric envelope code, a task status at data.status.
 ACME = Vendor(
@@ -118,15 +154,19 @@ ACME = Vendor(
             "get_task",
             Poll(
                 status=(("data", "status"),),
-                pending=("pending", "running"),
+                pending=("pending",),
+                partial=("running",),
                 success=("success",),
                 failure=("failure", "timeout"),
                 reason=(("data", "error"), ("data", "output", "fail_reason")),
                 clips=(("data", "output", "result"),),
-                **_CLIP_FIELDS,
+                type=(("data", "type"),),
+                without_clips=("lyrics",),
             ),
         ),
     ),
+    errors=ACME_ERRORS,
+    clips=CLIPS,
 )
 
 # /suno/submit relay-like: Bearer, string envelope code, no default host, the task id is `data` itself.
@@ -152,18 +192,35 @@ RELAY = Vendor(
             "fetch_task",
             Poll(
                 status=(("data", "status"),),
-                pending=("NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS"),
+                pending=("NOT_START", "SUBMITTED", "QUEUED"),
+                partial=("IN_PROGRESS",),
                 success=("SUCCESS",),
                 failure=("FAILURE",),
                 reason=(("data", "fail_reason"),),
                 clips=(("data", "data"),),
-                **_CLIP_FIELDS,
+                type=(("data", "action"),),
+                without_clips=("LYRICS",),
             ),
         ),
     ),
+    errors=(
+        ErrorRule("bad-request", code="invalid_request"),
+        ErrorRule("insufficient-credits", code="insufficient_user_quota"),
+        ErrorRule("not-found", code="task_not_exist"),
+    ),
+    clips=CLIPS,
 )
 
 # sunoapi-like: Bearer, numeric envelope, no task-level status (clips carry `state`), signed webhooks.
+HOOK_READ = Poll(
+    status=(),
+    pending=(),
+    success=(),
+    failure=(),
+    reason=(("data", "0", "error_message"),),
+    clips=(("data",),),
+    task_id=(("task_id",), ("data", "0", "task_id")),
+)
 HOOK = Vendor(
     id="hooky",
     title="Webhook gateway",
@@ -181,29 +238,31 @@ HOOK = Vendor(
         ),
     ),
     tasks=(("create", TaskRef(id=(("data", "task_id"), ("task_id",)), poll="get_task")),),
-    polls=(
-        (
-            "get_task",
-            Poll(
-                status=(),
-                pending=(),
-                success=(),
-                failure=(),
-                reason=(("data", "0", "error_message"),),
-                clips=(("data",),),
-                clip_id=(("clip_id",),),
-                clip_audio_url=(("audio_url",),),
-                clip_image_url=(("image_url",),),
-                clip_title=(("title",),),
-                clip_duration=(("duration",),),
-                clip_status=(("state",),),
-                clip_success=("succeeded",),
-                clip_failure=("failed",),
-            ),
+    polls=(("get_task", HOOK_READ),),
+    clips=Clips(
+        fields=(
+            ("id", (("clip_id",),)),
+            ("audio_url", (("audio_url",),)),
+            ("image_url", (("image_url",),)),
+            ("title", (("title",),)),
+            ("duration", (("duration",),)),
+            ("status", (("state",),)),
+            ("stream_url", (("stream_audio_url",),)),
         ),
+        pending=("pending",),
+        partial=("running", "streaming"),
+        success=("succeeded",),
+        failure=("failed",),
+        streams=STREAMS,
+        placeholders=PLACEHOLDERS,
     ),
-    callback_signature=Signature(header="X-Signature", algorithm="hmac-sha256"),
+    callback=Callback(
+        signature=Signature(header="X-Signature", algorithm="hmac-sha256", prefixes=("", "sha256=")), read=HOOK_READ
+    ),
 )
+
+# A gateway whose spec says nothing about its errors: HTTP's meanings decide.
+PLAIN = ACME._replace(id="plain", env_key="SUNOGEN_PLAIN_API_KEY", errors=())
 
 
 class AcmeClient(SyncAPIClient):
@@ -228,6 +287,10 @@ class HookClient(SyncAPIClient):
 
 class AsyncHookClient(AsyncAPIClient):
     vendor = HOOK
+
+
+class PlainClient(SyncAPIClient):
+    vendor = PLAIN
 
 
 # -- time ----------------------------------------------------------------------------------------------------------

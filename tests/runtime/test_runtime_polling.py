@@ -9,9 +9,11 @@ import pytest
 import respx
 
 from sunogen.runtime.exceptions import ConfigurationError, ResponseValidationError, TaskFailedError, TaskTimeoutError
-from sunogen.runtime.polling import Clip, is_final_audio_url, to_seconds
+from sunogen.runtime.reading import audio_kind, to_seconds
+from sunogen.runtime.tasks import Clip
 
 from .support import (
+    CLIPS,
     KEY,
     MP3,
     STREAM,
@@ -50,9 +52,16 @@ def test_wait_goes_pending_then_running_then_success(respx_mock: respx.MockRoute
     assert clock.sleeps == [5.0, 6.25]
     assert result.task_id == "t-1"
     assert result.status == "success"
-    assert result.clips == (
-        Clip("c1", MP3.format("c1"), "https://cdn2.suno.ai/image_c1.jpeg", "Happy Weekend", 104.88),
-        Clip("c2", MP3.format("c2"), "https://cdn2.suno.ai/image_c2.jpeg", "Happy Weekend", 128.0),
+    assert result.clips == tuple(
+        Clip(
+            id=f"c{n}",
+            audio_url=MP3.format(f"c{n}"),
+            image_url=f"https://cdn2.suno.ai/image_c{n}.jpeg",
+            title="Happy Weekend",
+            duration=duration,
+            tags="pop",
+        )
+        for n, duration in ((1, 104.88), (2, 128.0))
     )
     assert result.audio_urls == (MP3.format("c1"), MP3.format("c2"))
     assert result.raw == done
@@ -156,14 +165,30 @@ def test_relay_failure_carries_fail_reason(respx_mock: respx.MockRouter) -> None
     assert caught.value.reason == "[Invalid parameter] Invalid value"
 
 
-def test_success_without_a_clip_list_returns_no_clips(respx_mock: respx.MockRouter) -> None:
+def test_a_task_type_the_spec_lists_without_clips_succeeds_with_its_body_and_no_clips(
+    respx_mock: respx.MockRouter,
+) -> None:
     lyrics = relay_task("SUCCESS", [])
+    lyrics["data"]["action"] = "LYRICS"
     lyrics["data"]["data"] = {"id": "l1", "text": "[Verse] ...", "title": "Electric", "status": "complete"}
     respx_mock.get(RELAY_TASK_URL).mock(json_response(200, lyrics))
     with RelayClient(KEY, base_url="https://relay.test", clock=FakeClock()) as client:
         result = client._wait("r-1", response_model=RelayResponse)
     assert result.clips == ()
     assert result.raw["data"]["data"]["text"] == "[Verse] ..."
+
+
+@pytest.mark.parametrize("clips", [[], None, {"id": "l1", "text": "[Verse] ..."}], ids=["empty", "null", "object"])
+def test_a_music_success_without_clips_is_a_malformed_response_never_an_empty_success(
+    clips: Any, respx_mock: respx.MockRouter
+) -> None:
+    body = relay_task("SUCCESS", [])
+    body["data"]["data"] = clips
+    route = respx_mock.get(RELAY_TASK_URL).mock(json_response(200, body))
+    client = RelayClient(KEY, base_url="https://relay.test", clock=FakeClock())
+    with client, pytest.raises(ResponseValidationError, match=r"status SUCCESS but no clip at data\.data"):
+        client._wait("r-1", response_model=RelayResponse)
+    assert route.call_count == 1
 
 
 def test_unknown_status_keeps_polling_and_times_out_naming_it(respx_mock: respx.MockRouter) -> None:
@@ -262,18 +287,26 @@ def test_wait_rejects_nonsense_arguments() -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "final"),
+    ("url", "kind"),
     [
-        ("https://cdn1.suno.ai/3435e194.mp3", True),
-        ("https://audiopipe.suno.ai/?item_id=3435e194", False),
-        ("https://cdn1.suno.ai/None.mp3", False),
-        ("", False),
-        (None, False),
-        ("not a url", False),
+        ("https://cdn1.suno.ai/3435e194.mp3", "file"),
+        ("https://audiopipe.suno.ai/?item_id=3435e194", "stream"),
+        ("HTTPS://AUDIOPIPE.suno.ai/?item_id=3435e194", "stream"),
+        ("https://cdn1.suno.ai/None.mp3", "placeholder"),
+        ("https://cdn1.suno.ai/undefined.mp3?x=1", "placeholder"),
+        ("https://cdn1.suno.ai/nonesuch.mp3", "file"),
+        ("", None),
+        (None, None),
+        ("not a url", None),
     ],
 )
-def test_final_audio_url(url: object, final: bool) -> None:
-    assert is_final_audio_url(url) is final
+def test_an_audio_url_is_a_file_a_stream_or_a_placeholder_by_the_specs_patterns(url: object, kind: str | None) -> None:
+    assert audio_kind(url, CLIPS) == kind
+
+
+def test_without_patterns_every_http_url_is_a_file() -> None:
+    assert audio_kind("https://audiopipe.suno.ai/?item_id=1", None) == "file"
+    assert audio_kind("https://cdn1.suno.ai/None.mp3", CLIPS._replace(placeholders=())) == "file"
 
 
 @pytest.mark.parametrize(

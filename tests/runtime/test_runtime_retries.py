@@ -8,7 +8,8 @@ import httpx
 import pytest
 import respx
 
-from sunogen.runtime.descriptors import Operation
+from sunogen.runtime.descriptors import ErrorRule, Operation
+from sunogen.runtime.errors import http_rule, match_error
 from sunogen.runtime.exceptions import (
     APIConnectionError,
     APITimeoutError,
@@ -17,7 +18,7 @@ from sunogen.runtime.exceptions import (
     InternalServerError,
     RateLimitError,
 )
-from sunogen.runtime.retries import MAX_RETRY_AFTER, may_retry_error, may_retry_status, parse_retry_after, retry_delay
+from sunogen.runtime.retries import MAX_RETRY_AFTER, may_retry_error, parse_retry_after, retry_delay
 
 from .support import KEY, AcmeClient, BalanceResponse, CreateResponse, FakeClock, json_response
 
@@ -219,16 +220,24 @@ def test_policy_table_for_creates_and_queries() -> None:
     assert not may_retry_error(CREATE, httpx.WriteError("x"))
     assert may_retry_error(QUERY, httpx.ReadTimeout("x"))
     assert not may_retry_error(QUERY, httpx.TooManyRedirects("x"))
-    assert [may_retry_status(CREATE, s) for s in (408, 429, 500, 503)] == [False, True, False, False]
-    assert [may_retry_status(QUERY, s) for s in (400, 408, 429, 500, 501, 503, 505)] == [
-        False,
-        True,
-        True,
-        True,
-        False,
-        True,
-        False,
-    ]
+
+
+def test_http_alone_lets_a_create_retry_only_a_429_and_a_query_also_408_and_5xx() -> None:
+    rules = {status: http_rule(status) for status in (400, 408, 418, 429, 500, 501, 503, 505)}
+    assert {s: r.retry_create for s, r in rules.items() if r} == {
+        400: False, 408: False, 429: True, 500: False, 501: False, 503: False, 505: False
+    }  # fmt: skip
+    assert {s: r.retry_query for s, r in rules.items() if r} == {
+        400: False, 408: True, 429: True, 500: True, 501: True, 503: True, 505: True
+    }  # fmt: skip
+    assert rules[418] is None
+
+
+def test_the_specs_table_decides_retries_before_http_does() -> None:
+    table = (ErrorRule("generation-failed", code=501), ErrorRule("rate-limit", code=430, retry_query=True))
+    assert match_error(table, status=200, code=501, message=None) == table[0]
+    assert match_error(table, status=501, code=None, message=None) == http_rule(501)
+    assert match_error(table, status=200, code="430", message="slow down") == table[1]
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from pydantic_core import ValidationError  # pydantic's own ValidationError, wit
 
 from .clock import Clock, SystemClock
 from .descriptors import Operation, Poll, TaskRef, Vendor
+from .errors import error_class, match_error
 from .exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -21,12 +22,11 @@ from .exceptions import (
     ConfigurationError,
     RequestValidationError,
     ResponseValidationError,
-    status_error_class,
 )
 from .paths import MISSING, first_present, format_paths
 from .redaction import Redactor
 from .responses import decode_or_missing, describe_non_json, numeric_code, same_code, snippet
-from .retries import may_retry_error, may_retry_status, parse_retry_after, retry_delay
+from .retries import may_retry_error, parse_retry_after, retry_delay
 from .tasks import NewTask
 
 if TYPE_CHECKING:
@@ -257,10 +257,10 @@ class BaseClient(Generic[HttpxClientT]):
     def _status_error(self, operation: Operation, response: httpx.Response, data: Any) -> APIStatusError:
         """The typed error for an error response or a 2xx body that reports failure.
 
-        The envelope's numeric code wins when it is an error code (400-599): crun answers HTTP 200 with
-        `code: 455`. A non-numeric code (gptge's "error", "invalid_request") maps by the HTTP status; with a
-        2xx status that leaves the generic APIStatusError (its `code` says which), since a string code alone
-        does not say whether the request or the server is at fault.
+        The operation's and then the gateway's error table (x-sunogen-errors) decide its kind by HTTP status,
+        envelope code and message; what no entry matches means what HTTP says of the effective status (the
+        envelope's numeric code when it is 400-599, else the HTTP status). A 2xx body with an unmatched string
+        code has no kind: the generic APIStatusError, whose `code` says which.
         """
         self._redact(response)
         envelope = self.vendor.envelope
@@ -268,6 +268,9 @@ class BaseClient(Generic[HttpxClientT]):
         numeric = numeric_code(code)
         status = numeric if numeric is not None and 400 <= numeric < 600 else response.status_code
         message_field = data.get(envelope.message) if envelope.message and isinstance(data, dict) else None
+        rule = match_error(
+            operation.errors + self.vendor.errors, status=response.status_code, code=code, message=message_field
+        )
         text = self._redactor.text(response.text)
         detail = message_field if isinstance(message_field, str) and message_field.strip() else snippet(text)
         shown_code = f", code {code!r}" if code is not None else ""
@@ -278,8 +281,9 @@ class BaseClient(Generic[HttpxClientT]):
                 f" (code {code!r})" if code is not None else ""
             )
         message = self._redactor.text(f"{self.vendor.id} {operation.id}: {head}: {detail}")
-        error_class = status_error_class(status)
-        return error_class(
+        kind = None if rule is None else rule.kind
+        retryable = rule is not None and (rule.retry_create if operation.creates_task else rule.retry_query)
+        return error_class(kind)(
             message,
             response=response,
             body=text,
@@ -287,6 +291,8 @@ class BaseClient(Generic[HttpxClientT]):
             operation=operation.id,
             status_code=status,
             code=code,
+            kind=kind,
+            retryable=retryable,
         )
 
     def _invalid_response(
@@ -318,31 +324,35 @@ class BaseClient(Generic[HttpxClientT]):
 
     # -- retries ------------------------------------------------------------------------------------------------
 
-    def _pause_after_error(self, operation: Operation, exc: httpx.RequestError, retries_taken: int) -> float | None:
+    def _pause_after_error(
+        self, operation: Operation, exc: httpx.RequestError, retries_taken: int, max_retries: int
+    ) -> float | None:
         """Seconds to wait before retrying a transport failure, or None to give up."""
-        if retries_taken >= self.max_retries or not may_retry_error(operation, exc):
+        if retries_taken >= max_retries or not may_retry_error(operation, exc):
             return None
         pause = retry_delay(retries_taken, None)
-        self._log_retry(operation, type(exc).__name__, pause, retries_taken)
+        self._log_retry(operation, type(exc).__name__, pause, retries_taken, max_retries)
         return pause
 
-    def _pause_after_status(self, operation: Operation, error: APIStatusError, retries_taken: int) -> float | None:
-        """Seconds to wait before retrying an error status (Retry-After honoured), or None to give up."""
-        if retries_taken >= self.max_retries or not may_retry_status(operation, error.status_code):
+    def _pause_after_status(
+        self, operation: Operation, error: APIStatusError, retries_taken: int, max_retries: int
+    ) -> float | None:
+        """Seconds to wait before retrying an error status the spec calls retryable (Retry-After honoured), or None."""
+        if retries_taken >= max_retries or not error.retryable:
             return None
         after = parse_retry_after(error.response.headers, now=self._clock.time())
         pause = retry_delay(retries_taken, after)
-        self._log_retry(operation, f"status {error.status_code}", pause, retries_taken)
+        self._log_retry(operation, f"status {error.status_code}", pause, retries_taken, max_retries)
         return pause
 
-    def _log_retry(self, operation: Operation, cause: str, pause: float, retries_taken: int) -> None:
+    def _log_retry(self, operation: Operation, cause: str, pause: float, retries_taken: int, max_retries: int) -> None:
         log.debug(
             "%s %s failed (%s); retry %d of %d in %.2fs",
             operation.method,
             operation.path,
             cause,
             retries_taken + 1,
-            self.max_retries,
+            max_retries,
             pause,
         )
 

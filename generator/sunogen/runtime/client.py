@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -10,14 +11,13 @@ import httpx
 
 from .base_client import DEFAULT_MAX_RETRIES, NOT_GIVEN, BaseClient, CallResult, NotGiven, log
 from .clock import Clock
-from .exceptions import APIStatusError, ConfigurationError
-from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
+from .exceptions import APIConnectionError, APIStatusError, ConfigurationError, SunoError, TaskFailedError
+from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, AsyncProgressCallback, ProgressCallback, TaskResult
 
 if TYPE_CHECKING:
     from pydantic import BaseModel  # a bound only: importing the client defines no model
 
-    from .tasks import NewTask, TaskResult
-
+    from .tasks import NewTask
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
 M = TypeVar("M", bound="BaseModel")
@@ -102,16 +102,19 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         params: Mapping[str, object] | None,
         response_model: type[M],
         unwrap: bool = False,
+        max_retries: int | None = None,
     ) -> CallResult[M]:
         operation = self._operation(operation_id)
         request = self._build_request(operation, body, params)
         retries_taken = 0
+        # wait() passes 0: it retries a failed poll itself, against its own deadline
+        retries = self.max_retries if max_retries is None else max_retries
         while True:
             log.debug("%s %s (%s, attempt %d)", request.method, request.url, operation.id, retries_taken + 1)
             try:
                 response = self._client.send(request)
             except httpx.RequestError as exc:
-                pause = self._pause_after_error(operation, exc, retries_taken)
+                pause = self._pause_after_error(operation, exc, retries_taken, retries)
                 if pause is None:
                     raise self._connection_error(operation, request, exc) from exc
             else:
@@ -119,7 +122,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 try:
                     return self._handle_response(operation, response, response_model, unwrap=unwrap)
                 except APIStatusError as error:
-                    pause = self._pause_after_status(operation, error, retries_taken)
+                    pause = self._pause_after_status(operation, error, retries_taken, retries)
                     if pause is None:
                         raise
             self._clock.sleep(pause)
@@ -145,29 +148,39 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         operation: str | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_progress: ProgressCallback[M] | None = None,
     ) -> TaskResult[M]:
         """Poll the query operation until the task reaches a terminal status of the spec's vocabulary.
 
-        Returns a TaskResult whose clips all have final audio; raises TaskFailedError with the vendor's
-        reason or TaskTimeoutError. `response_model` is the query's whole-body (envelope) model.
+        Returns a TaskResult whose clips all have final audio; raises TaskFailedError with the vendor's reason, or
+        TaskTimeoutError by `timeout` whatever the gateway answers. A failed poll that the spec's error table
+        calls transient (or a transport failure) is polled again with backoff until the deadline; a permanent
+        one (401, 404) is raised at once. `on_progress` receives each new status and the clips so far.
+        `response_model` is the query's whole-body (envelope) model.
         """
-        from .polling import Waiter  # imported by the first wait: a client that only creates never needs it
+        from .polling import MalformedTaskError, Waiter  # imported by the first wait: creating tasks never needs it
 
         query, poll, param = self._poll_target(operation)
-        waiter: Waiter[M] = Waiter(
-            vendor=self.vendor.id,
-            task_id=task_id,
-            poll=poll,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            clock=self._clock,
-            scrub=self._redactor.text,
-        )
+        waiter: Waiter[M] = Waiter.for_client(self, task_id, poll, timeout=timeout, poll_interval=poll_interval)
         while True:
-            result = self._request(query.id, body=None, params={param: task_id}, response_model=response_model)
-            done = waiter.observe(result)
-            if done is not None:
-                return done
+            try:
+                result = self._request(
+                    query.id, body=None, params={param: task_id}, response_model=response_model, max_retries=0
+                )
+            except (APIStatusError, APIConnectionError) as error:
+                pause = waiter.after_failure(query, error)
+                if pause is None:
+                    raise
+                self._clock.sleep(pause)
+                continue
+            try:
+                seen = waiter.observe(result)
+            except MalformedTaskError as exc:
+                raise self._invalid_response(query, result.response, f"malformed task: {exc}") from None
+            if isinstance(seen, TaskResult):
+                return seen
+            if on_progress is not None and waiter.is_news(seen):
+                on_progress(seen)
             self._clock.sleep(waiter.next_pause())
 
     def _create_and_wait(
@@ -180,17 +193,27 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         poll_response_model: type[P],
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_progress: ProgressCallback[P] | None = None,
     ) -> TaskResult[P]:
-        """Create a task (never retried once it may have reached the server), then _wait for it by its TaskRef."""
+        """Create a task (never retried once it may have reached the server), then _wait for it by its TaskRef.
+
+        Any error after the create carries the task's id (`error.task_id`, and in the message how to resume).
+        """
         created = self._request(operation_id, body=body, params=params, response_model=response_model)
         task_id = self._task_id_of(operation_id, created)
-        return self._wait(
-            task_id,
-            response_model=poll_response_model,
-            operation=self._task_ref(operation_id).poll,
-            timeout=timeout,
-            poll_interval=poll_interval,
-        )
+        try:
+            return self._wait(
+                task_id,
+                response_model=poll_response_model,
+                operation=self._task_ref(operation_id).poll,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                on_progress=on_progress,
+            )
+        except SunoError as error:
+            if not isinstance(error, TaskFailedError):
+                error.attach_task(task_id)
+            raise
 
 
 class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
@@ -268,16 +291,19 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         params: Mapping[str, object] | None,
         response_model: type[M],
         unwrap: bool = False,
+        max_retries: int | None = None,
     ) -> CallResult[M]:
         operation = self._operation(operation_id)
         request = self._build_request(operation, body, params)
         retries_taken = 0
+        # wait() passes 0: it retries a failed poll itself, against its own deadline
+        retries = self.max_retries if max_retries is None else max_retries
         while True:
             log.debug("%s %s (%s, attempt %d)", request.method, request.url, operation.id, retries_taken + 1)
             try:
                 response = await self._client.send(request)
             except httpx.RequestError as exc:
-                pause = self._pause_after_error(operation, exc, retries_taken)
+                pause = self._pause_after_error(operation, exc, retries_taken, retries)
                 if pause is None:
                     raise self._connection_error(operation, request, exc) from exc
             else:
@@ -285,7 +311,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 try:
                     return self._handle_response(operation, response, response_model, unwrap=unwrap)
                 except APIStatusError as error:
-                    pause = self._pause_after_status(operation, error, retries_taken)
+                    pause = self._pause_after_status(operation, error, retries_taken, retries)
                     if pause is None:
                         raise
             await self._clock.async_sleep(pause)
@@ -311,25 +337,34 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         operation: str | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_progress: AsyncProgressCallback[M] | None = None,
     ) -> TaskResult[M]:
-        """As SyncAPIClient._wait."""
-        from .polling import Waiter  # imported by the first wait: a client that only creates never needs it
+        """As SyncAPIClient._wait; `on_progress` may also be a coroutine function (it is awaited)."""
+        from .polling import MalformedTaskError, Waiter  # imported by the first wait: creating tasks never needs it
 
         query, poll, param = self._poll_target(operation)
-        waiter: Waiter[M] = Waiter(
-            vendor=self.vendor.id,
-            task_id=task_id,
-            poll=poll,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            clock=self._clock,
-            scrub=self._redactor.text,
-        )
+        waiter: Waiter[M] = Waiter.for_client(self, task_id, poll, timeout=timeout, poll_interval=poll_interval)
         while True:
-            result = await self._request(query.id, body=None, params={param: task_id}, response_model=response_model)
-            done = waiter.observe(result)
-            if done is not None:
-                return done
+            try:
+                result = await self._request(
+                    query.id, body=None, params={param: task_id}, response_model=response_model, max_retries=0
+                )
+            except (APIStatusError, APIConnectionError) as error:
+                pause = waiter.after_failure(query, error)
+                if pause is None:
+                    raise
+                await self._clock.async_sleep(pause)
+                continue
+            try:
+                seen = waiter.observe(result)
+            except MalformedTaskError as exc:
+                raise self._invalid_response(query, result.response, f"malformed task: {exc}") from None
+            if isinstance(seen, TaskResult):
+                return seen
+            if on_progress is not None and waiter.is_news(seen):
+                reported = on_progress(seen)
+                if inspect.isawaitable(reported):
+                    await reported
             await self._clock.async_sleep(waiter.next_pause())
 
     async def _create_and_wait(
@@ -342,14 +377,21 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         poll_response_model: type[P],
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_progress: AsyncProgressCallback[P] | None = None,
     ) -> TaskResult[P]:
         """As SyncAPIClient._create_and_wait."""
         created = await self._request(operation_id, body=body, params=params, response_model=response_model)
         task_id = self._task_id_of(operation_id, created)
-        return await self._wait(
-            task_id,
-            response_model=poll_response_model,
-            operation=self._task_ref(operation_id).poll,
-            timeout=timeout,
-            poll_interval=poll_interval,
-        )
+        try:
+            return await self._wait(
+                task_id,
+                response_model=poll_response_model,
+                operation=self._task_ref(operation_id).poll,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                on_progress=on_progress,
+            )
+        except SunoError as error:
+            if not isinstance(error, TaskFailedError):
+                error.attach_task(task_id)
+            raise

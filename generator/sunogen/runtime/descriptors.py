@@ -2,6 +2,8 @@
 
 Named tuples rather than frozen dataclasses: just as immutable and typed, and a client module that defines its
 vendor with them imports several times faster (a frozen dataclass generates and compiles its methods at import).
+Every gateway meaning (what an error code says, which statuses are final, which URLs are not audio yet, how a
+callback is signed) arrives here from the spec; the runtime only reads it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,21 @@ class Envelope(NamedTuple):
     data: str | None
 
 
+class ErrorRule(NamedTuple):
+    """One entry of a spec's error table: which answers it matches, their kind, and who may retry them.
+
+    It matches an answer when every matcher it gives matches: `status` the HTTP status, `code` the envelope's code
+    (numbers compare as numbers), `message` a case-insensitive part of the envelope's message.
+    """
+
+    kind: str
+    status: int | None = None
+    code: str | int | None = None
+    message: str | None = None
+    retry_query: bool = False
+    retry_create: bool = False
+
+
 class Param(NamedTuple):
     """A path or query parameter of an operation."""
 
@@ -38,7 +55,7 @@ class Param(NamedTuple):
 
 
 class Operation(NamedTuple):
-    """One HTTP operation: method, path template, parameters, and whether it costs credits."""
+    """One HTTP operation: method, path template, parameters, whether it costs credits, its own error table."""
 
     id: str
     method: Literal["GET", "POST"]
@@ -46,6 +63,7 @@ class Operation(NamedTuple):
     params: tuple[Param, ...] = ()
     creates_task: bool = False
     has_body: bool = False
+    errors: tuple[ErrorRule, ...] = ()
 
 
 class TaskRef(NamedTuple):
@@ -55,8 +73,36 @@ class TaskRef(NamedTuple):
     poll: str
 
 
+class UrlPattern(NamedTuple):
+    """A regular expression (searched, case-insensitive) for audio URLs that are not a finished file."""
+
+    pattern: str
+    example: str
+
+
+class Clips(NamedTuple):
+    """What a clip is, wherever a gateway reports one: its fields, its own status words, and unfinished URLs.
+
+    `fields` maps a clip field name (id, audio_url, stream_url, image_url, title, duration, status, or any other)
+    to its paths relative to the clip object. `streams` match live stream URLs, `placeholders` URLs that stand
+    for no audio at all.
+    """
+
+    fields: tuple[tuple[str, tuple[JsonPath, ...]], ...]
+    pending: tuple[str, ...] = ()
+    partial: tuple[str, ...] = ()
+    success: tuple[str, ...] = ()
+    failure: tuple[str, ...] = ()
+    streams: tuple[UrlPattern, ...] = ()
+    placeholders: tuple[UrlPattern, ...] = ()
+
+
 class Poll(NamedTuple):
-    """On a query operation: the status vocabulary and where status, reason and clips live in the body."""
+    """How to read a task from a body (a poll response or a callback): status words, reason, clips, task type.
+
+    `pending` statuses keep a wait going, `partial` ones too but carry the clips made so far, `success` and
+    `failure` end it. Tasks whose `type` is in `without_clips` (lyrics) succeed without clips.
+    """
 
     status: tuple[JsonPath, ...]
     pending: tuple[str, ...]
@@ -64,21 +110,34 @@ class Poll(NamedTuple):
     failure: tuple[str, ...]
     reason: tuple[JsonPath, ...]
     clips: tuple[JsonPath, ...]
-    clip_id: tuple[JsonPath, ...]
-    clip_audio_url: tuple[JsonPath, ...]
-    clip_image_url: tuple[JsonPath, ...]
-    clip_title: tuple[JsonPath, ...]
-    clip_duration: tuple[JsonPath, ...]
-    clip_status: tuple[JsonPath, ...] = ()
-    clip_success: tuple[str, ...] = ()
-    clip_failure: tuple[str, ...] = ()
+    partial: tuple[str, ...] = ()
+    type: tuple[JsonPath, ...] = ()
+    without_clips: tuple[str, ...] = ()
+    task_id: tuple[JsonPath, ...] = ()
+
+
+class Timestamp(NamedTuple):
+    """A timestamped signature: the header with the unix time, what is signed, and how old it may be."""
+
+    header: str
+    message: str  # "{timestamp}.{body}": the signed text, with those two placeholders
+    tolerance: float
 
 
 class Signature(NamedTuple):
-    """How a callback is signed: a header carrying a hex HMAC of the raw body."""
+    """How a callback is signed: a header carrying an HMAC of the raw body (or of a timestamped message)."""
 
     header: str
     algorithm: Literal["hmac-sha256"]
+    prefixes: tuple[str, ...] = ("",)
+    timestamp: Timestamp | None = None
+
+
+class Callback(NamedTuple):
+    """A documented callback: its signature (None when unsigned) and how to read the task it reports."""
+
+    signature: Signature | None
+    read: Poll
 
 
 class Vendor(NamedTuple):
@@ -93,4 +152,6 @@ class Vendor(NamedTuple):
     operations: tuple[Operation, ...]
     tasks: tuple[tuple[str, TaskRef], ...] = ()
     polls: tuple[tuple[str, Poll], ...] = ()
-    callback_signature: Signature | None = None
+    errors: tuple[ErrorRule, ...] = ()
+    clips: Clips | None = None
+    callback: Callback | None = None

@@ -33,15 +33,19 @@ __all__ = [
     "TaskFailedError",
     "TaskTimeoutError",
     "UnprocessableEntityError",
-    "status_error_class",
 ]
 
 
 class SunoError(Exception):
-    """Root of every error a suno_clients client raises. `vendor` is the gateway id (`sunor`, `crun`, ...)."""
+    """Root of every error a suno_clients client raises. `vendor` is the gateway id.
+
+    `task_id` is set when the error came after a task was created (create_and_wait): the task exists, may finish,
+    and `client.wait(task_id)` picks it up again without paying twice.
+    """
 
     message: str
     vendor: str
+    task_id: str | None = None
 
     def __init__(self, message: str, *, vendor: str) -> None:
         super().__init__(message)
@@ -50,6 +54,12 @@ class SunoError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def attach_task(self, task_id: str) -> None:
+        """Record that the task `task_id` was created before this error, and say in the message how to resume."""
+        self.task_id = task_id
+        self.message = f"{self.message} (task {task_id} was created; resume with client.wait({task_id!r}))"
+        self.args = (self.message,)
 
 
 class ConfigurationError(SunoError, ValueError):
@@ -91,15 +101,19 @@ class APIError(SunoError):
 class APIStatusError(APIError):
     """The gateway answered with an error: a 4xx/5xx HTTP status, or a 2xx body whose envelope code says failure.
 
-    `status_code` is the effective status: the envelope's numeric code when it carries one (crun answers
-    HTTP 200 with `code: 455`), else the HTTP status. `http_status` is always the HTTP status, and `code`
-    the envelope's raw code (`"invalid_request"`, `455`) or None.
+    `status_code` is the effective status: the envelope's numeric code when it carries one (a gateway may answer
+    HTTP 200 with an error code in its envelope), else the HTTP status. `http_status` is always the HTTP status,
+    and `code` the envelope's raw code (a number or a string) or None. `kind` is the error's meaning from the
+    spec's error table or, failing that, from HTTP (`"insufficient-credits"`, `"rate-limit"`, ...; None when
+    neither says), and `retryable` whether the call that got it may be sent again.
     """
 
     response: httpx.Response
     status_code: int
     http_status: int
     code: object
+    kind: str | None
+    retryable: bool
 
     def __init__(
         self,
@@ -111,79 +125,60 @@ class APIStatusError(APIError):
         operation: str | None = None,
         status_code: int | None = None,
         code: object = None,
+        kind: str | None = None,
+        retryable: bool = False,
     ) -> None:
         super().__init__(message, response.request, body=body, vendor=vendor, operation=operation)
         self.response = response
         self.http_status = response.status_code
         self.status_code = response.status_code if status_code is None else status_code
         self.code = code
+        self.kind = kind
+        self.retryable = retryable
 
 
 class BadRequestError(APIStatusError):
-    """400: the gateway rejected the request's content."""
+    """Kind bad-request (HTTP 400): the gateway rejected the request's content."""
 
 
 class AuthenticationError(APIStatusError):
-    """401: the API key is missing, malformed or unknown."""
+    """Kind authentication (HTTP 401): the API key is missing, malformed or unknown."""
 
 
 class PaymentRequiredError(APIStatusError):
-    """402: not enough credits for this call."""
+    """Kind insufficient-credits (HTTP 402, or whatever code the spec gives it): not enough credits."""
 
 
 class PermissionDeniedError(APIStatusError):
-    """403: the key may not do this (some gateways also use it for a lack of credits or moderation)."""
+    """Kind permission (HTTP 403): the key may not do this (moderation, no subscription, ...)."""
 
 
 class NotFoundError(APIStatusError):
-    """404: no such task or resource (or not this key's)."""
+    """Kind not-found (HTTP 404): no such task or resource (or not this key's)."""
 
 
 class UnprocessableEntityError(APIStatusError):
-    """422: the request is well-formed but cannot be processed (crun: `task_id not found`)."""
+    """Kind unprocessable (HTTP 422): the request is well-formed but failed the gateway's own checks."""
 
 
 class RateLimitError(APIStatusError):
-    """429: too many requests or too many concurrent tasks; see the `Retry-After` header."""
+    """Kind rate-limit (HTTP 429): too many requests or concurrent tasks; see the `Retry-After` header."""
 
 
 class ServiceUnavailableError(APIStatusError):
-    """455 (crun's family): the service is down for maintenance."""
+    """Kind maintenance: the service is down for maintenance (the spec says which code means it)."""
 
 
 class InternalServerError(APIStatusError):
-    """5xx: the gateway or its upstream failed."""
+    """Kind server-error (HTTP 5xx): the gateway or its upstream failed."""
 
 
 class GenerationFailedError(APIStatusError):
-    """501 (crun's family): the generation itself failed. Not an InternalServerError: retrying will not help."""
+    """Kind generation-failed: the generation itself failed. Not an InternalServerError: retrying will not help."""
 
 
 class FeatureDisabledError(APIStatusError):
-    """505 (crun's family): the feature is disabled for this account or model."""
-
-
-_BY_STATUS: Mapping[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    402: PaymentRequiredError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-    455: ServiceUnavailableError,
-    501: GenerationFailedError,
-    505: FeatureDisabledError,
-}
-
-
-def status_error_class(status: int) -> type[APIStatusError]:
-    """The exception class for an HTTP status or a numeric envelope code; APIStatusError when none is specific."""
-    if status in _BY_STATUS:
-        return _BY_STATUS[status]
-    if 500 <= status < 600:
-        return InternalServerError
-    return APIStatusError
+    """Kind feature-disabled: the feature is disabled for this account or model."""
 
 
 class APIConnectionError(APIError):

@@ -82,7 +82,7 @@ class RequestModel(BaseModel):
         return data
 
 
-# A unix time this large in seconds would be in the year 5138: it is milliseconds (as relay.txt's task page has it).
+# A unix time this large in seconds would be in the year 5138: it is milliseconds (some gateways document those).
 _MILLISECONDS_FROM = 100_000_000_000
 
 

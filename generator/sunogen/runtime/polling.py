@@ -1,37 +1,27 @@
-"""Polling: read a task's status and clips by the spec's Poll paths and decide when a wait is over.
+"""Polling: the state of one wait (its deadline, its pauses, what it reported) as the client's loop feeds it polls.
 
 Imported by the first wait, not with the client: a client that only creates tasks never loads it.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
-from .base_client import CallResult, log
+import httpx
+
+from .base_client import BaseClient, CallResult, log
 from .clock import Clock
-from .descriptors import Poll
-from .exceptions import ConfigurationError, ResponseValidationError, TaskFailedError, TaskTimeoutError
-from .paths import MISSING, first_present, format_paths
-from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Clip, TaskResult
+from .descriptors import Clips, Operation, Poll
+from .exceptions import APIConnectionError, APIError, APIStatusError, ConfigurationError, TaskTimeoutError
+from .reading import MalformedTaskError, Snapshot, read_task, report
+from .retries import may_retry_error, parse_retry_after, retry_delay
+from .tasks import TaskProgress, TaskResult
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-__all__ = [
-    "DEFAULT_POLL_INTERVAL",
-    "DEFAULT_WAIT_TIMEOUT",
-    "Clip",
-    "Snapshot",
-    "TaskResult",
-    "Waiter",
-    "inspect_task",
-    "is_final_audio_url",
-    "to_seconds",
-]
+__all__ = ["MalformedTaskError", "Waiter"]
 
 M = TypeVar("M", bound="BaseModel")
 
@@ -39,141 +29,6 @@ M = TypeVar("M", bound="BaseModel")
 # gentle on the gateway for the five-minute ones.
 _GROWTH: Final = 1.25
 _MAX_POLL_INTERVAL: Final = 30.0
-# Suno serves a live stream from audiopipe while a clip renders, and stringified nulls once it fails.
-_STREAMING_HOSTS: Final = frozenset({"audiopipe.suno.ai"})
-_PLACEHOLDER_FILES: Final = frozenset({"none.mp3", "null.mp3", "undefined.mp3"})
-
-
-class MalformedTaskError(ValueError):
-    """The body has the status but not the clip shape the spec describes."""
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """What one poll says: pending, success or failure; the vendor's status word; finished clips; why not done."""
-
-    state: Literal["pending", "success", "failure"]
-    status: str | None
-    clips: tuple[Clip, ...] = ()
-    note: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _ClipView:
-    id: str | None
-    audio_url: Any
-    image_url: str | None
-    title: str | None
-    duration: float | None
-    status: str | None
-
-
-def is_final_audio_url(url: object) -> bool:
-    """True for an http(s) URL of a real file: not empty, not an audiopipe stream, not `.../None.mp3`."""
-    if not isinstance(url, str) or not url.strip():
-        return False
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return False
-    if parts.hostname in _STREAMING_HOSTS or parts.hostname.startswith("audiopipe."):
-        return False
-    return parts.path.rsplit("/", 1)[-1].lower() not in _PLACEHOLDER_FILES
-
-
-def to_seconds(value: object) -> float | None:
-    """A duration as float seconds from a number, a numeric string ("104.88") or "m:ss"; None if unreadable."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        seconds = float(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            seconds = float(text)
-        except ValueError:
-            parts = text.split(":")
-            if not 2 <= len(parts) <= 3 or not all(part.strip().replace(".", "", 1).isdigit() for part in parts):
-                return None
-            seconds = 0.0
-            for part in parts:
-                seconds = seconds * 60 + float(part)
-    else:
-        return None
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
-
-
-def inspect_task(poll: Poll, data: Any) -> Snapshot:
-    """Judge one poll body by the spec's vocabulary; raises MalformedTaskError if clips are not objects."""
-    views = _clip_views(poll, data)
-    if poll.status:
-        raw_status = first_present(data, poll.status)
-        if raw_status is MISSING:
-            return Snapshot("pending", None, note=f"no status at {format_paths(poll.status)}")
-        status = str(raw_status)
-        if status in poll.failure:
-            return Snapshot("failure", status)
-        if status not in poll.success:
-            note = None if status in poll.pending else f"status {status!r} is not in the spec's vocabulary"
-            return Snapshot("pending", status, note=note)
-        if views is None:  # a finished task without a clip list (lyrics): nothing to check
-            return Snapshot("success", status)
-        return _judge_clips(poll, views, status)
-    # No task-level status (sunoapi): the task is as done as its clips.
-    if not views:
-        return Snapshot("pending", None, note="no clips yet")
-    return _judge_clips(poll, views, None)
-
-
-def _judge_clips(poll: Poll, views: list[_ClipView], status: str | None) -> Snapshot:
-    if not views:
-        return Snapshot("pending", status, note=f"status {status} but no clips yet")
-    for view in views:
-        if view.status is not None and view.status in poll.clip_failure:
-            return Snapshot("failure", status or view.status, note=f"clip {view.id} has status {view.status}")
-    clips: list[Clip] = []
-    for view in views:
-        if poll.clip_success and view.status is not None and view.status not in poll.clip_success:
-            return Snapshot("pending", status or view.status, note=f"clip {view.id} has status {view.status}")
-        if not is_final_audio_url(view.audio_url):
-            shown = view.audio_url if isinstance(view.audio_url, str) and view.audio_url else "no audio URL"
-            return Snapshot("pending", status or view.status, note=f"clip {view.id} is not finished ({shown})")
-        if view.id is None:
-            raise MalformedTaskError(f"a clip has no id at {format_paths(poll.clip_id)}")
-        clips.append(Clip(view.id, view.audio_url.strip(), view.image_url, view.title, view.duration, view.status))
-    return Snapshot("success", status or views[0].status, tuple(clips))
-
-
-def _clip_views(poll: Poll, data: Any) -> list[_ClipView] | None:
-    """The clips at the Poll's path: a list, or an object of clip objects keyed by id; None if there is none."""
-    found = first_present(data, poll.clips)
-    if found is MISSING:
-        return None
-    if isinstance(found, dict):
-        if not found or not all(isinstance(item, dict) for item in found.values()):
-            return None  # a single non-clip object, e.g. a lyrics result
-        found = list(found.values())
-    if not isinstance(found, list):
-        return None
-    if not all(isinstance(item, dict) for item in found):
-        raise MalformedTaskError(f"the clips at {format_paths(poll.clips)} are not all objects")
-    return [_clip_view(poll, item) for item in found]
-
-
-def _clip_view(poll: Poll, item: dict[str, Any]) -> _ClipView:
-    clip_id = first_present(item, poll.clip_id, skip_empty=True)
-    status = first_present(item, poll.clip_status) if poll.clip_status else MISSING
-    return _ClipView(
-        id=None if clip_id is MISSING or isinstance(clip_id, bool) else str(clip_id),
-        audio_url=first_present(item, poll.clip_audio_url),
-        image_url=_text(first_present(item, poll.clip_image_url, skip_empty=True)),
-        title=_text(first_present(item, poll.clip_title)),
-        duration=to_seconds(first_present(item, poll.clip_duration)),
-        status=None if status is MISSING else str(status),
-    )
-
-
-def _text(value: object) -> str | None:
-    return None if value is MISSING or value is None else str(value)
 
 
 class Waiter(Generic[M]):
@@ -185,6 +40,7 @@ class Waiter(Generic[M]):
         vendor: str,
         task_id: str,
         poll: Poll,
+        clips: Clips | None,
         timeout: float,
         poll_interval: float,
         clock: Clock,
@@ -197,50 +53,114 @@ class Waiter(Generic[M]):
         self._vendor = vendor
         self._task_id = task_id
         self._poll = poll
+        self._clips = clips
         self._clock = clock
         self._scrub = scrub
         self._start = clock.monotonic()
         self._deadline = self._start + timeout
         self._interval = poll_interval
         self._max_interval = max(poll_interval, _MAX_POLL_INTERVAL)
+        self._failures = 0
+        self._last: Snapshot | None = None
+        self._last_data: Any = None
+        self._reported: tuple[object, ...] | None = None
 
-    def observe(self, result: CallResult[M]) -> TaskResult[M] | None:
-        """The result if the task finished; raises on failure, on a malformed body and past the deadline."""
-        try:
-            snapshot = inspect_task(self._poll, result.data)
-        except MalformedTaskError as exc:
-            message = self._scrub(f"{self._vendor}: malformed task response: {exc}")
-            body = self._scrub(result.response.text)
-            raise ResponseValidationError(message, response=result.response, body=body, vendor=self._vendor) from None
+    @classmethod
+    def for_client(
+        cls, client: BaseClient[Any], task_id: str, poll: Poll, *, timeout: float, poll_interval: float
+    ) -> Waiter[M]:
+        """The wait of `client` for one task: its vendor's clips, its clock, its redaction."""
+        return cls(
+            vendor=client.vendor.id,
+            task_id=task_id,
+            poll=poll,
+            clips=client.vendor.clips,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            clock=client._clock,
+            scrub=client._redactor.text,
+        )
+
+    def observe(self, result: CallResult[M]) -> TaskResult[M] | TaskProgress[M]:
+        """The result if the task finished, else its progress; raises TaskFailedError and MalformedTaskError."""
+        snapshot = read_task(self._poll, self._clips, result.data)
+        self._failures = 0
+        self._last = snapshot
+        self._last_data = result.data
         log.debug(
             "task %s: %s, status %s%s",
             self._task_id,
-            snapshot.state,
+            snapshot.stage,
             snapshot.status,
             f" ({snapshot.note})" if snapshot.note else "",
         )
-        if snapshot.state == "success":
-            return TaskResult(self._task_id, snapshot.status or "", snapshot.clips, result.data, result.model)
-        if snapshot.state == "failure":
-            reason = first_present(result.data, self._poll.reason, skip_empty=True)
-            text = snapshot.note if reason is MISSING else str(reason)
-            raise TaskFailedError(
-                self._task_id,
-                None if text is None else self._scrub(text),
-                result.data,
-                vendor=self._vendor,
-                status=snapshot.status,
-            )
-        waited = self._clock.monotonic() - self._start
-        if self._clock.monotonic() >= self._deadline:
-            detail = None if snapshot.note is None else self._scrub(snapshot.note)
-            raise TaskTimeoutError(
-                self._task_id, snapshot.status, vendor=self._vendor, waited=waited, detail=detail, raw=result.data
-            )
-        return None
+        return report(
+            snapshot,
+            vendor=self._vendor,
+            task_id=self._task_id,
+            poll=self._poll,
+            data=result.data,
+            model=result.model,
+            scrub=self._scrub,
+        )
+
+    def is_news(self, progress: TaskProgress[M]) -> bool:
+        """Whether this progress differs from the last one reported (a new status, stage or clip)."""
+        seen = (progress.stage, progress.status, progress.clips)
+        if seen == self._reported:
+            return False
+        self._reported = seen
+        return True
 
     def next_pause(self) -> float:
-        """Seconds to sleep before the next poll: the growing interval, never past the deadline."""
-        pause = max(0.0, min(self._interval, self._deadline - self._clock.monotonic()))
+        """Seconds to sleep before the next poll: the growing interval, never past the deadline.
+
+        Raises TaskTimeoutError once the deadline has passed.
+        """
+        left = self._deadline - self._clock.monotonic()
+        if left <= 0:
+            raise self._timeout(None)
+        pause = min(self._interval, left)
         self._interval = min(self._interval * _GROWTH, self._max_interval)
         return pause
+
+    def after_failure(self, operation: Operation, error: APIError) -> float | None:
+        """The pause before polling again after a failed poll, or None when the failure is permanent.
+
+        Transient are what the spec's error table lets a query retry (a 5xx, a rate limit) and transport failures;
+        the pause backs off and honours Retry-After. Raises TaskTimeoutError when the deadline comes first, and at
+        once when the gateway asks for a longer pause than the time left.
+        """
+        after: float | None = None
+        if isinstance(error, APIStatusError):
+            transient = error.retryable
+            after = parse_retry_after(error.response.headers, now=self._clock.time(), cap=None)
+        elif isinstance(error, APIConnectionError):
+            cause = error.__cause__
+            transient = isinstance(cause, httpx.RequestError) and may_retry_error(operation, cause)
+        else:
+            transient = False
+        if not transient:
+            return None
+        left = self._deadline - self._clock.monotonic()
+        if left <= 0:
+            raise self._timeout(f"the last poll failed: {error}") from error
+        if after is not None and after > left:
+            detail = f"the gateway asks for a {after:.0f}s pause (Retry-After) and {left:.0f}s are left: {error}"
+            raise self._timeout(detail) from error
+        pause = retry_delay(self._failures, after)
+        self._failures += 1
+        log.debug("task %s: poll failed (%s); polling again in %.2fs", self._task_id, type(error).__name__, pause)
+        return min(pause, left)
+
+    def _timeout(self, failure: str | None) -> TaskTimeoutError:
+        last = self._last
+        detail = failure if failure is not None else (last.note if last is not None else None)
+        return TaskTimeoutError(
+            self._task_id,
+            None if last is None else last.status,
+            vendor=self._vendor,
+            waited=self._clock.monotonic() - self._start,
+            detail=None if detail is None else self._scrub(detail),
+            raw=self._last_data,
+        )

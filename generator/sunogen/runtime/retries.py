@@ -1,4 +1,8 @@
-"""Retry policy: which failures a call may retry (never a paid create the server may have acted on), and when."""
+"""Retry policy: when a call may be sent again (never a paid create the server may have acted on), after what pause.
+
+Which error answers may be retried is the spec's word (its error table, read by errors.py): an APIStatusError
+carries the verdict as `retryable`.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
     "may_retry_error",
-    "may_retry_status",
     "parse_retry_after",
     "retry_delay",
 ]
@@ -23,10 +26,6 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 # A longer Retry-After is obeyed only up to this cap: the caller asked for a client, not a scheduler.
 MAX_RETRY_AFTER = 60.0
-
-# In crun's family 501 is "generation failed" and 505 "feature disabled" (and in HTTP "not implemented" and
-# "version not supported"): permanent answers, so they are the 5xx statuses a query does not retry.
-_PERMANENT_5XX = frozenset({501, 505})
 
 
 def may_retry_error(operation: Operation, error: httpx.RequestError) -> bool:
@@ -41,21 +40,11 @@ def may_retry_error(operation: Operation, error: httpx.RequestError) -> bool:
     return isinstance(error, httpx.TransportError)
 
 
-def may_retry_status(operation: Operation, status: int) -> bool:
-    """Whether an error status (HTTP, or the envelope's numeric code) may be retried.
+def parse_retry_after(headers: httpx.Headers, *, now: float, cap: float | None = MAX_RETRY_AFTER) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delay-seconds or an HTTP date), capped; None if absent or bad.
 
-    429 is a refusal, so every call retries it. A query also retries 408 and 5xx except 501/505. A create never
-    retries 5xx: the gateway may have created (and charged for) the task before failing.
+    `cap=None` reads the server's whole wish: a wait with a deadline compares it to the time it has left.
     """
-    if status == 429:
-        return True
-    if operation.creates_task:
-        return False
-    return status == 408 or (500 <= status < 600 and status not in _PERMANENT_5XX)
-
-
-def parse_retry_after(headers: httpx.Headers, *, now: float) -> float | None:
-    """Seconds to wait from a `Retry-After` header (delay-seconds or an HTTP date), capped; None if absent or bad."""
     value = headers.get("retry-after")
     if value is None:
         return None
@@ -71,7 +60,8 @@ def parse_retry_after(headers: httpx.Headers, *, now: float) -> float | None:
         seconds = parsed.timestamp() - now
     if seconds != seconds:  # NaN
         return None
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+    seconds = max(seconds, 0.0)
+    return seconds if cap is None else min(seconds, cap)
 
 
 def retry_delay(retries_taken: int, retry_after: float | None, *, jitter: float | None = None) -> float:
