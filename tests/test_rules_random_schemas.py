@@ -145,7 +145,7 @@ def test_the_random_schemas_use_every_keyword_of_the_table() -> None:
 
 
 @settings(
-    max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 @given(top=_schema(3), aux=_schema(1), values=st.lists(_values, min_size=10, max_size=10))
 def test_every_accepted_schema_compiles_and_judges_values_as_jsonschema_does(

@@ -13,8 +13,8 @@ from .check_semantics import SemanticsChecker, needs_clips
 from .diagnostics import SpecError
 from .exports import reserved_names
 from .load import LoadedSpec, escape
+from .schema_keywords import REF_PREFIX as REF_PREFIX  # re-exported: the build stages read it from here
 from .schema_keywords import (
-    REF_PREFIX,
     REQUEST_FORMATS,
     SCHEMA_EXTENSIONS,
     SEVERITIES,
