@@ -400,7 +400,7 @@ def _check_udio_music_requires_prompt_then(x: object, path: str, out: list[Viola
             v = x["input"]
             if isinstance(v, dict):
                 if "prompt" not in v:
-                    out.append(violation(path + ".input" + ".prompt", "required", "'prompt' is required", r))
+                    out.append(violation(path + ".input.prompt", "required", "'prompt' is required", r))
 
 
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then (rule udio-prompt-5-to-15-words-recommended)
@@ -593,7 +593,7 @@ def _check_suno_custom_mode_requires_prompt_then(x: object, path: str, out: list
             v = x["input"]
             if isinstance(v, dict):
                 if "prompt" not in v:
-                    out.append(violation(path + ".input" + ".prompt", "required", "'prompt' is required", r))
+                    out.append(violation(path + ".input.prompt", "required", "'prompt' is required", r))
 
 
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/if (rule suno-custom-mode-lists-only-its-fields)
@@ -655,7 +655,7 @@ def _check_lyrics_requires_prompt_then(x: object, path: str, out: list[Violation
             v = x["input"]
             if isinstance(v, dict):
                 if "prompt" not in v:
-                    out.append(violation(path + ".input" + ".prompt", "required", "'prompt' is required", r))
+                    out.append(violation(path + ".input.prompt", "required", "'prompt' is required", r))
 
 
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11/then (rule lyrics-lists-only-prompt)
@@ -683,7 +683,7 @@ def _check_upload_requires_url_then(x: object, path: str, out: list[Violation], 
             v = x["input"]
             if isinstance(v, dict):
                 if "url" not in v:
-                    out.append(violation(path + ".input" + ".url", "required", "'url' is required", r))
+                    out.append(violation(path + ".input.url", "required", "'url' is required", r))
 
 
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13/then (rule upload-lists-only-url)
@@ -711,7 +711,7 @@ def _check_concat_requires_clip_id_then(x: object, path: str, out: list[Violatio
             v = x["input"]
             if isinstance(v, dict):
                 if "clip_id" not in v:
-                    out.append(violation(path + ".input" + ".clip_id", "required", "'clip_id' is required", r))
+                    out.append(violation(path + ".input.clip_id", "required", "'clip_id' is required", r))
 
 
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15/then (rule concat-lists-only-clip-id)

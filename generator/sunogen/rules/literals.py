@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 
 from sunogen import ir
@@ -60,12 +61,20 @@ def member_path(path: str, name: str) -> str:
 
     The same text `path_key` would build at run time (`$.input.prompt`, `$["odd key"]`), as a literal suffix.
     """
-    return f"{path} + {path_key('', name)!r}"
+    return _suffixed(path, path_key("", name))
 
 
 def item_path(path: str, index: int) -> str:
     """The expression for the JSON path of item `index` under the path expression `path` (`$.ids[0]`)."""
-    return f"{path} + {f'[{index}]'!r}"
+    return _suffixed(path, f"[{index}]")
+
+
+def _suffixed(path: str, suffix: str) -> str:
+    # `path + ".input"` and `.prompt` make `path + ".input.prompt"`, not a second addition at run time
+    node = ast.parse(path, mode="eval").body
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Constant):
+        return f"{ast.unparse(node.left)} + {node.right.value + suffix!r}"
+    return f"{path} + {suffix!r}"
 
 
 _FLIPPED = {"==": "!=", "!=": "==", "in": "not in", "not in": "in", "is": "is not", "is not": "is"}
