@@ -73,7 +73,9 @@ def _suffixed(path: str, suffix: str) -> str:
     # `path + ".input"` and `.prompt` make `path + ".input.prompt"`, not a second addition at run time
     node = ast.parse(path, mode="eval").body
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Constant):
-        return f"{ast.unparse(node.left)} + {node.right.value + suffix!r}"
+        literal = node.right.value
+        if isinstance(literal, str):
+            return f"{ast.unparse(node.left)} + {literal + suffix!r}"
     return f"{path} + {suffix!r}"
 
 
