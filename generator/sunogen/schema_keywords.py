@@ -48,18 +48,18 @@ def keyword_problems(schema: dict[str, Any], key: str) -> Iterator[Problem]:
 
 
 def _subschemas(schema: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
-    """(keyword, pointer suffix, subschema) for every subschema of a node, as the table places them."""
+    """(keyword, step within its value, subschema) for every subschema of a node, as the table places them."""
     for key, value in schema.items():
         entry = KEYWORDS.get(key)
         if entry is not None:
             for step, child in entry.value.subschemas(value):
-                yield key, f"{escape(key)}{step}", child
+                yield key, step, child
 
 
 def children(schema: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """Every subschema of a schema node, with its pointer suffix (`properties/mode`)."""
-    for _, suffix, child in _subschemas(schema):
-        yield suffix, child
+    for key, step, child in _subschemas(schema):
+        yield f"{escape(key)}{step}", child
 
 
 def refs_in(schemas: Iterable[Any], *, in_place: bool = False) -> Iterator[str]:

@@ -27,8 +27,14 @@ INLINE_LIMIT = 160
 Typed = tuple[str | None, Check]
 """A check with the JSON type it applies to (None: every value)."""
 
-_FIRST_TYPED = list(KEYWORDS).index(next(name for name, k in KEYWORDS.items() if k.applies_to is not None))
 _GROUPS = {None: 0, "string": 1, "number": 2, "object": 3, "array": 4}
+_FIRST_TYPED = list(KEYWORDS).index(next(name for name, k in KEYWORDS.items() if k.applies_to is not None))
+_ORDER = {
+    name: ((_GROUPS[k.applies_to] if k.applies_to else 0 if i < _FIRST_TYPED else 5), i)
+    for i, (name, k) in enumerate(KEYWORDS.items())
+}
+"""Where each keyword's checks run: its type's group (the untyped before the first typed keyword lead, the
+applicators close), then its place in the table."""
 
 
 class NodeContext:
@@ -68,6 +74,7 @@ class ValidPass:
         self.module = module
         self.components = components
         self.places = places
+        self._checks: dict[tuple[str, str | None], list[Typed]] = {}
         self._trivial: dict[str, bool] = {}
         self._leaf: dict[str, bool] = {}
         self._expanding: set[str] = set()
@@ -82,16 +89,22 @@ class ValidPass:
 
     def checks(self, s: ir.Schema, known: str | None = None) -> list[Typed]:
         """The node's checks in the order they run, type groups together; those about trivial subschemas left out."""
+        key = (s.pointer, known)
+        if key not in self._checks:
+            self._checks[key] = self._compile(s, known)
+        return self._checks[key]
+
+    def _compile(self, s: ir.Schema, known: str | None) -> list[Typed]:
         if s.never:
             return [(None, Assert("false", lambda x: "False", lambda x: repr("is not allowed here")))]
         ctx = NodeContext(self, s, known)
-        found: list[tuple[int, Typed]] = []
-        for index, (name, entry) in enumerate(KEYWORDS.items()):
-            if entry.compile is not None and s.has(name):
-                group = _GROUPS[entry.applies_to] if entry.applies_to else (0 if index < _FIRST_TYPED else 5)
-                found.extend((group, (entry.applies_to, c)) for c in entry.compile(s, ctx) if not self._idle(c))
+        found: list[tuple[tuple[int, int], Typed]] = []
+        for name in sorted((name for name, _ in s.keywords), key=_ORDER.__getitem__):
+            entry = KEYWORDS[name]
+            if entry.compile is not None:
+                found.extend((_ORDER[name], (entry.applies_to, c)) for c in entry.compile(s, ctx) if not self._idle(c))
         if s.pointer in self.places:
-            found.extend((_GROUPS[kind] if kind else 5, (kind, c)) for kind, c in json_checks(s, ctx))
+            found.extend(((_GROUPS[kind] if kind else 5, len(_ORDER)), (kind, c)) for kind, c in json_checks(s, ctx))
         return [typed for _, typed in sorted(found, key=lambda pair: pair[0])]
 
     def _idle(self, check: Check) -> bool:
