@@ -6,7 +6,8 @@ applies only to its instance type; `true` is not a number; 1.0 is an integer); t
 the `jsonschema` package. The pieces, each one job:
 
 - keywords.py, the keyword table: per keyword, its value's kind (values.py), the JSON type it constrains and the
-  checks it compiles to (checks.py: Assert, Apply, Each, Branch), each with its test and its message;
+  checks it compiles to (checks.py: Assert, Apply, Each, Branch), each with its test and its message; the
+  compile functions sit by kind in value_keywords.py, object_keywords.py and applicator_keywords.py;
 - jsonness.py, the checks that a place in the payload holds only values a client can send;
 - valid.py, "is it valid?": the checks as expressions and `_valid_<name>` functions;
 - violations.py, "what is wrong?": the checks as statements appending violations, in `_check_<name>` functions;
