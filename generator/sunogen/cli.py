@@ -42,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--json", action="store_true", help="print the result as JSON")
     val.add_argument("--strict", action="store_true", help="exit 1 on warnings too (the document's advice)")
     val.add_argument("files", nargs="+", metavar="FILE", help="JSON file to check; - reads standard input")
+    from .serve.options import add_arguments
+
+    text = "serve a gateway's API offline from its spec: tasks, media, faults, callbacks (needs sunogen[serve])"
+    add_arguments(sub.add_parser("serve", help=text, description=text))
     return parser
 
 
@@ -119,6 +123,19 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO)
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve.options import options_from
+
+    try:
+        from .serve.server import serve
+    except ImportError as exc:
+        print(
+            f"sunogen: error: serve needs the emulator's extra: pip install 'sunogen[serve]' ({exc})", file=sys.stderr
+        )
+        return EXIT_USAGE
+    return serve(options_from(args))
+
+
 def _errors(violations: list[Any]) -> list[Any]:
     return [v for v in violations if v.severity == "error"]
 
@@ -137,6 +154,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> i
     args = _parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args, sys.stdout, sys.stderr, stdin or sys.stdin)
+    if args.command == "serve":
+        return _serve(args)
     return _generate(args, write=args.command == "generate")
 
 
