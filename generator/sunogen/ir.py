@@ -137,8 +137,63 @@ class Schema:
         return not value.never
 
     @property
+    def property_names(self) -> Schema | None:
+        return self.schema("propertyNames")
+
+    @property
+    def dependent_required(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        value = self.json("dependentRequired")
+        if not isinstance(value, Frozen):
+            return ()
+        return tuple(
+            (name, tuple(str(n) for n in needed if isinstance(n, str)))
+            for name, needed in value.items
+            if isinstance(needed, tuple)
+        )
+
+    @property
+    def min_length(self) -> int | None:
+        return _count(self.number("minLength"))
+
+    @property
+    def max_length(self) -> int | None:
+        return _count(self.number("maxLength"))
+
+    @property
+    def pattern(self) -> str | None:
+        return self.text("pattern")
+
+    @property
+    def format(self) -> str | None:
+        return self.text("format")
+
+    @property
+    def minimum(self) -> int | float | None:
+        return self.number("minimum")
+
+    @property
+    def maximum(self) -> int | float | None:
+        return self.number("maximum")
+
+    @property
+    def exclusive_minimum(self) -> int | float | None:
+        return self.number("exclusiveMinimum")
+
+    @property
+    def exclusive_maximum(self) -> int | float | None:
+        return self.number("exclusiveMaximum")
+
+    @property
     def items(self) -> Schema | None:
         return self.schema("items")
+
+    @property
+    def min_items(self) -> int | None:
+        return _count(self.number("minItems"))
+
+    @property
+    def max_items(self) -> int | None:
+        return _count(self.number("maxItems"))
 
     @property
     def all_of(self) -> tuple[Schema, ...]:
@@ -151,6 +206,26 @@ class Schema:
     @property
     def one_of(self) -> tuple[Schema, ...]:
         return self.schemas("oneOf")
+
+    @property
+    def not_(self) -> Schema | None:
+        return self.schema("not")
+
+    @property
+    def if_(self) -> Schema | None:
+        return self.schema("if")
+
+    @property
+    def then(self) -> Schema | None:
+        return self.schema("then")
+
+    @property
+    def else_(self) -> Schema | None:
+        return self.schema("else")
+
+
+def _count(value: int | float | None) -> int | None:
+    return None if value is None else int(value)
 
 
 @dataclass(frozen=True, slots=True)
