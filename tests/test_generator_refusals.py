@@ -133,8 +133,20 @@ def test_check_reports_a_vendor_folder_that_only_bytecode_is_left_in(
     assert not (out / "suno_clients" / "gone").exists()
 
 
-def test_a_recursive_response_is_not_refused_and_its_model_reads_a_tree(tmp_path: Path) -> None:
+TREE = {"name": "a", "parts": [{"name": "b", "parts": [{"name": "c", "parts": []}]}]}
+
+
+def test_a_recursive_structure_is_not_refused_and_both_its_models_and_its_validator_read_a_tree(
+    tmp_path: Path,
+) -> None:
+    # what cannot be generated is a cycle that never descends (check's ref-cycle); a tree is generated
     with generated_package(tmp_path, "tree") as package:
         tree = package.vendor_module("tree")
-        root = tree.Part.model_validate({"name": "a", "parts": [{"name": "b", "parts": [{"name": "c", "parts": []}]}]})
+        root = tree.Part.model_validate(TREE)
+        assert package.validate("tree", "create", {"mode": "simple", "parts": [TREE]}) == []
+        deep_typo = {"mode": "simple", "parts": [{"parts": [{"parts": [{"parts": 3}]}]}]}
+        (found,) = package.validate("tree", "create", deep_typo)
+        built = tree.CreateRequest(mode="simple", parts=[TREE])
     assert root.parts[0].parts[0].name == "c"
+    assert (found.path, found.keyword) == ("$.parts[0].parts[0].parts[0].parts", "type")
+    assert built.parts is not None
