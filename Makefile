@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the project with its dev dependencies
 
-generate: $(STAMP) ## regenerate generated/suno_clients from specs/
+generate: $(STAMP) ## regenerate generated/suno_clients and docs/capabilities.md from specs/
 	$(BIN)/sunogen generate
+	$(BIN)/sunogen capabilities --output docs/capabilities.md
 
 check: $(STAMP) ## ruff, ruff format --check, mypy --strict, generated/ fresh
 	$(BIN)/ruff check .

@@ -42,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--json", action="store_true", help="print the result as JSON")
     val.add_argument("--strict", action="store_true", help="exit 1 on warnings too (the document's advice)")
     val.add_argument("files", nargs="+", metavar="FILE", help="JSON file to check; - reads standard input")
+    caps = sub.add_parser(
+        "capabilities",
+        help="print the capability matrix of the specs",
+        description="Print the gateways-by-features matrix derived from the specs (Markdown, or --json).",
+    )
+    caps.add_argument("--specs", type=Path, default=Path("specs"), help="folder of <vendor>.yaml (default: specs)")
+    caps.add_argument("--json", action="store_true", help="print the matrix's facts as JSON")
+    caps.add_argument("--output", type=Path, help="write to this file instead of printing")
     return parser
 
 
@@ -137,6 +145,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> i
     args = _parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args, sys.stdout, sys.stderr, stdin or sys.stdin)
+    if args.command == "capabilities":
+        from .capabilities import main as capabilities
+
+        return capabilities(args.specs, as_json_output=args.json, output=args.output)
     return _generate(args, write=args.command == "generate")
 
 

@@ -100,6 +100,7 @@ def render(parts: tuple[VendorParts, ...]) -> dict[str, str]:
             context, poll_fields=POLL_FIELDS
         )
         files[f"{PACKAGE}/{vendor.id}/params.py"] = env.get_template("params.py.jinja").render(context)
+        files[f"{PACKAGE}/{vendor.id}/_song.py"] = env.get_template("song.py.jinja").render(context)
         files[f"{PACKAGE}/_validators/{vendor.id}.py"] = env.get_template("_validators.py.jinja").render(
             context, rules=part.rules, operation_validators=operation_validators
         )
