@@ -169,7 +169,7 @@ class SongChecker:
             where = f"{pointer}/constants/{escape(str(path))}"
             found = self.constant(root, path, constant, where) if root is not None else self.body_path(path, where)
             if found is not None:
-                self.claim(claimed, found, where)
+                self.claim(claimed, found, where, name)
         fields = item.get("fields")
         if not isinstance(fields, dict) or not fields:
             self.report(pointer, "missing-key", f"the {name} mode needs `fields`: where each Song field it takes goes")
@@ -182,21 +182,37 @@ class SongChecker:
             found = self.body_path(path, where)
             if found is None:
                 continue
-            self.claim(claimed, found, where)
+            self.claim(claimed, found, where, name)
+            if SONG_FIELDS[field].values is not None and field not in values:
+                self.report(where, "missing-values", f"{field} is enumerated: `values` must say the gateway's words")
+                continue
             node = self.target(root, found, where) if root is not None else None
             if node is not None:
                 self.fitting(field, node, found, where, values)
         if CONTENT[name] not in fields:
             self.report(pointer, "missing-key", f"the {name} mode must place {CONTENT[name]!r}: it is what it makes")
+        if root is not None:
+            self.required(root, [path for path, _ in claimed], pointer, name)
         return {field for field in fields if field in SONG_FIELDS}
+
+    def required(self, root: Any, placed: list[Path], pointer: str, mode: str) -> None:
+        """Every member the schema always requires of an object the mode makes is placed by it: a body without
+        one would be refused whatever the song (a rule's conditional requirement is the validator's to judge)."""
+        objects: set[Path] = {()} | {path[:i] for path in placed for i in range(1, len(path))}
+        for at in sorted(objects):
+            node = at_path(self.schemas, root, at)
+            needed = node.get("required", []) if isinstance(node, dict) else []
+            for member in needed if isinstance(needed, list) else []:
+                if not any(path[: len(at) + 1] == (*at, member) for path in placed):
+                    shown = ".".join((*at, member))
+                    self.report(
+                        pointer, "unplaced-required", f"the schema requires {shown}, which the {mode} mode never places"
+                    )
 
     def fitting(self, field: str, node: Any, path: Path, pointer: str, values: dict[str, dict[str, Any]]) -> None:
         """A Song field fits its target: an enumerated one sends the values map's words, a free one its own type."""
         shown = ".".join(path)
         if SONG_FIELDS[field].values is not None:
-            if field not in values:
-                self.report(pointer, "missing-values", f"{field} is enumerated: `values` must say the gateway's words")
-                return
             for word, said in values[field].items():
                 if not accepts(self.schemas, node, said):
                     self.report(pointer, "rejected-value", f"{shown} does not accept {said!r} ({field} {word})")
@@ -205,14 +221,16 @@ class SongChecker:
         if not fits(kind, self.schemas, node):
             self.report(pointer, "target-type", f"{shown} does not take a {kind}, which {field} is")
         elif fixed_values(self.schemas, node):
-            self.report(pointer, "target-type", f"{shown} takes only listed values; {field} is free {kind}")
+            free = "free text" if kind == "string" else f"any {kind}"
+            self.report(pointer, "target-type", f"{shown} takes only listed values, and {field} is {free}")
 
-    def claim(self, claimed: list[tuple[Path, str]], path: Path, pointer: str) -> None:
+    def claim(self, claimed: list[tuple[Path, str]], path: Path, pointer: str, mode: str) -> None:
         """No two things of a mode at one body path (nor one inside another)."""
         for other, _ in claimed:
             shorter = min(len(other), len(path))
             if other[:shorter] == path[:shorter]:
-                self.report(pointer, "duplicate-target", f"{'.'.join(path)} is placed twice in this mode")
+                shown = ".".join(other)
+                self.report(pointer, "duplicate-target", f"the {mode} mode already places something at {shown}")
                 break
         claimed.append((path, pointer))
 
