@@ -122,7 +122,6 @@ def base_url(vendor: str) -> str:
     return str(servers[0]["url"]) if servers else f"https://{vendor}.gateway.test"
 
 
-
 SAMPLES: dict[str, Any] = {
     "description": "A song about rain on a tin roof",
     "lyrics": "[Verse]\nRain on the roof",
