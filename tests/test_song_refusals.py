@@ -8,6 +8,7 @@ one field the mode lacks is refused naming exactly that field and the gateway, b
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from suno_clients import UnsupportedSongError
 from suno_clients._runtime.song_fields import LOCATORS, MODES, SONG_FIELDS
@@ -116,3 +117,32 @@ def test_each_limit_of_the_capability_matrix_is_where_the_gateways_validator_ref
     (violation,) = caught.value.violations
     assert (violation.keyword, violation.rule) == ("maxLength", limit.rule)
     assert f"at most {limit.max_length} characters" in str(caught.value)
+
+
+def _without(vendor: str, mode: str, field: str) -> dict[str, object] | None:
+    """The fullest song of the mode less one field, when that is still a Song (of the same mode)."""
+    fields = {name: value for name, value in full_fields(vendor, mode).items() if name != field}
+    try:
+        made = song_of(fields)
+    except ValidationError:
+        return None
+    return fields if made.mode == mode else None
+
+
+REQUIRED = {vendor.id: dict(vendor.song_required) for vendor in built(read_specs(SPECS))}
+LESS_ONE = [(v, m, f) for v, m in MODES_OF for f in placed(v, m) if _without(v, m, f) is not None]
+
+
+@pytest.mark.parametrize(("vendor", "mode", "field"), LESS_ONE, ids=[f"{v}-{m}-{f}" for v, m, f in LESS_ONE])
+def test_the_fields_the_matrix_says_a_mode_must_give_are_exactly_those_whose_absence_is_refused(
+    vendor: str, mode: str, field: str
+) -> None:
+    fields = _without(vendor, mode, field)
+    assert fields is not None
+    if field in REQUIRED[vendor].get(mode, ()):
+        with pytest.raises(UnsupportedSongError) as caught:
+            song_of(fields).to_request(vendor)
+        assert caught.value.fields == (field,)
+        assert f"{vendor} requires it here, and the song leaves it out" in caught.value.problems[0].reason
+    else:
+        assert song_of(fields).to_request(vendor).body

@@ -220,5 +220,6 @@ def build(spec: LoadedSpec) -> ir.Vendor:
         clips=build_semantics.clips(doc.get("x-sunogen-clips")),
         song=song,
         song_limits=build_song.limits(doc, song),
+        song_required=build_song.required(doc, song),
         features=build_song.features(doc.get("x-sunogen-features")),
     )

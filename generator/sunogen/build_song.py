@@ -12,7 +12,7 @@ from typing import Any
 
 from . import ir
 from .runtime.song_fields import MODES, SONG_FIELDS
-from .song_schema import max_length, resolve
+from .song_schema import holds, max_length, resolve
 
 
 def _path(dotted: str) -> ir.JsonPath:
@@ -103,11 +103,36 @@ def limits(document: Mapping[str, Any], mapping: ir.SongMapping | None) -> tuple
     return tuple(found)
 
 
+def required(document: Mapping[str, Any], mapping: ir.SongMapping | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The Song fields each mode cannot do without: those whose absence makes the request schema refuse a body of
+    the mode that has every other field it places (its rules judged, advice aside). Per mode, in its fields' order."""
+    if mapping is None:
+        return ()
+    schemas = document["components"]["schemas"]
+    root = request_schema(document, mapping.operation)
+    words = {field: dict(pairs) for field, pairs in mapping.values}
+    found = []
+    for mode in mapping.modes:
+        targets = {target.field: target.path for target in mode.fields}
+        model = next(iter(words.get("model", {})), None)
+        if holds(schemas, root, _sample(mode, targets, words, model)) is not True:
+            continue  # a full body the schema does not take (or cannot judge) says nothing of any one field
+        needed = tuple(
+            field
+            for field in targets
+            if holds(schemas, root, _sample(mode, {f: p for f, p in targets.items() if f != field}, words, model))
+            is False
+        )
+        found.append((mode.name, needed))
+    return tuple(found)
+
+
 def _sample(
     mode: ir.SongMode, targets: dict[str, ir.JsonPath], words: dict[str, dict[str, Any]], model: str | None
 ) -> dict[str, Any]:
-    """A body of the mode as a song would make it: constants, a short text in each free-text field, a number in
-    each number, the first word of each enumerated field but the model, which is `model` (or left out)."""
+    """A body of the mode as a song would make it: constants, a short text in each free-text field, false in each
+    flag, a number in each number, the first word of each enumerated field but the model, which is `model` (or
+    left out)."""
     body: dict[str, Any] = {}
     for path, constant in mode.constants:
         _put(body, path, constant)
@@ -116,6 +141,8 @@ def _sample(
         if field == "model":
             if model is not None:
                 _put(body, path, words["model"][model])
+        elif kind.json_type == "boolean":
+            _put(body, path, False)
         elif kind.values is not None:
             _put(body, path, next(iter(words[field].values())))
         elif kind.json_type == "string":

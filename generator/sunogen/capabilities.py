@@ -118,7 +118,7 @@ def _callback(vendor: ir.Vendor) -> str:
         return NO
     where = f"`{'.'.join(target)}`" if target else "not in a song"
     if vendor.callback is None:
-        return f"{where}; payload undocumented"
+        return f"{where}; no callback payload in the spec"
     signature = vendor.callback.signature
     if signature is None:
         return f"{where}; unsigned"
@@ -145,22 +145,36 @@ def _auth(vendor: ir.Vendor) -> str:
     return "`Authorization: Bearer`" if vendor.auth.kind == "bearer" else f"`{vendor.auth.header}` header"
 
 
-def _bound(limit: ir.SongLimit) -> str:
-    return f"{limit.field} ≤ {limit.max_length}" + (f" (model {limit.model})" if limit.model else "")
+def _grouped(vendor: ir.Vendor) -> list[tuple[ir.SongLimit, tuple[str, ...]]]:
+    """The limits with the models they hold for gathered: one entry per mode, field, bound and rule."""
+    groups: dict[tuple[str, str, int, str | None], list[ir.SongLimit]] = {}
+    for limit in vendor.song_limits:
+        groups.setdefault((limit.mode, limit.field, limit.max_length, limit.rule), []).append(limit)
+    return [(found[0], tuple(x.model for x in found if x.model is not None)) for found in groups.values()]
 
 
-def _limit(limit: ir.SongLimit) -> str:
-    """One limit in full: mode, field, bound, model, and the rule that sets it."""
+def _bound(limit: ir.SongLimit, models: tuple[str, ...]) -> str:
+    shown = f" (model{'s' if len(models) > 1 else ''} {', '.join(models)})" if models else ""
+    return f"{limit.field} ≤ {limit.max_length}{shown}"
+
+
+def _limit(limit: ir.SongLimit, models: tuple[str, ...]) -> str:
+    """One limit in full: mode, field, bound, models, and the rule that sets it."""
     rule = f" [rule {limit.rule}]" if limit.rule else " [the field's own maxLength]"
-    return f"{limit.mode}: {_bound(limit)}{rule}"
+    return f"{limit.mode}: {_bound(limit, models)}{rule}"
 
 
 def _limits(vendor: ir.Vendor) -> str:
     """The limits grouped by mode, for the table (the full list, with rules, is under the table)."""
     by_mode: dict[str, list[str]] = {}
-    for limit in vendor.song_limits:
-        by_mode.setdefault(limit.mode, []).append(_bound(limit))
+    for limit, models in _grouped(vendor):
+        by_mode.setdefault(limit.mode, []).append(_bound(limit, models))
     return "; ".join(f"{mode}: {', '.join(bounds)}" for mode, bounds in by_mode.items()) or NO
+
+
+def _required(vendor: ir.Vendor) -> str:
+    """The fields each mode cannot do without (the schema refuses a body without them)."""
+    return "; ".join(f"{mode}: {', '.join(fields)}" for mode, fields in vendor.song_required if fields) or NO
 
 
 def _json(value: Any) -> str:
@@ -188,6 +202,7 @@ def matrix(vendors: Sequence[ir.Vendor]) -> Matrix:
         row("title", lambda v: _modes_placing(v, "title")),
         row("vocal gender", lambda v: _with_words(v, "vocal_gender")),
         row("models", lambda v: _words(v, "model")),
+        row("a song must give", _required),
         row("length limits", _limits),
     ]
     declared = {feature.name for vendor in columns for feature in vendor.features}
@@ -198,7 +213,7 @@ def matrix(vendors: Sequence[ir.Vendor]) -> Matrix:
     ]
     rows += [row("callbacks", _callback), row("auth", _auth)]
     digest = hashlib.sha256("".join(v.content_hash for v in columns).encode()).hexdigest()[:16]
-    limits = tuple((vendor.id, tuple(_limit(limit) for limit in vendor.song_limits)) for vendor in columns)
+    limits = tuple((vendor.id, tuple(_limit(limit, models) for limit, models in _grouped(vendor))) for vendor in columns)
     return Matrix(columns, tuple(rows), limits, digest)
 
 
@@ -223,6 +238,7 @@ def as_json(vendors: Sequence[ir.Vendor]) -> dict[str, Any]:
                 },
                 "values": {field: dict(pairs) for field, pairs in song.values},
             },
+            "required": {mode: list(fields) for mode, fields in vendor.song_required},
             "limits": [
                 {"mode": l.mode, "field": l.field, "model": l.model, "max_length": l.max_length, "rule": l.rule}
                 for l in vendor.song_limits  # noqa: E741 - a limit

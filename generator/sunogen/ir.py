@@ -360,4 +360,5 @@ class Vendor:
     clips: Clips | None = None
     song: SongMapping | None = None
     song_limits: tuple[SongLimit, ...] = ()
+    song_required: tuple[tuple[str, tuple[str, ...]], ...] = ()
     features: tuple[Feature, ...] = ()

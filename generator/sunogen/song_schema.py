@@ -117,7 +117,10 @@ def _shape(schemas: Schemas, node: Any) -> Any:
 
 
 def holds(schemas: Schemas, node: Any, instance: Any) -> bool | None:
-    """Whether `instance` is valid against `node`, by the keywords conditions use; None when one cannot tell."""
+    """Whether `instance` is valid against `node`, by the keywords conditions use; None when one cannot tell.
+
+    Rules that are advice (`x-sunogen-severity: warning`) refuse nothing, so they are not judged.
+    """
     node = resolve(schemas, node)
     if node is True or node is None:
         return True
@@ -180,8 +183,13 @@ def _object(schemas: Schemas, node: Mapping[str, Any], instance: Any) -> bool | 
     return _all(verdicts)
 
 
+def advice(node: Any) -> bool:
+    """Whether an allOf entry is a warning: the document's advice, which refuses nothing."""
+    return isinstance(node, dict) and node.get("x-sunogen-severity") == "warning"
+
+
 def _applicators(schemas: Schemas, node: Mapping[str, Any], instance: Any) -> bool | None:
-    verdicts = [holds(schemas, sub, instance) for sub in node.get("allOf", ())]
+    verdicts = [holds(schemas, sub, instance) for sub in node.get("allOf", ()) if not advice(sub)]
     if "anyOf" in node:
         verdicts.append(_any([holds(schemas, sub, instance) for sub in node["anyOf"]]))
     if "oneOf" in node:
@@ -251,6 +259,8 @@ def max_length(schemas: Schemas, root: Any, body: Any, path: Path) -> tuple[int,
             child = instance.get(rest[0], _MISSING) if isinstance(instance, dict) else _MISSING
             walk(node["properties"][rest[0]], child, rest[1:], rule)
         for entry in node.get("allOf", ()):
+            if advice(entry):
+                continue
             title = entry.get("title") if isinstance(entry, dict) else None
             walk(entry, instance, rest, title if isinstance(title, str) else rule)
         if "if" in node and instance is not _MISSING:
