@@ -4,14 +4,17 @@ another gateway, an error after the task was made)."""
 
 from __future__ import annotations
 
+import ast
+import inspect
 import logging
 import re
 import typing
+from pathlib import Path
 
 import httpx
 import pytest
 import respx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from suno_clients import Continuation, Song, SongTask, connect
 from suno_clients._runtime.song import Mode, Model, VocalGender
@@ -42,6 +45,32 @@ def test_the_songs_fields_are_the_vocabulary_the_mappings_are_checked_against() 
     assert typing.get_args(Model) == MODELS
     assert typing.get_args(VocalGender) == VOCAL_GENDERS
     assert typing.get_args(Mode) == MODES
+
+
+@pytest.mark.parametrize("model", [Song, Continuation])
+def test_the_typed_keywords_type_checkers_see_are_the_models_fields_in_order_and_type(model: type[BaseModel]) -> None:
+    tree = ast.parse(Path(inspect.getfile(model)).read_text(encoding="utf-8"))
+    (cls,) = [node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == model.__name__]
+    (init,) = [node for node in ast.walk(cls) if isinstance(node, ast.FunctionDef) and node.name == "__init__"]
+    keywords = {arg.arg: ast.unparse(arg.annotation) for arg in init.args.kwonlyargs if arg.annotation}
+    defaults = {arg.arg for arg in init.args.kwonlyargs if _has_default(init, arg)}
+    assert list(keywords) == list(model.model_fields)
+    for name, field in model.model_fields.items():
+        plain = ast.unparse(ast.parse(_annotation(cls, name), mode="eval")).replace("_Text", "str")
+        plain = re.sub(r"Annotated\[(\w+), [^\]]*\]", r"\1", plain)
+        assert keywords[name] == plain, name
+        assert field.is_required() == (name not in defaults), name
+
+
+def _annotation(cls: ast.ClassDef, name: str) -> str:
+    (found,) = [
+        n for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name) and n.target.id == name
+    ]
+    return ast.unparse(found.annotation)
+
+
+def _has_default(init: ast.FunctionDef, arg: ast.arg) -> bool:
+    return init.args.kw_defaults[init.args.kwonlyargs.index(arg)] is not None
 
 
 def test_a_song_is_strict_about_json_types_and_unknown_fields_and_cannot_be_changed() -> None:

@@ -213,7 +213,9 @@ def matrix(vendors: Sequence[ir.Vendor]) -> Matrix:
     ]
     rows += [row("callbacks", _callback), row("auth", _auth)]
     digest = hashlib.sha256("".join(v.content_hash for v in columns).encode()).hexdigest()[:16]
-    limits = tuple((vendor.id, tuple(_limit(limit, models) for limit, models in _grouped(vendor))) for vendor in columns)
+    limits = tuple(
+        (vendor.id, tuple(_limit(limit, models) for limit, models in _grouped(vendor))) for vendor in columns
+    )
     return Matrix(columns, tuple(rows), limits, digest)
 
 

@@ -47,6 +47,10 @@ class Continuation(BaseModel):
     at: Annotated[float, Field(ge=0)] | None = None
     task_id: _Text | None = None
 
+    if TYPE_CHECKING:  # the fields as keywords, typed for editors and type checkers (tests/test_song.py holds them)
+
+        def __init__(self, *, clip_id: str, at: float | None = None, task_id: str | None = None) -> None: ...
+
 
 class Song(BaseModel):
     """A song to make, in no gateway's dialect: `to_request(vendor)` is what that gateway would be sent.
@@ -69,6 +73,23 @@ class Song(BaseModel):
     vocal_gender: VocalGender | None = None
     continuation: Continuation | None = None
     callback_url: _Text | None = None
+
+    if TYPE_CHECKING:  # the fields as keywords, typed for editors and type checkers (tests/test_song.py holds them)
+
+        def __init__(
+            self,
+            *,
+            description: str | None = None,
+            lyrics: str | None = None,
+            instrumental: bool | None = None,
+            style: str | None = None,
+            negative_style: str | None = None,
+            title: str | None = None,
+            model: Model | None = None,
+            vocal_gender: VocalGender | None = None,
+            continuation: Continuation | None = None,
+            callback_url: str | None = None,
+        ) -> None: ...
 
     @model_validator(mode="after")
     def _one_kind_of_song(self) -> Song:
