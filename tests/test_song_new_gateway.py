@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import httpx
 import pytest
@@ -78,7 +79,7 @@ def test_connect_sends_the_song_and_waits_for_the_neutral_result_with_its_stream
     song = package.Song(description="A song about sand", model="v5", instrumental=True, callback_url=HOOK)
     first = {"id": "c1", "audioUrl": "", "streamAudioUrl": "https://stream.camel.invalid/c1", "title": "Sand"}
     done = {**first, "audioUrl": "https://cdn.camel.invalid/c1.mp3", "duration": 120.5}
-    seen = []
+    seen: list[Any] = []
     with respx.mock() as router:
         create = router.post(GENERATE).mock(
             httpx.Response(200, json={"code": 200, "msg": "success", "data": {"taskId": "t-9"}})
