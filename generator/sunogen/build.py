@@ -141,7 +141,6 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> ir.Operation:
         for status, r in op.get("responses", {}).items()
     )
     success = next(r for r in responses if r.status.startswith("2"))
-    task = op.get("x-sunogen-task")
     return ir.Operation(
         id=op["operationId"],
         pointer=f"/paths/{escape(path)}/{method}",
@@ -155,7 +154,7 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> ir.Operation:
         responses=responses,
         result_model=success.model,
         creates_task=bool(op.get("x-sunogen-creates-task", False)),
-        task=ir.TaskRef(build_semantics.paths(task["id"]), task["poll"]) if task else None,
+        task=build_semantics.task(op.get("x-sunogen-task")),
         poll=build_semantics.poll(op.get("x-sunogen-poll")),
         errors=build_semantics.error_rules(op.get("x-sunogen-errors")),
     )

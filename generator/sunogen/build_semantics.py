@@ -95,4 +95,24 @@ def callback(value: Any) -> ir.Callback | None:
             if stamp is None
             else ir.Timestamp(stamp["header"], stamp["message"], float(stamp["tolerance"])),
         )
-    return ir.Callback(str(value["schema"]["$ref"]).removeprefix(REF_PREFIX), signature, _read(value))
+    return ir.Callback(
+        str(value["schema"]["$ref"]).removeprefix(REF_PREFIX),
+        signature,
+        _read(value),
+        url=paths(value.get("url")),
+        secret=paths(value.get("secret")),
+        stages=words(value.get("stages", ["success", "failure"])),
+    )
+
+
+def task(value: Any) -> ir.TaskRef | None:
+    """An x-sunogen-task: the new task's id paths, its poll, and the type word that poll reports for it."""
+    if value is None:
+        return None
+    kind = value.get("type")
+    return ir.TaskRef(
+        paths(value["id"]),
+        value["poll"],
+        type=kind if isinstance(kind, str) else None,
+        type_field=tuple(kind["field"].split(".")) if isinstance(kind, dict) else None,
+    )

@@ -110,16 +110,25 @@ def _with_words(vendor: ir.Vendor, field: str) -> str:
 
 
 def _callback(vendor: ir.Vendor) -> str:
-    """Where a song's callback URL goes, and how the gateway signs the callback."""
+    """Where a song's callback URL goes, when the gateway calls back, and how it signs the callback."""
     target = None
     if vendor.song is not None:
         target = next((t.path for m in vendor.song.modes for t in m.fields if t.field == "callback_url"), None)
-    if target is None and vendor.callback is None:
+    callback = vendor.callback
+    if target is None and callback is None:
         return NO
-    where = f"`{'.'.join(target)}`" if target else "not in a song"
-    if vendor.callback is None:
+    if target is not None:
+        where = f"`{'.'.join(target)}`"
+    elif callback is not None and callback.url:
+        where = f"`{'.'.join(callback.url[0])}` (not in a Song)"
+    else:
+        where = "not in a Song"
+    if callback is None:
         return f"{where}; no callback payload in the spec"
-    signature = vendor.callback.signature
+    if callback.secret:
+        where += f", secret `{'.'.join(callback.secret[0])}`"
+    where += f"; at {', '.join(callback.stages)}"
+    signature = callback.signature
     if signature is None:
         return f"{where}; unsigned"
     prefixes = " or ".join(f'"{p}"' for p in signature.prefixes)
@@ -251,6 +260,9 @@ def as_json(vendors: Sequence[ir.Vendor]) -> dict[str, Any]:
             "callback": None
             if vendor.callback is None
             else {
+                "url": [".".join(path) for path in vendor.callback.url],
+                "secret": [".".join(path) for path in vendor.callback.secret],
+                "stages": list(vendor.callback.stages),
                 "signature": None
                 if signature is None
                 else {
@@ -264,7 +276,7 @@ def as_json(vendors: Sequence[ir.Vendor]) -> dict[str, Any]:
                         "message": signature.timestamp.message,
                         "tolerance": signature.timestamp.tolerance,
                     },
-                }
+                },
             },
             "auth": {"kind": vendor.auth.kind, "header": vendor.auth.header},
         }

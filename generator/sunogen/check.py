@@ -45,7 +45,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "example": frozenset({"summary", "description", "value"}),
     "response": frozenset({"description", "content", "headers"}),
     "envelope": frozenset({"code", "success", "message", "data"}),
-    "task": frozenset({"id", "poll"}),
+    "task": frozenset({"id", "poll", "type"}),
+    "task type": frozenset({"field"}),
 }  # fmt: skip
 
 
@@ -120,7 +121,7 @@ class _Checker:
                 self.error(pointer, "reserved-name", f"component {name!r} would clash with the client's own {name}")
             self.schema(schema, pointer, request=name in requests)
         if "x-sunogen-callback" in doc:
-            self.semantics.callback(doc["x-sunogen-callback"], self.clips)
+            self.semantics.callback(doc["x-sunogen-callback"], self.clips, self.create_fields(doc.get("paths")))
         if "x-sunogen-errors" in doc:
             self.semantics.errors(doc["x-sunogen-errors"], "/x-sunogen-errors")
         if self.clips is not None:
@@ -281,11 +282,42 @@ class _Checker:
             if task is not None:
                 self.string_list(task.get("id"), f"{pointer}/x-sunogen-task/id")
                 self.string(task.get("poll"), f"{pointer}/x-sunogen-task/poll")
+                if "type" in task:
+                    self.task_type(task["type"], f"{pointer}/x-sunogen-task/type", self.request_fields(op))
         if "x-sunogen-poll" in op:
             self.semantics.poll(op["x-sunogen-poll"], f"{pointer}/x-sunogen-poll", self.clips)
         if "x-sunogen-errors" in op:
             self.semantics.errors(op["x-sunogen-errors"], f"{pointer}/x-sunogen-errors")
         return op
+
+    def task_type(self, value: Any, pointer: str, request_fields: frozenset[str]) -> None:
+        """The type word the poll reports for the created task: a word, or `{field: path}` into the request body."""
+        if isinstance(value, dict):
+            kind = self.mapping(value, pointer, "task type")
+            field = None if kind is None else self.string(kind.get("field"), f"{pointer}/field")
+            if field is not None and field.split(".")[0] not in request_fields:
+                self.error(f"{pointer}/field", "unknown-field", f"{field!r} is not a field of this request body")
+        elif not isinstance(value, str) or not value:
+            self.error(pointer, "wrong-type", "expected a type word or {field: <path into the request body>}")
+
+    def request_fields(self, op: dict[str, Any]) -> frozenset[str]:
+        """The top-level fields of an operation's request body (none when it has no body or it does not resolve)."""
+        body = op.get("requestBody")
+        content = body.get("content") if isinstance(body, dict) else None
+        media = content.get("application/json") if isinstance(content, dict) else None
+        schema = media.get("schema") if isinstance(media, dict) else None
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        component = self.schemas.get(ref.removeprefix(REF_PREFIX)) if isinstance(ref, str) else None
+        properties = component.get("properties") if isinstance(component, dict) else None
+        return frozenset(properties) if isinstance(properties, dict) else frozenset()
+
+    def create_fields(self, paths: Any) -> frozenset[str]:
+        """The top-level fields of the request bodies of the operations that create tasks."""
+        found: set[str] = set()
+        for op in _operations(paths):
+            if op.get("x-sunogen-creates-task") is True:
+                found |= self.request_fields(op)
+        return frozenset(found)
 
     def request_body(self, value: Any, pointer: str) -> None:
         body = self.mapping(value, pointer, "requestBody")

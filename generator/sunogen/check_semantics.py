@@ -20,8 +20,8 @@ STAGES = ("pending", "partial", "success", "failure")
 READ_KEYS = frozenset({*STAGES, "status", "reason", "clips", "type", "without_clips"})
 ALLOWED: dict[str, frozenset[str]] = {
     "error": frozenset({"status", "code", "message", "kind", "retry", "$comment"}),
-    "poll": READ_KEYS,
-    "callback": READ_KEYS | {"schema", "signature", "task_id"},
+    "poll": READ_KEYS | {"task_id"},
+    "callback": READ_KEYS | {"schema", "signature", "task_id", "url", "secret", "stages"},
     "clips": frozenset({*STAGES, "fields", "streams", "placeholders"}),
     "signature": frozenset({"header", "algorithm", "prefix", "timestamp"}),
     "timestamp": frozenset({"header", "message", "tolerance"}),
@@ -222,8 +222,12 @@ class SemanticsChecker:
         item = self.mapping(value, pointer, "poll")
         if item is not None:
             self.read(item, pointer, "x-sunogen-poll", clips)
+            if "task_id" in item:
+                self.paths(item["task_id"], f"{pointer}/task_id", required=True)
 
-    def callback(self, value: Any, clips: Any) -> None:
+    def callback(self, value: Any, clips: Any, request_fields: frozenset[str]) -> None:
+        """The callback; `request_fields` are the top-level fields of the creates' request bodies, where the
+        callback URL and secret (`url`, `secret`) must be."""
         pointer = "/x-sunogen-callback"
         item = self.mapping(value, pointer, "callback")
         if item is None:
@@ -236,6 +240,22 @@ class SemanticsChecker:
             self.paths(item["task_id"], f"{pointer}/task_id", required=True)
         if "signature" in item:
             self.signature(item["signature"], f"{pointer}/signature")
+        for key in ("url", "secret"):
+            if key in item:
+                for path in self.paths(item[key], f"{pointer}/{key}", required=True):
+                    if path.split(".")[0] not in request_fields:
+                        self.report(
+                            f"{pointer}/{key}",
+                            "unknown-field",
+                            f"{path!r} is not a field of any request body that creates a task",
+                        )
+        if "stages" in item:
+            stages = self.words(item["stages"], f"{pointer}/stages")
+            if isinstance(item["stages"], list) and not stages:
+                self.report(f"{pointer}/stages", "wrong-type", "expected at least one stage")
+            for stage in stages:
+                if stage not in STAGES:
+                    self.report(f"{pointer}/stages", "bad-stage", f"{stage!r} is not a stage ({', '.join(STAGES)})")
 
     def signature(self, value: Any, pointer: str) -> None:
         sig = self.mapping(value, pointer, "signature")

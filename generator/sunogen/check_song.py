@@ -33,6 +33,10 @@ class SongChecker:
 
     def __init__(self, report: Report, document: dict[str, Any]) -> None:
         self.report = report
+        callback = document.get("x-sunogen-callback")
+        url = callback.get("url") if isinstance(callback, dict) else None
+        # where the gateway reads a create's callback URL, as its callback says (None: it does not say)
+        self.callback_url: list[str] | None = [url] if isinstance(url, str) else url if isinstance(url, list) else None
         components = document.get("components")
         schemas = components.get("schemas") if isinstance(components, dict) else None
         self.schemas: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
@@ -189,6 +193,13 @@ class SongChecker:
             node = self.target(root, found, where) if root is not None else None
             if node is not None:
                 self.fitting(field, node, found, where, values)
+            if field == "callback_url" and self.callback_url is not None and ".".join(found) not in self.callback_url:
+                self.report(
+                    where,
+                    "callback-mismatch",
+                    f"callback_url goes to {'.'.join(found)}, but x-sunogen-callback.url says the gateway reads "
+                    f"it at {' or '.join(map(str, self.callback_url))}",
+                )
         if CONTENT[name] not in fields:
             self.report(pointer, "missing-key", f"the {name} mode must place {CONTENT[name]!r}: it is what it makes")
         if root is not None:

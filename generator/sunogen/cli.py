@@ -50,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     caps.add_argument("--specs", type=Path, default=Path("specs"), help="folder of <vendor>.yaml (default: specs)")
     caps.add_argument("--json", action="store_true", help="print the matrix's facts as JSON")
     caps.add_argument("--output", type=Path, help="write to this file instead of printing")
+    from .serve.options import add_arguments
+
+    text = "serve a gateway's API offline from its spec: tasks, media, faults, callbacks (needs sunogen[serve])"
+    add_arguments(sub.add_parser("serve", help=text, description=text))
     return parser
 
 
@@ -127,6 +131,19 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO)
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve.options import options_from
+
+    try:
+        from .serve.server import serve
+    except ImportError as exc:
+        print(
+            f"sunogen: error: serve needs the emulator's extra: pip install 'sunogen[serve]' ({exc})", file=sys.stderr
+        )
+        return EXIT_USAGE
+    return serve(options_from(args))
+
+
 def _errors(violations: list[Any]) -> list[Any]:
     return [v for v in violations if v.severity == "error"]
 
@@ -149,6 +166,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> i
         from .capabilities import main as capabilities
 
         return capabilities(args.specs, as_json_output=args.json, output=args.output)
+    if args.command == "serve":
+        return _serve(args)
     return _generate(args, write=args.command == "generate")
 
 

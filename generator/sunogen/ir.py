@@ -107,10 +107,13 @@ class Response:
 
 @dataclass(frozen=True, slots=True)
 class TaskRef:
-    """Where a create call's task id lives in its response, and the operation that polls it."""
+    """Where a create call's task id lives in its response, the operation that polls it, and the type word that
+    poll reports for the task: a fixed word (`type`), or the request body's value at `type_field`."""
 
     id: tuple[JsonPath, ...]
     poll: str
+    type: str | None = None
+    type_field: JsonPath | None = None
 
 
 # The semantics below (ErrorRule to Timestamp) are printed into each client's VENDOR block by their repr: each
@@ -277,11 +280,18 @@ class Envelope:
 
 @dataclass(frozen=True, slots=True)
 class Callback:
-    """A documented callback: its payload model, its signature (None when unsigned), how it reports the task."""
+    """A documented callback: its payload model, its signature (None when unsigned), how it reports the task.
+
+    `url` and `secret` are where a create's request body carries the callback URL and the signing secret, and
+    `stages` the task stages at which the gateway sends one (the emulator reads these three).
+    """
 
     model: str
     signature: Signature | None
     read: Poll
+    url: tuple[JsonPath, ...] = ()
+    secret: tuple[JsonPath, ...] = ()
+    stages: tuple[str, ...] = ("success", "failure")
 
 
 # The song mapping below (SongTarget to SongMapping) is printed into each vendor's _song.py by its repr, as the
