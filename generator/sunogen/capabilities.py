@@ -285,9 +285,9 @@ def as_json(vendors: Sequence[ir.Vendor]) -> dict[str, Any]:
 
 def markdown(vendors: Sequence[ir.Vendor]) -> str:
     """docs/capabilities.md: the matrix, rendered by its template."""
-    from .render import _environment
+    from .render import template
 
-    return str(_environment().get_template("capabilities.md.jinja").render(matrix=matrix(vendors)))
+    return str(template("capabilities.md.jinja").render(matrix=matrix(vendors)))
 
 
 def main(specs: Path, *, as_json_output: bool, output: Path | None) -> int:

@@ -66,6 +66,11 @@ def _environment() -> Any:
     return env
 
 
+def template(name: str) -> Any:
+    """One compiled template of templates/, for a stage that renders a file of its own (capabilities.md)."""
+    return _environment().get_template(name)
+
+
 def runtime_files() -> dict[str, str]:
     """The hand-written runtime, copied verbatim into the package (as ariadne-codegen ships its dependencies)."""
     files = {}
