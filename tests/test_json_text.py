@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 import suno_clients
 from suno_clients._runtime.jsontext import MalformedJSON, parse_json
 
+from .conftest import examples
+
 
 def _reject(name: str) -> Any:
     raise ValueError(name)
@@ -63,7 +65,7 @@ _values = st.recursive(
 )
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(value=_values, ensure_ascii=st.booleans(), indent=st.sampled_from([None, 0, 2]), as_bytes=st.booleans())
 def test_every_json_text_parses_to_exactly_what_json_loads_gives(
     value: Any, ensure_ascii: bool, indent: int | None, as_bytes: bool
@@ -80,7 +82,7 @@ def test_every_json_text_parses_to_exactly_what_json_loads_gives(
 _numbers = st.from_regex(r"\A-?(0|[1-9][0-9]{0,40})(\.[0-9]{1,40})?([eE][+-]?[0-9]{1,4})?\Z")
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(number=_numbers)
 @example(number="0.30000000000000004441")
 @example(number="2.2250738585072011e-308")
@@ -99,7 +101,7 @@ _json_bytes = st.sampled_from(
 )
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(base=_json_bytes, position=st.integers(min_value=0, max_value=100), junk=st.binary(max_size=4))
 @example(base=b'"x"', position=1, junk=b"\\ud800")
 @example(base=b"[1]", position=0, junk=b"\xef\xbb\xbf")

@@ -34,7 +34,7 @@ def generate(sources: dict[str, str]) -> dict[str, str]:
         from .format import format_files
         from .load import load
         from .render import VendorParts, render, render_models, runtime_files
-        from .rules import compile_rules
+        from .rules.compiler import compile_rules
 
         errors: list[SpecError] = []
         built = []

@@ -8,35 +8,21 @@ from __future__ import annotations
 import hashlib
 import keyword
 import re
-from typing import Any
+from typing import Any, Literal
 
 from . import build_semantics, build_song, ir
-from .check import REF_PREFIX, request_components
 from .diagnostics import SpecErrors
 from .load import LoadedSpec, escape
 from .methods import plan_methods
 from .pytypes import TypedDicts, is_object
+from .rules.keywords import KEYWORDS
+from .rules.values import REF_PREFIX, freeze
+from .rules.values import thaw as thaw  # re-exported: the models stage reads it from here
+from .schema_keywords import names_a_rule, request_components
 from .shapes import shape_document
 
+Severity = Literal["error", "warning"]
 _PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-
-
-def freeze(value: Any) -> ir.JsonValue:
-    """A JSON value with lists as tuples and objects as `Frozen`, so the IR stays immutable."""
-    if isinstance(value, dict):
-        return ir.Frozen(tuple((k, freeze(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return tuple(freeze(v) for v in value)
-    return value  # type: ignore[no-any-return]
-
-
-def thaw(value: ir.JsonValue) -> Any:
-    """The inverse of `freeze`: plain dicts and lists again."""
-    if isinstance(value, ir.Frozen):
-        return {k: thaw(v) for k, v in value.items}
-    if isinstance(value, tuple):
-        return [thaw(v) for v in value]
-    return value
 
 
 def python_name(name: str) -> str:
@@ -46,65 +32,30 @@ def python_name(name: str) -> str:
     return f"{snake}_" if keyword.iskeyword(snake) or snake[:1].isdigit() else snake
 
 
-def schema(node: Any, pointer: str, *, under_applicator: bool = False) -> ir.Schema:
-    """One schema node to IR. A titled node reached through an applicator is a named rule."""
-    if node is True:
-        return ir.Schema(pointer)
-    if node is False:
-        return ir.Schema(pointer, not_=ir.Schema(f"{pointer}/not"))
+def schema(node: Any, pointer: str, *, rules: bool, severity: Severity = "error") -> ir.Schema:
+    """One schema node to IR: the keywords the table compiles, in spec order (annotations left out).
 
-    def sub(key: str, applicator: bool = True) -> ir.Schema | None:
-        return schema(node[key], f"{pointer}/{key}", under_applicator=applicator) if key in node else None
-
-    def subs(key: str) -> tuple[ir.Schema, ...]:
-        return tuple(
-            schema(child, f"{pointer}/{key}/{i}", under_applicator=True) for i, child in enumerate(node.get(key, ()))
-        )
-
-    types = node.get("type", ())
-    additional = node.get("additionalProperties")
+    With `rules` (a request component), a titled node below the component's root is a named rule; a rule inside a
+    warning is a warning too.
+    """
+    if node is True or node is False:
+        return ir.Schema(pointer, never=node is False)
     rule = None
-    if under_applicator and "title" in node:
-        rule = ir.Rule(node["title"], node.get("description", node["title"]), node.get("x-sunogen-severity", "error"))
-    return ir.Schema(
-        pointer=pointer,
-        ref=node["$ref"].removeprefix(REF_PREFIX) if "$ref" in node else None,
-        types=(types,) if isinstance(types, str) else tuple(types),
-        enum=tuple(freeze(v) for v in node["enum"]) if "enum" in node else None,
-        has_const="const" in node,
-        const=freeze(node.get("const")),
-        properties=tuple(
-            (name, schema(child, f"{pointer}/properties/{escape(name)}"))
-            for name, child in node.get("properties", {}).items()
-        ),
-        required=tuple(node.get("required", ())),
-        additional=(
-            additional
-            if isinstance(additional, bool) or additional is None
-            else schema(additional, f"{pointer}/additionalProperties")
-        ),
-        property_names=sub("propertyNames", applicator=False),
-        dependent_required=tuple((k, tuple(v)) for k, v in node.get("dependentRequired", {}).items()),
-        min_length=node.get("minLength"),
-        max_length=node.get("maxLength"),
-        pattern=node.get("pattern"),
-        format=node.get("format"),
-        minimum=node.get("minimum"),
-        maximum=node.get("maximum"),
-        exclusive_minimum=node.get("exclusiveMinimum"),
-        exclusive_maximum=node.get("exclusiveMaximum"),
-        items=sub("items", applicator=False),
-        min_items=node.get("minItems"),
-        max_items=node.get("maxItems"),
-        all_of=subs("allOf"),
-        any_of=subs("anyOf"),
-        one_of=subs("oneOf"),
-        not_=sub("not"),
-        if_=sub("if"),
-        then=sub("then"),
-        else_=sub("else"),
-        rule=rule,
+    if rules and names_a_rule(node, pointer):
+        if node.get("x-sunogen-severity") == "warning":
+            severity = "warning"
+        rule = ir.Rule(node["title"], node.get("description", node["title"]), severity)
+
+    def keyword(key: str, value: Any) -> ir.KeywordValue:
+        def child(sub: Any, step: str) -> ir.Schema:
+            return schema(sub, f"{pointer}/{escape(key)}{step}", rules=rules, severity=severity)
+
+        return KEYWORDS[key].value.read(value, child)
+
+    stored = tuple(
+        (key, keyword(key, value)) for key, value in node.items() if key in KEYWORDS and KEYWORDS[key].value.stored
     )
+    return ir.Schema(pointer, stored, rule)
 
 
 def _ref_name(media: dict[str, Any] | None) -> str | None:
@@ -183,15 +134,21 @@ def build(spec: LoadedSpec) -> ir.Vendor:
         for method in ("get", "post")
         if method in item
     )
-    shapes = shape_document(schemas)
+    request_names = request_components(
+        schemas, [{"$ref": f"{REF_PREFIX}{op.request}"} for op in operations if op.request]
+    )
+    shapes = shape_document(schemas, request_names)
     typed, params_of = _typed_params(shapes["$defs"], operations)
     methods, problems = plan_methods(operations, envelope, shapes["$defs"], params_of)
     problems += typed.problems
     if problems:
         raise SpecErrors(spec.error(p.pointer, p.code, p.message) for p in problems)
-    request_names = request_components(schemas, [f"{REF_PREFIX}{op.request}" for op in operations if op.request])
     components = tuple(
-        ir.Component(name, schema(node, f"/components/schemas/{escape(name)}"), name in request_names)
+        ir.Component(
+            name,
+            schema(node, f"/components/schemas/{escape(name)}", rules=name in request_names),
+            name in request_names,
+        )
         for name, node in schemas.items()
     )
     info = doc["info"]

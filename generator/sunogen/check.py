@@ -14,15 +14,25 @@ from .check_song import SongChecker
 from .diagnostics import SpecError
 from .exports import reserved_names
 from .load import LoadedSpec, escape
-from .schema_keywords import KEYWORD_CHECKS, SCHEMA_EXTENSIONS, SCHEMA_KEYWORDS, SEVERITIES, UNITS, children, json_type
+from .schema_keywords import REF_PREFIX as REF_PREFIX  # re-exported: the build stages read it from here
+from .schema_keywords import (
+    REQUEST_FORMATS,
+    SCHEMA_EXTENSIONS,
+    SEVERITIES,
+    UNITS,
+    children,
+    json_type,
+    keyword_problems,
+    names_a_rule,
+    ref_cycles,
+    request_components,
+)
 
-REQUEST_FORMATS = frozenset({"uri"})
-RESPONSE_FORMATS = frozenset({"uri", "date-time", "uuid"})
+RESPONSE_FORMATS = REQUEST_FORMATS | {"uuid"}
 METHODS = frozenset({"get", "post"})
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 COMPONENT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REF_PREFIX = "#/components/schemas/"
 # A warning is advice next to the rules that decide validity: only an entry of a request component's own allOf
 # may be one (under anyOf, oneOf, not or if it would change what those decide).
 TOP_LEVEL_RULE = re.compile(r"^/components/schemas/[^/]+/allOf/[0-9]+$")
@@ -120,6 +130,13 @@ class _Checker:
             elif name in reserved_names():
                 self.error(pointer, "reserved-name", f"component {name!r} would clash with the client's own {name}")
             self.schema(schema, pointer, request=name in requests)
+        for name, chain in ref_cycles(self.schemas):
+            self.error(
+                f"/components/schemas/{escape(name)}",
+                "ref-cycle",
+                f"component {name!r} contains itself through {' -> '.join(chain)} without descending into a member "
+                "or an item: validating it would never end",
+            )
         if "x-sunogen-callback" in doc:
             self.semantics.callback(doc["x-sunogen-callback"], self.clips, self.create_fields(doc.get("paths")))
         if "x-sunogen-errors" in doc:
@@ -395,17 +412,20 @@ class _Checker:
             self.error(pointer, "wrong-type", f"a schema must be a mapping, got {json_type(value)}")
             return
         for key in value:
-            if key not in SCHEMA_KEYWORDS and not key.startswith("x-"):
-                self.error(f"{pointer}/{escape(key)}", "unsupported-keyword", f"{key!r} is not supported")
-        for key, check in KEYWORD_CHECKS.items():
-            if key in value:
-                for code, message in check(value[key]):
-                    self.error(f"{pointer}/{escape(key)}", code, message)
-        if "$ref" in value:
-            self.ref(value["$ref"], f"{pointer}/$ref")
-        for key in value:
-            if key.startswith("x-") and key not in SCHEMA_EXTENSIONS:
-                self.error(f"{pointer}/{escape(key)}", "unknown-key", f"unknown extension {key!r} in a schema")
+            where = f"{pointer}/{escape(key)}"
+            if key.startswith("x-"):
+                if key not in SCHEMA_EXTENSIONS:
+                    self.error(where, "unknown-key", f"unknown extension {key!r} in a schema")
+                continue
+            for code, message in keyword_problems(value, key):
+                self.error(where, code, message)
+        ref = value.get("$ref")
+        if isinstance(ref, str) and ref.startswith(REF_PREFIX) and ref.removeprefix(REF_PREFIX) not in self.schemas:
+            self.error(
+                f"{pointer}/$ref",
+                "unresolved-ref",
+                f"{ref!r} does not resolve: no component {ref[len(REF_PREFIX) :]!r}",
+            )
         if "x-sunogen-unit" in value and (request or value["x-sunogen-unit"] not in UNITS):
             self.error(
                 f"{pointer}/x-sunogen-unit",
@@ -418,7 +438,7 @@ class _Checker:
             self.error(f"{pointer}/format", "unsupported-format", f"format {value['format']!r} is not checked")
         elif "format" in value and value["format"] not in RESPONSE_FORMATS:
             self.error(f"{pointer}/format", "unsupported-format", f"format {value['format']!r} is not supported")
-        if request and "title" in value and pointer.rsplit("/", 2)[-2:-1] != ["schemas"]:
+        if request and names_a_rule(value, pointer):
             self.rule(value, pointer)
         for key, child in children(value):
             self.schema(child, f"{pointer}/{key}", request=request)
@@ -444,19 +464,6 @@ class _Checker:
             self.error(pointer, "bad-rule", f"rule {title!r} needs a description: its message")
 
 
-def request_components(schemas: dict[str, Any], roots: Any) -> set[str]:
-    """The component names `roots` (any JSON value holding $refs) reach, directly or through other components."""
-    found: set[str] = set()
-    stack = re.findall(r"#/components/schemas/(\w+)", repr(roots))
-    while stack:
-        name = stack.pop()
-        if name in found or name not in schemas:
-            continue
-        found.add(name)
-        stack.extend(re.findall(r"#/components/schemas/(\w+)", repr(schemas[name])))
-    return found
-
-
 def _operations(paths: Any) -> list[dict[str, Any]]:
     if not isinstance(paths, dict):
         return []
@@ -470,15 +477,16 @@ def _operations(paths: Any) -> list[dict[str, Any]]:
 
 
 def _request_schemas(paths: Any) -> list[Any]:
-    if not isinstance(paths, dict):
-        return []
-    return [
-        op["requestBody"]
-        for item in paths.values()
-        if isinstance(item, dict)
-        for method, op in item.items()
-        if method in METHODS and isinstance(op, dict) and "requestBody" in op
-    ]
+    """The schema of every request body (what the strict checks start from), however malformed the paths are."""
+    found: list[Any] = []
+    for item in paths.values() if isinstance(paths, dict) else ():
+        for method, op in item.items() if isinstance(item, dict) else ():
+            body = op.get("requestBody") if method in METHODS and isinstance(op, dict) else None
+            content = body.get("content") if isinstance(body, dict) else None
+            for media in content.values() if isinstance(content, dict) else ():
+                if isinstance(media, dict) and "schema" in media:
+                    found.append(media["schema"])
+    return found
 
 
 def check(spec: LoadedSpec) -> list[SpecError]:

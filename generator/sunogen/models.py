@@ -74,7 +74,7 @@ def models_source(request: dict[str, Any]) -> str:
         formatters=[],
         custom_file_header="",
         collapse_root_models=True,
-        field_extra_keys={"x-sunogen-unit"},
+        field_extra_keys={"x-sunogen-unit", "x-sunogen-content"},
         skip_root_model=True,
         input_filename=request["file"],
     )

@@ -11,7 +11,7 @@ from typing import Any
 from . import ir
 from .exports import error_names
 from .models import Models
-from .rules import CompiledRules, validator_name
+from .rules.compiler import CompiledRules, validator_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 RUNTIME = Path(__file__).resolve().parent / "runtime"

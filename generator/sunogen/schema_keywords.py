@@ -1,124 +1,115 @@
-"""Part of stage 2, check: the JSON Schema subset a spec may use, and the shape each keyword's value must have."""
+"""Part of stage 2, check: the JSON Schema a spec may write, read off the rules compiler's keyword table.
+
+Which keywords exist and the shape of their values are declared once, in sunogen.rules.keywords; this module gives
+the check and build stages what they ask of it: the walk to every subschema and `$ref`, and what a named rule is.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .load import escape
+from .rules.keywords import FORMATS, KEYWORDS
+from .rules.values import REF_PREFIX, Problem, json_type
 
-SCHEMA_KEYWORDS = frozenset(
-    {
-        "type", "enum", "const", "properties", "required", "additionalProperties", "propertyNames",
-        "dependentRequired", "minLength", "maxLength", "pattern", "format", "minimum", "maximum",
-        "exclusiveMinimum", "exclusiveMaximum", "items", "minItems", "maxItems", "allOf", "anyOf", "oneOf",
-        "not", "if", "then", "else", "$ref", "title", "description", "default", "examples", "$comment",
-        "deprecated",
-    }
-)  # fmt: skip
+__all__ = [
+    "REF_PREFIX",
+    "REQUEST_FORMATS",
+    "SCHEMA_EXTENSIONS",
+    "SEVERITIES",
+    "UNITS",
+    "children",
+    "json_type",
+    "keyword_problems",
+    "names_a_rule",
+    "refs_in",
+]
+
 SCHEMA_EXTENSIONS = frozenset({"x-sunogen-unit", "x-sunogen-severity"})
 SEVERITIES = ("error", "warning")
 UNITS = frozenset({"unix-time"})
-JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
+REQUEST_FORMATS = frozenset(FORMATS)
+"""The formats a request schema may use: those the compiled validators test."""
+
+_COMPONENT = re.compile(r"^/components/schemas/[^/]+$")
 
 
-def json_type(value: Any) -> str:
-    names = {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer", float: "number"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
+def keyword_problems(schema: dict[str, Any], key: str) -> Iterator[Problem]:
+    """What is wrong with one keyword of a schema: an unknown keyword, a value of the wrong shape, a missing partner."""
+    entry = KEYWORDS.get(key)
+    if entry is None:
+        yield "unsupported-keyword", f"{key!r} is not supported"
+        return
+    yield from entry.value.errors(schema[key])
+    if entry.needs is not None and entry.needs not in schema:
+        yield "ineffective-keyword", f"{key!r} does nothing without {entry.needs!r}"
+
+
+def _subschemas(schema: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """(keyword, step within its value, subschema) for every subschema of a node, as the table places them."""
+    for key, value in schema.items():
+        entry = KEYWORDS.get(key)
+        if entry is not None:
+            for step, child in entry.value.subschemas(value):
+                yield key, step, child
 
 
 def children(schema: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    for key in ("items", "additionalProperties", "propertyNames", "not", "if", "then", "else"):
-        if key in schema and not (key == "additionalProperties" and isinstance(schema[key], bool)):
-            yield key, schema[key]
-    for key in ("allOf", "anyOf", "oneOf"):
-        if isinstance(schema.get(key), list):
-            for i, child in enumerate(schema[key]):
-                yield f"{key}/{i}", child
-    if isinstance(schema.get("properties"), dict):
-        for name, child in schema["properties"].items():
-            yield f"properties/{escape(name)}", child
+    """Every subschema of a schema node, with its pointer suffix (`properties/mode`)."""
+    for key, step, child in _subschemas(schema):
+        yield f"{escape(key)}{step}", child
 
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
+def refs_in(schemas: Iterable[Any], *, in_place: bool = False) -> Iterator[str]:
+    """The `$ref` of every node of some schemas, found by walking their subschemas (any JSON is walked safely).
+
+    With `in_place`, only the subschemas that apply to the same value as their parent are walked (allOf, not...).
+    """
+    stack = list(schemas)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                yield node["$ref"]
+            stack.extend(child for key, _, child in _subschemas(node) if not in_place or KEYWORDS[key].in_place)
 
 
-def _count(v: Any) -> Iterator[tuple[str, str]]:
-    if not (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
-        yield "wrong-type", f"expected a non-negative integer, got {v!r}"
+def ref_cycles(schemas: dict[str, Any]) -> Iterator[tuple[str, list[str]]]:
+    """Each component that reaches itself through `$ref`s without descending into a member or an item, with the
+    chain of components (a validator of it would never finish)."""
+    graph = {
+        name: sorted({r.removeprefix(REF_PREFIX) for r in refs_in([node], in_place=True)} & schemas.keys())
+        for name, node in schemas.items()
+    }
+    for start in graph:
+        paths = [[start, after] for after in graph[start]]
+        seen: set[str] = set()
+        while paths:
+            path = paths.pop()
+            if path[-1] == start:
+                yield start, path
+                break
+            if path[-1] not in seen:
+                seen.add(path[-1])
+                paths.extend([*path, after] for after in graph[path[-1]])
 
 
-def _number(v: Any) -> Iterator[tuple[str, str]]:
-    if not _is_number(v):
-        yield "wrong-type", f"expected a number, got {v!r}"
+def names_a_rule(node: Any, pointer: str) -> bool:
+    """Whether a node of a request schema is a named rule: titled, and not a component's root (whose title names
+    the model). Its title is the rule's id, its description the message its violations carry."""
+    return isinstance(node, dict) and "title" in node and not _COMPONENT.match(pointer)
 
 
-def _type(v: Any) -> Iterator[tuple[str, str]]:
-    names = v if isinstance(v, list) else [v]
-    for name in names:
-        if name not in JSON_TYPES:
-            yield "bad-type", f"{name!r} is not a JSON type ({', '.join(sorted(JSON_TYPES))})"
-
-
-def _names(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, list) or not all(isinstance(n, str) for n in v) or len(set(v)) != len(v):
-        yield "wrong-type", "expected a list of distinct field names"
-
-
-def _enum(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, list) or not v:
-        yield "wrong-type", "enum must be a non-empty list"
-
-
-def _schemas(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, list) or not v:
-        yield "wrong-type", "expected a non-empty list of schemas"
-
-
-def _properties(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, dict):
-        yield "wrong-type", "properties must be a mapping"
-
-
-def _dependent(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, dict) or not all(
-        isinstance(d, list) and all(isinstance(n, str) for n in d) for d in v.values()
-    ):
-        yield "wrong-type", "dependentRequired maps a field to a list of field names"
-
-
-def _pattern(v: Any) -> Iterator[tuple[str, str]]:
-    try:
-        re.compile(v)
-    except (re.error, TypeError) as exc:
-        yield "bad-pattern", f"{v!r} is not a regular expression: {exc}"
-
-
-def _text(v: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(v, str):
-        yield "wrong-type", f"expected a string, got {v!r}"
-
-
-KEYWORD_CHECKS: dict[str, Callable[[Any], Iterator[tuple[str, str]]]] = {
-    "type": _type,
-    "enum": _enum,
-    "required": _names,
-    "properties": _properties,
-    "dependentRequired": _dependent,
-    "minLength": _count,
-    "maxLength": _count,
-    "minItems": _count,
-    "maxItems": _count,
-    "minimum": _number,
-    "maximum": _number,
-    "exclusiveMinimum": _number,
-    "exclusiveMaximum": _number,
-    "pattern": _pattern,
-    "allOf": _schemas,
-    "anyOf": _schemas,
-    "oneOf": _schemas,
-    "description": _text,
-    "$comment": _text,
-}
+def request_components(schemas: dict[str, Any], roots: Iterable[Any]) -> set[str]:
+    """The components the schemas `roots` reach through `$ref`s, directly or through other components."""
+    found: set[str] = set()
+    pending = list(refs_in(roots))
+    while pending:
+        name = pending.pop().removeprefix(REF_PREFIX)
+        if name in found or name not in schemas:
+            continue
+        found.add(name)
+        pending.extend(refs_in([schemas[name]]))
+    return found

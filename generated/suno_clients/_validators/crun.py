@@ -3,12 +3,12 @@
 
 from collections.abc import Callable
 
-from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, is_uri, json_type, path_key, violation
+from suno_clients._runtime.formats import is_uri
+from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
+from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_key, violation
 
-_S0 = frozenset({"suno/music-generate"})
-_S1 = frozenset({"custom", "simple"})
-_S2 = frozenset({"v3", "v3.5", "v4", "v4.5", "v4.5all", "v4.5plus", "v5", "v5.5"})
-_K3 = frozenset(
+_CreateTaskRequest_fields = frozenset({"callback_url", "input", "model"})
+_MusicGenerateInput_fields = frozenset(
     {
         "instrumental",
         "lyrics",
@@ -24,250 +24,25 @@ _K3 = frozenset(
         "weirdness_constraint",
     }
 )
-_R4 = Rule("simple-mode-requires-prompt", "mode=simple: prompt is required.")
-_S5 = frozenset({"simple"})
-_R6 = Rule("custom-mode-requires-title-and-tags", "mode=custom: title and tags are required.")
-_S7 = frozenset({"custom"})
-_R8 = Rule("custom-mode-vocal-requires-lyrics", "mode=custom and instrumental=false: lyrics is required.")
-_R9 = Rule("v4-tags-and-lyrics-max-length", "model=v4: tags max length is 200 and lyrics max length is 3000.")
-_S10 = frozenset({"v4"})
-_S11 = frozenset({""})
-_K12 = frozenset({"callback_url", "input", "model"})
-_K13 = frozenset({"description", "name", "style", "suno_id", "task_id", "vocal_end", "vocal_start"})
+_rule_simple_mode_requires_prompt = Rule("simple-mode-requires-prompt", "mode=simple: prompt is required.")
+_rule_custom_mode_requires_title_and_tags = Rule(
+    "custom-mode-requires-title-and-tags", "mode=custom: title and tags are required."
+)
+_rule_custom_mode_vocal_requires_lyrics = Rule(
+    "custom-mode-vocal-requires-lyrics", "mode=custom and instrumental=false: lyrics is required."
+)
+_rule_v4_tags_and_lyrics_max_length = Rule(
+    "v4-tags-and-lyrics-max-length", "model=v4: tags max length is 200 and lyrics max length is 3000."
+)
+_GenerationMode_enum = frozenset({"custom", "simple"})
+_ModelVersion_enum = frozenset({"v3", "v3.5", "v4", "v4.5", "v4.5all", "v4.5plus", "v5", "v5.5"})
+_CreatePersonaRequest_fields = frozenset(
+    {"description", "name", "style", "suno_id", "task_id", "vocal_end", "vocal_start"}
+)
 
 
-def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S0:
-        out.append(violation(path, "const", 'must be "suno/music-generate"', r))
-
-
-def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S1:
-        out.append(violation(path, "enum", 'must be one of "simple", "custom"', r))
-
-
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S2:
-        out.append(
-            violation(path, "enum", 'must be one of "v3", "v3.5", "v4", "v4.5", "v4.5all", "v4.5plus", "v5", "v5.5"', r)
-        )
-
-
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "title" not in x:
-            out.append(violation(path + ".title", "required", "'title' is required", r))
-        if "tags" not in x:
-            out.append(violation(path + ".tags", "required", "'tags' is required", r))
-
-
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "lyrics" not in x:
-            out.append(violation(path + ".lyrics", "required", "'lyrics' is required", r))
-
-
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) > 200:
-            out.append(violation(path, "maxLength", f"must be at most 200 characters, not {len(x)}", r))
-
-
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) > 3000:
-            out.append(violation(path, "maxLength", f"must be at most 3000 characters, not {len(x)}", r))
-
-
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "tags" in x:
-            if not (not isinstance(x["tags"], str) or len(x["tags"]) <= 200):
-                _err12(x["tags"], path + ".tags", out, r)
-        if "lyrics" in x:
-            if not (not isinstance(x["lyrics"], str) or len(x["lyrics"]) <= 3000):
-                _err13(x["lyrics"], path + ".lyrics", out, r)
-
-
-def _ok14(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("tags", MISSING)
-        if v is not MISSING and not (not isinstance(v, str) or len(v) <= 200):
-            return False
-        v = x.get("lyrics", MISSING)
-        if v is not MISSING and not (not isinstance(v, str) or len(v) <= 3000):
-            return False
-    return True
-
-
-def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
-        return
-    if "mode" in x:
-        if not (isinstance(x["mode"], str) and (x["mode"] in _S1)):
-            _err3(x["mode"], path + ".mode", out, r)
-    if "model" in x:
-        if not (isinstance(x["model"], str) and (x["model"] in _S2)):
-            _err4(x["model"], path + ".model", out, r)
-    if "instrumental" in x:
-        if not isinstance(x["instrumental"], bool):
-            _err5(x["instrumental"], path + ".instrumental", out, r)
-    if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err6(x["prompt"], path + ".prompt", out, r)
-    if "title" in x:
-        if not isinstance(x["title"], str):
-            _err6(x["title"], path + ".title", out, r)
-    if "tags" in x:
-        if not isinstance(x["tags"], str):
-            _err6(x["tags"], path + ".tags", out, r)
-    if "lyrics" in x:
-        if not isinstance(x["lyrics"], str):
-            _err6(x["lyrics"], path + ".lyrics", out, r)
-    if "vocal_gender" in x:
-        if not isinstance(x["vocal_gender"], str):
-            _err6(x["vocal_gender"], path + ".vocal_gender", out, r)
-    if "style_weight" in x:
-        if not (isinstance(x["style_weight"], NUMBER) and not isinstance(x["style_weight"], bool)):
-            _err7(x["style_weight"], path + ".style_weight", out, r)
-    if "weirdness_constraint" in x:
-        if not (isinstance(x["weirdness_constraint"], NUMBER) and not isinstance(x["weirdness_constraint"], bool)):
-            _err7(x["weirdness_constraint"], path + ".weirdness_constraint", out, r)
-    if "negative_tags" in x:
-        if not isinstance(x["negative_tags"], str):
-            _err6(x["negative_tags"], path + ".negative_tags", out, r)
-    if "persona_id" in x:
-        if not isinstance(x["persona_id"], str):
-            _err6(x["persona_id"], path + ".persona_id", out, r)
-    if not _K3.issuperset(x):
-        for k in x:
-            if k not in _K3:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if "mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5):
-        if "prompt" not in x:
-            _err8(x, path, out, _R4)
-    if "mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7):
-        if not ("title" in x and "tags" in x):
-            _err9(x, path, out, _R6)
-    if ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7)) and (
-        not ("instrumental" in x and (x["instrumental"] is True))
-    ):
-        if "lyrics" not in x:
-            _err10(x, path, out, _R8)
-    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S10):
-        _err11(x, path, out, _R9)
-
-
-def _ok15(x: object) -> bool:
-    if isinstance(x, dict):
-        if "mode" not in x:
-            return False
-        v = x.get("mode", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S7):
-            return False
-    if not isinstance(x, dict) or ("instrumental" in x and (x["instrumental"] is True)):
-        return False
-    return True
-
-
-def _ok16(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    v = x.get("mode", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S1)):
-        return False
-    v = x.get("model", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S2)):
-        return False
-    v = x.get("instrumental", MISSING)
-    if v is not MISSING and not isinstance(v, bool):
-        return False
-    v = x.get("prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("title", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("lyrics", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("vocal_gender", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("style_weight", MISSING)
-    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
-        return False
-    v = x.get("weirdness_constraint", MISSING)
-    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
-        return False
-    v = x.get("negative_tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("persona_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    if not _K3.issuperset(x):
-        return False
-    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S5)) or "prompt" in x):
-        return False
-    if not (not ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7)) or ("title" in x and "tags" in x)):
-        return False
-    if not (
-        not (
-            ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7))
-            and (not ("instrumental" in x and (x["instrumental"] is True)))
-        )
-        or "lyrics" in x
-    ):
-        return False
-    if not (not ("model" in x and (isinstance(x["model"], str) and x["model"] in _S10)) or _ok14(x)):
-        return False
-    return True
-
-
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if (1 if (isinstance(x, str) and x in _S11) else 0) + (1 if (isinstance(x, str) and is_uri(x)) else 0) == 0:
-        out.append(violation(path, "anyOf", 'must be one of: ""; a string holding an absolute URI', r))
-
-
-def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/crun.yaml#/components/schemas/CreateTaskRequest
+def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
@@ -276,153 +51,272 @@ def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if "input" not in x:
         out.append(violation(path + ".input", "required", "'input' is required", r))
     if "model" in x:
-        if not (isinstance(x["model"], str) and (x["model"] in _S0)):
-            _err1(x["model"], path + ".model", out, r)
+        v = x["model"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".model", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v != "suno/music-generate":
+                out.append(violation(path + ".model", "const", 'must be "suno/music-generate"', r))
     if "input" in x:
-        _err2(x["input"], path + ".input", out, r)
+        v = x["input"]
+        _check_MusicGenerateInput(v, path + ".input", out, r)
     if "callback_url" in x:
-        if not (
-            (isinstance(x["callback_url"], str) and x["callback_url"] in _S11)
-            or (isinstance(x["callback_url"], str) and is_uri(x["callback_url"]))
-        ):
-            _err17(x["callback_url"], path + ".callback_url", out, r)
-    if not _K12.issuperset(x):
+        v = x["callback_url"]
+        if not (v == "" or (isinstance(v, str) and is_uri(v))):
+            out.append(
+                violation(path + ".callback_url", "anyOf", 'must be one of: ""; a string holding an absolute URI', r)
+            )
+    if not _CreateTaskRequest_fields.issuperset(x):
         for k in x:
-            if k not in _K12:
+            if k not in _CreateTaskRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok18(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("mode" in x and (isinstance(x["mode"], str) and x["mode"] in _S7)))
-        or (not isinstance(x, dict) or ("title" in x and "tags" in x))
-    ):
-        return False
-    return True
-
-
-def _ok19(x: object) -> bool:
-    if not ((isinstance(x, str) and x in _S11) or (isinstance(x, str) and is_uri(x))):
-        return False
-    return True
-
-
-def _ok20(x: object) -> bool:
+# specs/crun.yaml#/components/schemas/MusicGenerateInput
+def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
-        return False
-    if not ("model" in x and "input" in x):
-        return False
-    v = x.get("model", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
-        return False
-    v = x.get("input", MISSING)
-    if v is not MISSING and not _ok16(v):
-        return False
-    v = x.get("callback_url", MISSING)
-    if v is not MISSING and not ((isinstance(v, str) and v in _S11) or (isinstance(v, str) and is_uri(v))):
-        return False
-    if not _K12.issuperset(x):
-        return False
-    return True
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+        return
+    if "mode" in x:
+        v = x["mode"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".mode", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _GenerationMode_enum:
+                out.append(violation(path + ".mode", "enum", 'must be one of "simple", "custom"', r))
+    if "model" in x:
+        v = x["model"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".model", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _ModelVersion_enum:
+                out.append(
+                    violation(
+                        path + ".model",
+                        "enum",
+                        'must be one of "v3", "v3.5", "v4", "v4.5", "v4.5all", "v4.5plus", "v5", "v5.5"',
+                        r,
+                    )
+                )
+    if "instrumental" in x:
+        v = x["instrumental"]
+        if not isinstance(v, bool):
+            out.append(
+                violation(path + ".instrumental", "type", f"must be a boolean (true or false), not {json_type(v)}", r)
+            )
+    if "prompt" in x:
+        v = x["prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".prompt", v))
+    if "title" in x:
+        v = x["title"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".title", v))
+    if "tags" in x:
+        v = x["tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".tags", v))
+    if "lyrics" in x:
+        v = x["lyrics"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".lyrics", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".lyrics", v))
+    if "vocal_gender" in x:
+        v = x["vocal_gender"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".vocal_gender", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".vocal_gender", v))
+    if "style_weight" in x:
+        v = x["style_weight"]
+        if not (isinstance(v, NUMBER) and not isinstance(v, bool)):
+            out.append(violation(path + ".style_weight", "type", f"must be a number, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".style_weight", v))
+    if "weirdness_constraint" in x:
+        v = x["weirdness_constraint"]
+        if not (isinstance(v, NUMBER) and not isinstance(v, bool)):
+            out.append(violation(path + ".weirdness_constraint", "type", f"must be a number, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".weirdness_constraint", v))
+    if "negative_tags" in x:
+        v = x["negative_tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".negative_tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".negative_tags", v))
+    if "persona_id" in x:
+        v = x["persona_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".persona_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".persona_id", v))
+    if not _MusicGenerateInput_fields.issuperset(x):
+        for k in x:
+            if k not in _MusicGenerateInput_fields:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if "mode" in x and x["mode"] == "simple":
+        if "prompt" not in x:
+            out.append(
+                violation(path + ".prompt", "required", "'prompt' is required", _rule_simple_mode_requires_prompt)
+            )
+    if "mode" in x and x["mode"] == "custom":
+        if "title" not in x:
+            out.append(
+                violation(path + ".title", "required", "'title' is required", _rule_custom_mode_requires_title_and_tags)
+            )
+        if "tags" not in x:
+            out.append(
+                violation(path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_title_and_tags)
+            )
+    if ("mode" in x and x["mode"] == "custom") and not ("instrumental" in x and x["instrumental"] is True):
+        if "lyrics" not in x:
+            out.append(
+                violation(path + ".lyrics", "required", "'lyrics' is required", _rule_custom_mode_vocal_requires_lyrics)
+            )
+    if "model" in x and x["model"] == "v4":
+        _check_v4_tags_and_lyrics_max_length_then(x, path, out, _rule_v4_tags_and_lyrics_max_length)
 
 
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/3/then (rule v4-tags-and-lyrics-max-length)
+def _check_v4_tags_and_lyrics_max_length_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "tags" in x:
+            v = x["tags"]
+            if isinstance(v, str):
+                if len(v) > 200:
+                    out.append(
+                        violation(path + ".tags", "maxLength", f"must be at most 200 characters, not {len(v)}", r)
+                    )
+        if "lyrics" in x:
+            v = x["lyrics"]
+            if isinstance(v, str):
+                if len(v) > 3000:
+                    out.append(
+                        violation(path + ".lyrics", "maxLength", f"must be at most 3000 characters, not {len(v)}", r)
+                    )
+
+
+# specs/crun.yaml#/components/schemas/CreatePersonaRequest
+def _check_CreatePersonaRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
     if "task_id" in x:
-        if not isinstance(x["task_id"], str):
-            _err6(x["task_id"], path + ".task_id", out, r)
+        v = x["task_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".task_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".task_id", v))
     if "suno_id" in x:
-        if not isinstance(x["suno_id"], str):
-            _err6(x["suno_id"], path + ".suno_id", out, r)
+        v = x["suno_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".suno_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".suno_id", v))
     if "name" in x:
-        if not isinstance(x["name"], str):
-            _err6(x["name"], path + ".name", out, r)
+        v = x["name"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".name", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".name", v))
     if "description" in x:
-        if not isinstance(x["description"], str):
-            _err6(x["description"], path + ".description", out, r)
+        v = x["description"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".description", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".description", v))
     if "vocal_start" in x:
-        if not (isinstance(x["vocal_start"], NUMBER) and not isinstance(x["vocal_start"], bool)):
-            _err7(x["vocal_start"], path + ".vocal_start", out, r)
+        v = x["vocal_start"]
+        if not (isinstance(v, NUMBER) and not isinstance(v, bool)):
+            out.append(violation(path + ".vocal_start", "type", f"must be a number, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".vocal_start", v))
     if "vocal_end" in x:
-        if not (isinstance(x["vocal_end"], NUMBER) and not isinstance(x["vocal_end"], bool)):
-            _err7(x["vocal_end"], path + ".vocal_end", out, r)
+        v = x["vocal_end"]
+        if not (isinstance(v, NUMBER) and not isinstance(v, bool)):
+            out.append(violation(path + ".vocal_end", "type", f"must be a number, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".vocal_end", v))
     if "style" in x:
-        if not isinstance(x["style"], str):
-            _err6(x["style"], path + ".style", out, r)
-    if not _K13.issuperset(x):
+        v = x["style"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".style", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".style", v))
+    if not _CreatePersonaRequest_fields.issuperset(x):
         for k in x:
-            if k not in _K13:
+            if k not in _CreatePersonaRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-
-
-def _ok22(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    v = x.get("task_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("suno_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("name", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("description", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("vocal_start", MISSING)
-    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
-        return False
-    v = x.get("vocal_end", MISSING)
-    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
-        return False
-    v = x.get("style", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    if not _K13.issuperset(x):
-        return False
-    return True
 
 
 def validate_create_task_request(payload: object) -> list[Violation]:
     """Every violation of CreateTaskRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err0(payload, "$", out, r)
+    _check_CreateTaskRequest(payload, "$", out, None)
     return out
 
 
 def validate_music_generate_input(payload: object) -> list[Violation]:
     """Every violation of MusicGenerateInput in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err2(payload, "$", out, r)
+    _check_MusicGenerateInput(payload, "$", out, None)
     return out
 
 
 def validate_generation_mode(payload: object) -> list[Violation]:
     """Every violation of GenerationMode in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err3(payload, "$", out, r)
+    if not isinstance(payload, str):
+        out.append(violation("$", "type", f"must be a string, not {json_type(payload)}", None))
+    else:
+        if payload not in _GenerationMode_enum:
+            out.append(violation("$", "enum", 'must be one of "simple", "custom"', None))
     return out
 
 
 def validate_model_version(payload: object) -> list[Violation]:
     """Every violation of ModelVersion in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err4(payload, "$", out, r)
+    if not isinstance(payload, str):
+        out.append(violation("$", "type", f"must be a string, not {json_type(payload)}", None))
+    else:
+        if payload not in _ModelVersion_enum:
+            out.append(
+                violation(
+                    "$", "enum", 'must be one of "v3", "v3.5", "v4", "v4.5", "v4.5all", "v4.5plus", "v5", "v5.5"', None
+                )
+            )
     return out
 
 
 def validate_create_persona_request(payload: object) -> list[Violation]:
     """Every violation of CreatePersonaRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err21(payload, "$", out, r)
+    _check_CreatePersonaRequest(payload, "$", out, None)
     return out
 
 

@@ -3,21 +3,20 @@
 
 from collections.abc import Callable
 
+from suno_clients._runtime.formats import is_uri
+from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
 from suno_clients._runtime.violations import (
     MISSING,
     NUMBER,
     Rule,
     Violation,
-    is_uri,
     json_type,
     path_index,
     path_key,
     violation,
 )
 
-_S0 = frozenset({"chirp-auk", "chirp-crow", "chirp-v3-0", "chirp-v3-5", "chirp-v4"})
-_S1 = frozenset({""})
-_K2 = frozenset(
+_SubmitMusicRequest_fields = frozenset(
     {
         "continue_at",
         "continue_clip_id",
@@ -31,94 +30,180 @@ _K2 = frozenset(
         "title",
     }
 )
-_R3 = Rule(
+_SubmitMusicRequest_mv_enum = frozenset({"chirp-auk", "chirp-crow", "chirp-v3-0", "chirp-v3-5", "chirp-v4"})
+_rule_custom_mode_requires_prompt_title_tags = Rule(
     "custom-mode-requires-prompt-title-tags",
     "Custom mode requires prompt, title, tags, and mv. (Without a non-empty gpt_description_prompt the request is in custom mode, or in continuation mode, which builds on custom mode.)",
 )
-_R4 = Rule(
+_rule_continuation_mode_requires_task_id_continue_at_continue_clip_id = Rule(
     "continuation-mode-requires-task-id-continue-at-continue-clip-id",
     "Continuation mode also requires task_id, continue_at, and continue_clip_id on top of custom mode. (A non-empty continue_clip_id makes a custom mode request a continuation; its task_id must not be empty.)",
 )
-_R5 = Rule(
+_rule_continuation_fields_need_continue_clip_id = Rule(
     "continuation-fields-need-continue-clip-id",
     "task_id and continue_at are used in continuation mode, which a non-empty continue_clip_id selects: without one the request is a custom mode song and they may be ignored.",
     "warning",
 )
-_S6 = frozenset({"continue_at", "task_id"})
-_R7 = Rule(
+_continuation_fields_need_continue_clip_id_then_names = frozenset({"continue_at", "task_id"})
+_continuation_fields_need_continue_clip_id_then_propertyNames_not_enum = frozenset({"continue_at", "task_id"})
+_rule_inspiration_mode_ignores_custom_mode_fields = Rule(
     "inspiration-mode-ignores-custom-mode-fields",
     "Inspiration mode only requires gpt_description_prompt, mv, and optional make_instrumental: prompt is used only in custom and continuation modes, title and tags are used in custom and continuation modes, and task_id, continue_at, continue_clip_id continue a previous task. With a gpt_description_prompt the gateway ignores them (an empty prompt is what it sends itself).",
     "warning",
 )
-_S8 = frozenset({"continue_at", "continue_clip_id", "tags", "task_id", "title"})
-_K9 = frozenset({"notify_hook", "prompt"})
-_S10 = frozenset({"LYRICS", "MUSIC"})
-_K11 = frozenset({"action", "ids"})
+_inspiration_mode_ignores_custom_mode_fields_then_names = frozenset(
+    {"continue_at", "continue_clip_id", "tags", "task_id", "title"}
+)
+_inspiration_mode_ignores_custom_mode_fields_then_propertyNames_not_enum = frozenset(
+    {"continue_at", "continue_clip_id", "tags", "task_id", "title"}
+)
+_SubmitLyricsRequest_fields = frozenset({"notify_hook", "prompt"})
+_FetchTasksRequest_fields = frozenset({"action", "ids"})
+_FetchTasksRequest_action_enum = frozenset({"LYRICS", "MUSIC"})
 
 
-def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+# specs/gptge.yaml#/components/schemas/SubmitMusicRequest
+def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict):
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-
-
-def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S0:
-        out.append(
-            violation(
-                path, "enum", 'must be one of "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-auk", "chirp-crow"', r
+    if "mv" not in x:
+        out.append(violation(path + ".mv", "required", "'mv' is required", r))
+    if "prompt" in x:
+        v = x["prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".prompt", v))
+    if "mv" in x:
+        v = x["mv"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".mv", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _SubmitMusicRequest_mv_enum:
+                out.append(
+                    violation(
+                        path + ".mv",
+                        "enum",
+                        'must be one of "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-auk", "chirp-crow"',
+                        r,
+                    )
+                )
+    if "title" in x:
+        v = x["title"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".title", v))
+    if "tags" in x:
+        v = x["tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".tags", v))
+    if "make_instrumental" in x:
+        v = x["make_instrumental"]
+        if not isinstance(v, bool):
+            out.append(
+                violation(
+                    path + ".make_instrumental", "type", f"must be a boolean (true or false), not {json_type(v)}", r
+                )
             )
-        )
-
-
-def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if (1 if (isinstance(x, str) and x in _S1) else 0) + (1 if (isinstance(x, str) and is_uri(x)) else 0) == 0:
-        out.append(violation(path, "anyOf", 'must be one of: ""; a string holding an absolute URI', r))
-
-
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
+    if "task_id" in x:
+        v = x["task_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".task_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".task_id", v))
+    if "continue_at" in x:
+        v = x["continue_at"]
+        if not (isinstance(v, NUMBER) and not isinstance(v, bool)):
+            out.append(violation(path + ".continue_at", "type", f"must be a number, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".continue_at", v))
+    if "continue_clip_id" in x:
+        v = x["continue_clip_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".continue_clip_id", v))
+    if "gpt_description_prompt" in x:
+        v = x["gpt_description_prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".gpt_description_prompt", v))
+    if "notify_hook" in x:
+        v = x["notify_hook"]
+        if not (v == "" or (isinstance(v, str) and is_uri(v))):
+            out.append(
+                violation(path + ".notify_hook", "anyOf", 'must be one of: ""; a string holding an absolute URI', r)
+            )
+    if not _SubmitMusicRequest_fields.issuperset(x):
+        for k in x:
+            if k not in _SubmitMusicRequest_fields:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if not (
+        "gpt_description_prompt" in x
+        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+    ):
         if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
+            out.append(
+                violation(
+                    path + ".prompt", "required", "'prompt' is required", _rule_custom_mode_requires_prompt_title_tags
+                )
+            )
         if "title" not in x:
-            out.append(violation(path + ".title", "required", "'title' is required", r))
+            out.append(
+                violation(
+                    path + ".title", "required", "'title' is required", _rule_custom_mode_requires_prompt_title_tags
+                )
+            )
         if "tags" not in x:
-            out.append(violation(path + ".tags", "required", "'tags' is required", r))
+            out.append(
+                violation(
+                    path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_prompt_title_tags
+                )
+            )
+    if _valid_continuation_mode_requires_task_id_continue_at_continue_clip_id_if(x):
+        if not (
+            "task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1)
+        ):
+            _check_continuation_mode_requires_task_id_continue_at_continue_clip_id_then(
+                x, path, out, _rule_continuation_mode_requires_task_id_continue_at_continue_clip_id
+            )
+    if not (
+        (
+            "gpt_description_prompt" in x
+            and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+        )
+        or ("continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1))
+    ):
+        if not _continuation_fields_need_continue_clip_id_then_names.isdisjoint(x):
+            _check_continuation_fields_need_continue_clip_id_then(
+                x, path, out, _rule_continuation_fields_need_continue_clip_id
+            )
+    if "gpt_description_prompt" in x and (
+        not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
+    ):
+        if not (
+            ("prompt" not in x or x["prompt"] == "")
+            and _inspiration_mode_ignores_custom_mode_fields_then_names.isdisjoint(x)
+        ):
+            _check_inspiration_mode_ignores_custom_mode_fields_then(
+                x, path, out, _rule_inspiration_mode_ignores_custom_mode_fields
+            )
 
 
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "task_id" not in x:
-            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
-        if "continue_at" not in x:
-            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
-        if "task_id" in x:
-            if not (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1):
-                _err8(x["task_id"], path + ".task_id", out, r)
-
-
-def _ok9(x: object) -> bool:
+# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/1/if (rule continuation-mode-requires-task-id-continue-at-continue-clip-id)
+def _valid_continuation_mode_requires_task_id_continue_at_continue_clip_id_if(x: object) -> bool:
     if isinstance(x, dict):
         if "continue_clip_id" not in x:
             return False
@@ -133,330 +218,132 @@ def _ok9(x: object) -> bool:
     return True
 
 
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/1/then (rule continuation-mode-requires-task-id-continue-at-continue-clip-id)
+def _check_continuation_mode_requires_task_id_continue_at_continue_clip_id_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
     if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S6:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+        if "task_id" not in x:
+            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
+        if "continue_at" not in x:
+            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
+        if "task_id" in x:
+            v = x["task_id"]
+            if isinstance(v, str):
+                if len(v) < 1:
+                    out.append(
+                        violation(path + ".task_id", "minLength", f"must be at least 1 characters, not {len(v)}", r)
+                    )
 
 
-def _ok11(x: object) -> bool:
-    if not (
-        (
-            not isinstance(x, dict)
-            or (
-                "gpt_description_prompt" in x
-                and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-            )
-        )
-        or (
-            not isinstance(x, dict)
-            or (
-                "continue_clip_id" in x
-                and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
-            )
-        )
-    ):
-        return False
-    return True
+# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/2/then (rule continuation-fields-need-continue-clip-id)
+def _check_continuation_fields_need_continue_clip_id_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _continuation_fields_need_continue_clip_id_then_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _continuation_fields_need_continue_clip_id_then_propertyNames_not_enum:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, str) and x in _S1):
-        out.append(violation(path, "const", 'must be ""', r))
-
-
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/3/then (rule inspiration-mode-ignores-custom-mode-fields)
+def _check_inspiration_mode_ignores_custom_mode_fields_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
     if isinstance(x, dict):
         if "prompt" in x:
-            if not (isinstance(x["prompt"], str) and x["prompt"] in _S1):
-                _err13(x["prompt"], path + ".prompt", out, r)
-        for k in x:
-            if isinstance(k, str) and k in _S8:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+            v = x["prompt"]
+            if v != "":
+                out.append(violation(path + ".prompt", "const", 'must be ""', r))
+        if not _inspiration_mode_ignores_custom_mode_fields_then_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _inspiration_mode_ignores_custom_mode_fields_then_propertyNames_not_enum:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
-        return
-    if "mv" not in x:
-        out.append(violation(path + ".mv", "required", "'mv' is required", r))
-    if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err1(x["prompt"], path + ".prompt", out, r)
-    if "mv" in x:
-        if not (isinstance(x["mv"], str) and (x["mv"] in _S0)):
-            _err2(x["mv"], path + ".mv", out, r)
-    if "title" in x:
-        if not isinstance(x["title"], str):
-            _err1(x["title"], path + ".title", out, r)
-    if "tags" in x:
-        if not isinstance(x["tags"], str):
-            _err1(x["tags"], path + ".tags", out, r)
-    if "make_instrumental" in x:
-        if not isinstance(x["make_instrumental"], bool):
-            _err3(x["make_instrumental"], path + ".make_instrumental", out, r)
-    if "task_id" in x:
-        if not isinstance(x["task_id"], str):
-            _err1(x["task_id"], path + ".task_id", out, r)
-    if "continue_at" in x:
-        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err4(x["continue_at"], path + ".continue_at", out, r)
-    if "continue_clip_id" in x:
-        if not isinstance(x["continue_clip_id"], str):
-            _err1(x["continue_clip_id"], path + ".continue_clip_id", out, r)
-    if "gpt_description_prompt" in x:
-        if not isinstance(x["gpt_description_prompt"], str):
-            _err1(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
-    if "notify_hook" in x:
-        if not (
-            (isinstance(x["notify_hook"], str) and x["notify_hook"] in _S1)
-            or (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"]))
-        ):
-            _err5(x["notify_hook"], path + ".notify_hook", out, r)
-    if not _K2.issuperset(x):
-        for k in x:
-            if k not in _K2:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if not (
-        "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-    ):
-        if not ("prompt" in x and "title" in x and "tags" in x):
-            _err6(x, path, out, _R3)
-    if _ok9(x):
-        if not (
-            "task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1)
-        ):
-            _err7(x, path, out, _R4)
-    if not _ok11(x):
-        if not _S6.isdisjoint(x):
-            _err10(x, path, out, _R5)
-    if "gpt_description_prompt" in x and (
-        not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
-    ):
-        if not (("prompt" not in x or (isinstance(x["prompt"], str) and x["prompt"] in _S1)) and _S8.isdisjoint(x)):
-            _err12(x, path, out, _R7)
-
-
-def _ok15(x: object) -> bool:
-    if not isinstance(x, dict) or (
-        "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-    ):
-        return False
-    return True
-
-
-def _ok14(x: object) -> bool:
-    if not (not _ok15(x) or (not isinstance(x, dict) or ("prompt" in x and "title" in x and "tags" in x))):
-        return False
-    return True
-
-
-def _ok16(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or (
-                "gpt_description_prompt" in x
-                and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-            )
-        )
-        or (
-            not isinstance(x, dict)
-            or (("prompt" not in x or (isinstance(x["prompt"], str) and x["prompt"] in _S1)) and _S8.isdisjoint(x))
-        )
-    ):
-        return False
-    return True
-
-
-def _ok17(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if "mv" not in x:
-        return False
-    v = x.get("prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("mv", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
-        return False
-    v = x.get("title", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("make_instrumental", MISSING)
-    if v is not MISSING and not isinstance(v, bool):
-        return False
-    v = x.get("task_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("continue_at", MISSING)
-    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
-        return False
-    v = x.get("continue_clip_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("gpt_description_prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("notify_hook", MISSING)
-    if v is not MISSING and not ((isinstance(v, str) and v in _S1) or (isinstance(v, str) and is_uri(v))):
-        return False
-    if not _K2.issuperset(x):
-        return False
-    if not _ok14(x):
-        return False
-    if not (
-        not _ok9(x)
-        or ("task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1))
-    ):
-        return False
-    if not (_ok11(x) or _S6.isdisjoint(x)):
-        return False
-    if not _ok16(x):
-        return False
-    return True
-
-
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if (1 if (isinstance(x, str) and x in _S1) else 0) + (1 if (isinstance(x, str) and is_uri(x)) else 0) == 0:
-        out.append(violation(path, "anyOf", 'must be one of: ""; a string holding an absolute URI', r))
-
-
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/gptge.yaml#/components/schemas/SubmitLyricsRequest
+def _check_SubmitLyricsRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
     if "prompt" not in x:
         out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
     if "prompt" in x:
-        if not (isinstance(x["prompt"], str) and len(x["prompt"]) >= 1):
-            _err19(x["prompt"], path + ".prompt", out, r)
+        v = x["prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if len(v) < 1:
+                out.append(violation(path + ".prompt", "minLength", f"must be at least 1 characters, not {len(v)}", r))
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".prompt", v))
     if "notify_hook" in x:
-        if not (
-            (isinstance(x["notify_hook"], str) and x["notify_hook"] in _S1)
-            or (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"]))
-        ):
-            _err20(x["notify_hook"], path + ".notify_hook", out, r)
-    if not _K9.issuperset(x):
+        v = x["notify_hook"]
+        if not (v == "" or (isinstance(v, str) and is_uri(v))):
+            out.append(
+                violation(path + ".notify_hook", "anyOf", 'must be one of: ""; a string holding an absolute URI', r)
+            )
+    if not _SubmitLyricsRequest_fields.issuperset(x):
         for k in x:
-            if k not in _K9:
+            if k not in _SubmitLyricsRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok21(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if "prompt" not in x:
-        return False
-    v = x.get("prompt", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and len(v) >= 1):
-        return False
-    v = x.get("notify_hook", MISSING)
-    if v is not MISSING and not ((isinstance(v, str) and v in _S1) or (isinstance(v, str) and is_uri(v))):
-        return False
-    if not _K9.issuperset(x):
-        return False
-    return True
-
-
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, list):
-        out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
-        return
-    if isinstance(x, list):
-        for i, item in enumerate(x):
-            if not isinstance(item, str):
-                _err1(item, path_index(path, i), out, r)
-
-
-def _ok24(x: object) -> bool:
-    if not isinstance(x, list):
-        return False
-    if isinstance(x, list):
-        for item in x:
-            if not isinstance(item, str):
-                return False
-    return True
-
-
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S10:
-        out.append(violation(path, "enum", 'must be one of "MUSIC", "LYRICS"', r))
-
-
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/gptge.yaml#/components/schemas/FetchTasksRequest
+def _check_FetchTasksRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
     if "ids" not in x:
         out.append(violation(path + ".ids", "required", "'ids' is required", r))
     if "ids" in x:
-        _err23(x["ids"], path + ".ids", out, r)
+        v = x["ids"]
+        _check_FetchTasksRequest_ids(v, path + ".ids", out, r)
     if "action" in x:
-        if not (isinstance(x["action"], str) and (x["action"] in _S10)):
-            _err25(x["action"], path + ".action", out, r)
-    if not _K11.issuperset(x):
+        v = x["action"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".action", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _FetchTasksRequest_action_enum:
+                out.append(violation(path + ".action", "enum", 'must be one of "MUSIC", "LYRICS"', r))
+    if not _FetchTasksRequest_fields.issuperset(x):
         for k in x:
-            if k not in _K11:
+            if k not in _FetchTasksRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok26(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if "ids" not in x:
-        return False
-    v = x.get("ids", MISSING)
-    if v is not MISSING and not _ok24(v):
-        return False
-    v = x.get("action", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S10)):
-        return False
-    if not _K11.issuperset(x):
-        return False
-    return True
+# specs/gptge.yaml#/components/schemas/FetchTasksRequest/properties/ids
+def _check_FetchTasksRequest_ids(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, list):
+        out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
+        return
+    for i, v in enumerate(x):
+        if not isinstance(v, str):
+            out.append(violation(path_index(path, i), "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path_index(path, i), v))
 
 
 def validate_submit_music_request(payload: object) -> list[Violation]:
     """Every violation of SubmitMusicRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err0(payload, "$", out, r)
+    _check_SubmitMusicRequest(payload, "$", out, None)
     return out
 
 
 def validate_submit_lyrics_request(payload: object) -> list[Violation]:
     """Every violation of SubmitLyricsRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err18(payload, "$", out, r)
+    _check_SubmitLyricsRequest(payload, "$", out, None)
     return out
 
 
 def validate_fetch_tasks_request(payload: object) -> list[Violation]:
     """Every violation of FetchTasksRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err22(payload, "$", out, r)
+    _check_FetchTasksRequest(payload, "$", out, None)
     return out
 
 

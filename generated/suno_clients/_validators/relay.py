@@ -4,22 +4,20 @@
 import re
 from collections.abc import Callable
 
+from suno_clients._runtime.formats import is_uri
+from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
 from suno_clients._runtime.violations import (
     MISSING,
     NUMBER,
     Rule,
     Violation,
-    is_uri,
     json_type,
     path_index,
     path_key,
     violation,
 )
 
-_S0 = frozenset({"chirp-v3-0", "chirp-v3-5", "chirp-v3-5-upload", "chirp-v4"})
-_S1 = frozenset({""})
-_S2 = frozenset({"artist_consistency", "extend", "gen_stem"})
-_K3 = frozenset(
+_SubmitMusicRequest_fields = frozenset(
     {
         "artist_clip_id",
         "continue_at",
@@ -42,113 +40,262 @@ _K3 = frozenset(
         "title",
     }
 )
-_R4 = Rule(
+_SubmitMusicRequest_mv_enum = frozenset({"chirp-v3-0", "chirp-v3-5", "chirp-v3-5-upload", "chirp-v4"})
+_SubmitMusicRequest_task_enum = frozenset({"artist_consistency", "extend", "gen_stem"})
+_rule_custom_mode_requires_prompt_title_tags = Rule(
     "custom-mode-requires-prompt-title-tags",
     "Custom Mode requires prompt (lyrics content), title (song title) and tags (style tags): the document marks them required and only used in Custom Mode. Without a non-empty gpt_description_prompt the request is in Custom Mode.",
 )
-_R5 = Rule(
+_rule_continuation_requires_task_id_continue_at_continue_clip_id = Rule(
     "continuation-requires-task-id-continue-at-continue-clip-id",
     "Continuation requires task_id (Task ID, used to operate on existing tasks), continue_at (starting time point for continuation) and continue_clip_id (ID of the song to be continued) together: a non-empty continue_clip_id makes a Custom Mode request a continuation, and its task_id must not be empty.",
 )
-_R6 = Rule(
+_rule_continuation_fields_need_continue_clip_id = Rule(
     "continuation-fields-need-continue-clip-id",
     'continue_at, and task "extend", continue an existing song, which a non-empty continue_clip_id names: without one the request is a new Custom Mode song and they may be ignored.',
     "warning",
 )
-_S7 = frozenset({"extend"})
-_S8 = frozenset({"continue_at"})
-_R9 = Rule(
+_continuation_fields_need_continue_clip_id_then_names = frozenset({"continue_at"})
+_rule_inspiration_mode_ignores_custom_mode_fields = Rule(
     "inspiration-mode-ignores-custom-mode-fields",
     "gpt_description_prompt is only used in Inspiration Mode, and prompt, title and tags are only used in Custom Mode; continuation (task, task_id, continue_at, continue_clip_id) builds on a Custom Mode request. With a gpt_description_prompt the gateway ignores them (an empty prompt is what it sends itself).",
     "warning",
 )
-_S10 = frozenset({"continue_at", "continue_clip_id", "tags", "task", "task_id", "title"})
-_R11 = Rule(
+_inspiration_mode_ignores_custom_mode_fields_then_names = frozenset(
+    {"continue_at", "continue_clip_id", "tags", "task", "task_id", "title"}
+)
+_inspiration_mode_ignores_custom_mode_fields_then_propertyNames_not_enum = frozenset(
+    {"continue_at", "continue_clip_id", "tags", "task", "task_id", "title"}
+)
+_rule_tags_separated_by_half_width_commas = Rule(
     "tags-separated-by-half-width-commas",
     'Multiple tags should be separated by commas (half-width): a full-width comma ("，") is not the separator the document asks for.',
     "warning",
 )
-_P12 = re.compile("^[^，]*$")
-_K13 = frozenset({"notify_hook", "prompt"})
-_S14 = frozenset({"LYRICS", "MUSIC"})
-_K15 = frozenset({"action", "ids"})
+_tags_separated_by_half_width_commas_tags_pattern = re.compile("^[^，]*$")
+_SubmitLyricsRequest_fields = frozenset({"notify_hook", "prompt"})
+_FetchTasksRequest_fields = frozenset({"action", "ids"})
+_FetchTasksRequest_action_enum = frozenset({"LYRICS", "MUSIC"})
 
 
-def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
+# specs/relay.yaml#/components/schemas/SubmitMusicRequest
+def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, dict):
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
-
-
-def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S0:
-        out.append(
-            violation(path, "enum", 'must be one of "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-v3-5-upload"', r)
-        )
-
-
-def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if (1 if (isinstance(x, str) and x in _S1) else 0) + (1 if (isinstance(x, str) and is_uri(x)) else 0) == 0:
-        out.append(violation(path, "anyOf", 'must be one of: ""; a string holding an absolute URI', r))
-
-
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S2:
-        out.append(violation(path, "enum", 'must be one of "extend", "gen_stem", "artist_consistency"', r))
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not ((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())):
-        out.append(violation(path, "type", f"must be an integer, not {json_type(x)}", r))
-        return
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
+    if "prompt" in x:
+        v = x["prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".prompt", v))
+    if "mv" in x:
+        v = x["mv"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".mv", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _SubmitMusicRequest_mv_enum:
+                out.append(
+                    violation(
+                        path + ".mv",
+                        "enum",
+                        'must be one of "chirp-v3-0", "chirp-v3-5", "chirp-v4", "chirp-v3-5-upload"',
+                        r,
+                    )
+                )
+    if "title" in x:
+        v = x["title"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".title", v))
+    if "tags" in x:
+        v = x["tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".tags", v))
+    if "make_instrumental" in x:
+        v = x["make_instrumental"]
+        if not isinstance(v, bool):
+            out.append(
+                violation(
+                    path + ".make_instrumental", "type", f"must be a boolean (true or false), not {json_type(v)}", r
+                )
+            )
+    if "task_id" in x:
+        v = x["task_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".task_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".task_id", v))
+    if "continue_at" in x:
+        v = x["continue_at"]
+        if not (isinstance(v, NUMBER) and not isinstance(v, bool)):
+            out.append(violation(path + ".continue_at", "type", f"must be a number, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".continue_at", v))
+    if "continue_clip_id" in x:
+        v = x["continue_clip_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".continue_clip_id", v))
+    if "gpt_description_prompt" in x:
+        v = x["gpt_description_prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".gpt_description_prompt", v))
+    if "notify_hook" in x:
+        v = x["notify_hook"]
+        if not (v == "" or (isinstance(v, str) and is_uri(v))):
+            out.append(
+                violation(path + ".notify_hook", "anyOf", 'must be one of: ""; a string holding an absolute URI', r)
+            )
+    if "task" in x:
+        v = x["task"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".task", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _SubmitMusicRequest_task_enum:
+                out.append(
+                    violation(path + ".task", "enum", 'must be one of "extend", "gen_stem", "artist_consistency"', r)
+                )
+    if "generation_type" in x:
+        v = x["generation_type"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".generation_type", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".generation_type", v))
+    if "negative_tags" in x:
+        v = x["negative_tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".negative_tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".negative_tags", v))
+    if "persona_id" in x:
+        v = x["persona_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".persona_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".persona_id", v))
+    if "artist_clip_id" in x:
+        v = x["artist_clip_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".artist_clip_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".artist_clip_id", v))
+    if "continued_aligned_prompt" in x:
+        v = x["continued_aligned_prompt"]
+        if not isinstance(v, str):
+            out.append(
+                violation(path + ".continued_aligned_prompt", "type", f"must be a string, not {json_type(v)}", r)
+            )
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".continued_aligned_prompt", v))
+    if "stem_type_id" in x:
+        v = x["stem_type_id"]
+        if not ((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())):
+            out.append(violation(path + ".stem_type_id", "type", f"must be an integer, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".stem_type_id", v))
+    if "stem_type_group_name" in x:
+        v = x["stem_type_group_name"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".stem_type_group_name", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".stem_type_group_name", v))
+    if "stem_task" in x:
+        v = x["stem_task"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".stem_task", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".stem_task", v))
+    if not _SubmitMusicRequest_fields.issuperset(x):
+        for k in x:
+            if k not in _SubmitMusicRequest_fields:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
+    if not (
+        "gpt_description_prompt" in x
+        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+    ):
         if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
+            out.append(
+                violation(
+                    path + ".prompt", "required", "'prompt' is required", _rule_custom_mode_requires_prompt_title_tags
+                )
+            )
         if "title" not in x:
-            out.append(violation(path + ".title", "required", "'title' is required", r))
+            out.append(
+                violation(
+                    path + ".title", "required", "'title' is required", _rule_custom_mode_requires_prompt_title_tags
+                )
+            )
         if "tags" not in x:
-            out.append(violation(path + ".tags", "required", "'tags' is required", r))
+            out.append(
+                violation(
+                    path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_prompt_title_tags
+                )
+            )
+    if _valid_continuation_requires_task_id_continue_at_continue_clip_id_if(x):
+        if not (
+            "task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1)
+        ):
+            _check_continuation_requires_task_id_continue_at_continue_clip_id_then(
+                x, path, out, _rule_continuation_requires_task_id_continue_at_continue_clip_id
+            )
+    if not (
+        (
+            "gpt_description_prompt" in x
+            and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+        )
+        or ("continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1))
+    ):
+        if not (
+            ("task" not in x or x["task"] != "extend")
+            and _continuation_fields_need_continue_clip_id_then_names.isdisjoint(x)
+        ):
+            _check_continuation_fields_need_continue_clip_id_then(
+                x, path, out, _rule_continuation_fields_need_continue_clip_id
+            )
+    if "gpt_description_prompt" in x and (
+        not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
+    ):
+        if not (
+            ("prompt" not in x or x["prompt"] == "")
+            and _inspiration_mode_ignores_custom_mode_fields_then_names.isdisjoint(x)
+        ):
+            _check_inspiration_mode_ignores_custom_mode_fields_then(
+                x, path, out, _rule_inspiration_mode_ignores_custom_mode_fields
+            )
+    if not (
+        "tags" not in x
+        or (
+            not isinstance(x["tags"], str)
+            or _tags_separated_by_half_width_commas_tags_pattern.search(x["tags"]) is not None
+        )
+    ):
+        _check_tags_separated_by_half_width_commas(x, path, out, r)
 
 
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "task_id" not in x:
-            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
-        if "continue_at" not in x:
-            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
-        if "task_id" in x:
-            if not (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1):
-                _err10(x["task_id"], path + ".task_id", out, r)
-
-
-def _ok11(x: object) -> bool:
+# specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/1/if (rule continuation-requires-task-id-continue-at-continue-clip-id)
+def _valid_continuation_requires_task_id_continue_at_continue_clip_id_if(x: object) -> bool:
     if isinstance(x, dict):
         if "continue_clip_id" not in x:
             return False
@@ -163,413 +310,150 @@ def _ok11(x: object) -> bool:
     return True
 
 
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str) and x in _S7:
-        out.append(violation(path, "not", "is not allowed here", r))
+# specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/1/then (rule continuation-requires-task-id-continue-at-continue-clip-id)
+def _check_continuation_requires_task_id_continue_at_continue_clip_id_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "task_id" not in x:
+            out.append(violation(path + ".task_id", "required", "'task_id' is required", r))
+        if "continue_at" not in x:
+            out.append(violation(path + ".continue_at", "required", "'continue_at' is required", r))
+        if "task_id" in x:
+            v = x["task_id"]
+            if isinstance(v, str):
+                if len(v) < 1:
+                    out.append(
+                        violation(path + ".task_id", "minLength", f"must be at least 1 characters, not {len(v)}", r)
+                    )
 
 
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/2/then (rule continuation-fields-need-continue-clip-id)
+def _check_continuation_fields_need_continue_clip_id_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
     if isinstance(x, dict):
         if "task" in x:
-            if isinstance(x["task"], str) and x["task"] in _S7:
-                _err13(x["task"], path + ".task", out, r)
-        for k in x:
-            if isinstance(k, str) and k in _S8:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+            v = x["task"]
+            if v == "extend":
+                out.append(violation(path + ".task", "not", "is not allowed here", r))
+        if not _continuation_fields_need_continue_clip_id_then_names.isdisjoint(x):
+            for k in x:
+                if k == "continue_at":
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _ok14(x: object) -> bool:
-    if not (
-        (
-            not isinstance(x, dict)
-            or (
-                "gpt_description_prompt" in x
-                and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-            )
-        )
-        or (
-            not isinstance(x, dict)
-            or (
-                "continue_clip_id" in x
-                and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
-            )
-        )
-    ):
-        return False
-    return True
-
-
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, str) and x in _S1):
-        out.append(violation(path, "const", 'must be ""', r))
-
-
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/3/then (rule inspiration-mode-ignores-custom-mode-fields)
+def _check_inspiration_mode_ignores_custom_mode_fields_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
     if isinstance(x, dict):
         if "prompt" in x:
-            if not (isinstance(x["prompt"], str) and x["prompt"] in _S1):
-                _err16(x["prompt"], path + ".prompt", out, r)
-        for k in x:
-            if isinstance(k, str) and k in _S10:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+            v = x["prompt"]
+            if v != "":
+                out.append(violation(path + ".prompt", "const", 'must be ""', r))
+        if not _inspiration_mode_ignores_custom_mode_fields_then_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _inspiration_mode_ignores_custom_mode_fields_then_propertyNames_not_enum:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if _P12.search(x) is None:
-            out.append(violation(path, "pattern", "must match ^[^，]*$", r))
-
-
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R11
+# specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/4 (rule tags-separated-by-half-width-commas)
+def _check_tags_separated_by_half_width_commas(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
         if "tags" in x:
-            if not (not isinstance(x["tags"], str) or _P12.search(x["tags"]) is not None):
-                _err18(x["tags"], path + ".tags", out, r)
+            v = x["tags"]
+            if isinstance(v, str):
+                if _tags_separated_by_half_width_commas_tags_pattern.search(v) is None:
+                    out.append(
+                        violation(
+                            path + ".tags", "pattern", "must match ^[^，]*$", _rule_tags_separated_by_half_width_commas
+                        )
+                    )
 
 
-def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
-        return
-    if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err1(x["prompt"], path + ".prompt", out, r)
-    if "mv" in x:
-        if not (isinstance(x["mv"], str) and (x["mv"] in _S0)):
-            _err2(x["mv"], path + ".mv", out, r)
-    if "title" in x:
-        if not isinstance(x["title"], str):
-            _err1(x["title"], path + ".title", out, r)
-    if "tags" in x:
-        if not isinstance(x["tags"], str):
-            _err1(x["tags"], path + ".tags", out, r)
-    if "make_instrumental" in x:
-        if not isinstance(x["make_instrumental"], bool):
-            _err3(x["make_instrumental"], path + ".make_instrumental", out, r)
-    if "task_id" in x:
-        if not isinstance(x["task_id"], str):
-            _err1(x["task_id"], path + ".task_id", out, r)
-    if "continue_at" in x:
-        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err4(x["continue_at"], path + ".continue_at", out, r)
-    if "continue_clip_id" in x:
-        if not isinstance(x["continue_clip_id"], str):
-            _err1(x["continue_clip_id"], path + ".continue_clip_id", out, r)
-    if "gpt_description_prompt" in x:
-        if not isinstance(x["gpt_description_prompt"], str):
-            _err1(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
-    if "notify_hook" in x:
-        if not (
-            (isinstance(x["notify_hook"], str) and x["notify_hook"] in _S1)
-            or (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"]))
-        ):
-            _err5(x["notify_hook"], path + ".notify_hook", out, r)
-    if "task" in x:
-        if not (isinstance(x["task"], str) and (x["task"] in _S2)):
-            _err6(x["task"], path + ".task", out, r)
-    if "generation_type" in x:
-        if not isinstance(x["generation_type"], str):
-            _err1(x["generation_type"], path + ".generation_type", out, r)
-    if "negative_tags" in x:
-        if not isinstance(x["negative_tags"], str):
-            _err1(x["negative_tags"], path + ".negative_tags", out, r)
-    if "persona_id" in x:
-        if not isinstance(x["persona_id"], str):
-            _err1(x["persona_id"], path + ".persona_id", out, r)
-    if "artist_clip_id" in x:
-        if not isinstance(x["artist_clip_id"], str):
-            _err1(x["artist_clip_id"], path + ".artist_clip_id", out, r)
-    if "continued_aligned_prompt" in x:
-        if not isinstance(x["continued_aligned_prompt"], str):
-            _err1(x["continued_aligned_prompt"], path + ".continued_aligned_prompt", out, r)
-    if "stem_type_id" in x:
-        if not (
-            (isinstance(x["stem_type_id"], int) and not isinstance(x["stem_type_id"], bool))
-            or (isinstance(x["stem_type_id"], float) and x["stem_type_id"].is_integer())
-        ):
-            _err7(x["stem_type_id"], path + ".stem_type_id", out, r)
-    if "stem_type_group_name" in x:
-        if not isinstance(x["stem_type_group_name"], str):
-            _err1(x["stem_type_group_name"], path + ".stem_type_group_name", out, r)
-    if "stem_task" in x:
-        if not isinstance(x["stem_task"], str):
-            _err1(x["stem_task"], path + ".stem_task", out, r)
-    if not _K3.issuperset(x):
-        for k in x:
-            if k not in _K3:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if not (
-        "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-    ):
-        if not ("prompt" in x and "title" in x and "tags" in x):
-            _err8(x, path, out, _R4)
-    if _ok11(x):
-        if not (
-            "task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1)
-        ):
-            _err9(x, path, out, _R5)
-    if not _ok14(x):
-        if not (("task" not in x or (not (isinstance(x["task"], str) and x["task"] in _S7))) and _S8.isdisjoint(x)):
-            _err12(x, path, out, _R6)
-    if "gpt_description_prompt" in x and (
-        not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
-    ):
-        if not (("prompt" not in x or (isinstance(x["prompt"], str) and x["prompt"] in _S1)) and _S10.isdisjoint(x)):
-            _err15(x, path, out, _R9)
-    if not ("tags" not in x or (not isinstance(x["tags"], str) or _P12.search(x["tags"]) is not None)):
-        _err17(x, path, out, r)
-
-
-def _ok20(x: object) -> bool:
-    if not isinstance(x, dict) or (
-        "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-    ):
-        return False
-    return True
-
-
-def _ok19(x: object) -> bool:
-    if not (not _ok20(x) or (not isinstance(x, dict) or ("prompt" in x and "title" in x and "tags" in x))):
-        return False
-    return True
-
-
-def _ok21(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or (
-                "gpt_description_prompt" in x
-                and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-            )
-        )
-        or (
-            not isinstance(x, dict)
-            or (("prompt" not in x or (isinstance(x["prompt"], str) and x["prompt"] in _S1)) and _S10.isdisjoint(x))
-        )
-    ):
-        return False
-    return True
-
-
-def _ok22(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    v = x.get("prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("mv", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
-        return False
-    v = x.get("title", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("make_instrumental", MISSING)
-    if v is not MISSING and not isinstance(v, bool):
-        return False
-    v = x.get("task_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("continue_at", MISSING)
-    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
-        return False
-    v = x.get("continue_clip_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("gpt_description_prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("notify_hook", MISSING)
-    if v is not MISSING and not ((isinstance(v, str) and v in _S1) or (isinstance(v, str) and is_uri(v))):
-        return False
-    v = x.get("task", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S2)):
-        return False
-    v = x.get("generation_type", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("negative_tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("persona_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("artist_clip_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("continued_aligned_prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("stem_type_id", MISSING)
-    if v is not MISSING and not (
-        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())
-    ):
-        return False
-    v = x.get("stem_type_group_name", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("stem_task", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    if not _K3.issuperset(x):
-        return False
-    if not _ok19(x):
-        return False
-    if not (
-        not _ok11(x)
-        or ("task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1))
-    ):
-        return False
-    if not (
-        _ok14(x) or (("task" not in x or (not (isinstance(x["task"], str) and x["task"] in _S7))) and _S8.isdisjoint(x))
-    ):
-        return False
-    if not _ok21(x):
-        return False
-    if not ("tags" not in x or (not isinstance(x["tags"], str) or _P12.search(x["tags"]) is not None)):
-        return False
-    return True
-
-
-def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if (1 if (isinstance(x, str) and x in _S1) else 0) + (1 if (isinstance(x, str) and is_uri(x)) else 0) == 0:
-        out.append(violation(path, "anyOf", 'must be one of: ""; a string holding an absolute URI', r))
-
-
-def _err23(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/relay.yaml#/components/schemas/SubmitLyricsRequest
+def _check_SubmitLyricsRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
     if "prompt" not in x:
         out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
     if "prompt" in x:
-        if not (isinstance(x["prompt"], str) and len(x["prompt"]) >= 1):
-            _err24(x["prompt"], path + ".prompt", out, r)
+        v = x["prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if len(v) < 1:
+                out.append(violation(path + ".prompt", "minLength", f"must be at least 1 characters, not {len(v)}", r))
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".prompt", v))
     if "notify_hook" in x:
-        if not (
-            (isinstance(x["notify_hook"], str) and x["notify_hook"] in _S1)
-            or (isinstance(x["notify_hook"], str) and is_uri(x["notify_hook"]))
-        ):
-            _err25(x["notify_hook"], path + ".notify_hook", out, r)
-    if not _K13.issuperset(x):
+        v = x["notify_hook"]
+        if not (v == "" or (isinstance(v, str) and is_uri(v))):
+            out.append(
+                violation(path + ".notify_hook", "anyOf", 'must be one of: ""; a string holding an absolute URI', r)
+            )
+    if not _SubmitLyricsRequest_fields.issuperset(x):
         for k in x:
-            if k not in _K13:
+            if k not in _SubmitLyricsRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok26(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if "prompt" not in x:
-        return False
-    v = x.get("prompt", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and len(v) >= 1):
-        return False
-    v = x.get("notify_hook", MISSING)
-    if v is not MISSING and not ((isinstance(v, str) and v in _S1) or (isinstance(v, str) and is_uri(v))):
-        return False
-    if not _K13.issuperset(x):
-        return False
-    return True
-
-
-def _err28(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, list):
-        out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
-        return
-    if isinstance(x, list):
-        for i, item in enumerate(x):
-            if not isinstance(item, str):
-                _err1(item, path_index(path, i), out, r)
-
-
-def _ok29(x: object) -> bool:
-    if not isinstance(x, list):
-        return False
-    if isinstance(x, list):
-        for item in x:
-            if not isinstance(item, str):
-                return False
-    return True
-
-
-def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S14:
-        out.append(violation(path, "enum", 'must be one of "MUSIC", "LYRICS"', r))
-
-
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/relay.yaml#/components/schemas/FetchTasksRequest
+def _check_FetchTasksRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
     if "ids" not in x:
         out.append(violation(path + ".ids", "required", "'ids' is required", r))
     if "ids" in x:
-        _err28(x["ids"], path + ".ids", out, r)
+        v = x["ids"]
+        _check_FetchTasksRequest_ids(v, path + ".ids", out, r)
     if "action" in x:
-        if not (isinstance(x["action"], str) and (x["action"] in _S14)):
-            _err30(x["action"], path + ".action", out, r)
-    if not _K15.issuperset(x):
+        v = x["action"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".action", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _FetchTasksRequest_action_enum:
+                out.append(violation(path + ".action", "enum", 'must be one of "MUSIC", "LYRICS"', r))
+    if not _FetchTasksRequest_fields.issuperset(x):
         for k in x:
-            if k not in _K15:
+            if k not in _FetchTasksRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
-def _ok31(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    if "ids" not in x:
-        return False
-    v = x.get("ids", MISSING)
-    if v is not MISSING and not _ok29(v):
-        return False
-    v = x.get("action", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S14)):
-        return False
-    if not _K15.issuperset(x):
-        return False
-    return True
+# specs/relay.yaml#/components/schemas/FetchTasksRequest/properties/ids
+def _check_FetchTasksRequest_ids(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if not isinstance(x, list):
+        out.append(violation(path, "type", f"must be an array, not {json_type(x)}", r))
+        return
+    for i, v in enumerate(x):
+        if not isinstance(v, str):
+            out.append(violation(path_index(path, i), "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path_index(path, i), v))
 
 
 def validate_submit_music_request(payload: object) -> list[Violation]:
     """Every violation of SubmitMusicRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err0(payload, "$", out, r)
+    _check_SubmitMusicRequest(payload, "$", out, None)
     return out
 
 
 def validate_submit_lyrics_request(payload: object) -> list[Violation]:
     """Every violation of SubmitLyricsRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err23(payload, "$", out, r)
+    _check_SubmitLyricsRequest(payload, "$", out, None)
     return out
 
 
 def validate_fetch_tasks_request(payload: object) -> list[Violation]:
     """Every violation of FetchTasksRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err27(payload, "$", out, r)
+    _check_FetchTasksRequest(payload, "$", out, None)
     return out
 
 

@@ -3,11 +3,11 @@
 
 from collections.abc import Callable
 
-from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, is_uri, json_type, path_key, violation
+from suno_clients._runtime.formats import is_uri
+from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
+from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_key, violation
 
-_S0 = frozenset({"chirp-v3-5", "chirp-v4", "chirp-v4-5"})
-_S1 = frozenset({"concat_music", "cover_music", "create_music", "extend_music", "persona_music"})
-_K2 = frozenset(
+_CreateMusicRequest_fields = frozenset(
     {
         "continue_at",
         "continue_clip_id",
@@ -24,397 +24,310 @@ _K2 = frozenset(
         "webhook_url",
     }
 )
-_R3 = Rule("custom-mode-requires-prompt", "The prompt field is required when the custom_mode is set to true.")
-_R4 = Rule(
+_CreateMusicRequest_mv_enum = frozenset({"chirp-v3-5", "chirp-v4", "chirp-v4-5"})
+_CreateMusicRequest_task_type_enum = frozenset(
+    {"concat_music", "cover_music", "create_music", "extend_music", "persona_music"}
+)
+_rule_custom_mode_requires_prompt = Rule(
+    "custom-mode-requires-prompt", "The prompt field is required when the custom_mode is set to true."
+)
+_rule_custom_mode_lyrics_under_3000_characters = Rule(
     "custom-mode-lyrics-under-3000-characters",
     "When custom_mode is set to true, you can use the prompt as a lyrics field to generate a song with your own lyrics under 3000 characters. The prompt character length should be less than 3000.",
 )
-_R5 = Rule(
+_rule_description_prompt_less_than_200_characters = Rule(
     "description-prompt-less-than-200-characters",
     "When the custom_mode is set to false, this field becomes optional, and you can include an description of the song less than 200 characters in the prompt field.",
 )
-_R6 = Rule(
+_rule_gpt_description_prompt_less_than_200_characters = Rule(
     "gpt-description-prompt-less-than-200-characters",
     "The 'gpt_description_prompt' character length should be less than 200.",
 )
-_R7 = Rule("tags-less-than-200-characters", "The tags character length should be less than 200.")
-_R8 = Rule("title-less-than-80-characters", "The title character length should be less than 80.")
-_R9 = Rule(
+_rule_tags_less_than_200_characters = Rule(
+    "tags-less-than-200-characters", "The tags character length should be less than 200."
+)
+_rule_title_less_than_80_characters = Rule(
+    "title-less-than-80-characters", "The title character length should be less than 80."
+)
+_rule_title_only_used_in_custom_mode = Rule(
     "title-only-used-in-custom-mode",
     "The title of the song is optional, and only used when the custom_mode is set to true: without custom mode it is ignored.",
     "warning",
 )
-_R10 = Rule("persona-music-requires-persona-id", "The 'persona_id' field is required when task_type = persona_music.")
-_S11 = frozenset({"persona_music"})
-_R12 = Rule(
+_rule_persona_music_requires_persona_id = Rule(
+    "persona-music-requires-persona-id", "The 'persona_id' field is required when task_type = persona_music."
+)
+_rule_extend_music_continues_a_clip = Rule(
     "extend-music-continues-a-clip",
     "extend_music continues the generation of the song from a specific clip by the clip ID: without a continue_clip_id there is no song to extend.",
     "warning",
 )
-_S13 = frozenset({"extend_music"})
 
 
-def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S0:
-        out.append(violation(path, "enum", 'must be one of "chirp-v3-5", "chirp-v4", "chirp-v4-5"', r))
-
-
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S1:
-        out.append(
-            violation(
-                path,
-                "enum",
-                'must be one of "create_music", "extend_music", "cover_music", "concat_music", "persona_music"',
-                r,
-            )
-        )
-
-
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if not is_uri(x):
-            out.append(violation(path, "format", "must be an absolute URI", r))
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) > 2999:
-            out.append(violation(path, "maxLength", f"must be at most 2999 characters, not {len(x)}", r))
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" in x:
-            if not (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999):
-                _err9(x["prompt"], path + ".prompt", out, r)
-
-
-def _err11(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) > 199:
-            out.append(violation(path, "maxLength", f"must be at most 199 characters, not {len(x)}", r))
-
-
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" in x:
-            if not (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199):
-                _err11(x["prompt"], path + ".prompt", out, r)
-
-
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R6
-    if isinstance(x, dict):
-        if "gpt_description_prompt" in x:
-            if not (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) <= 199):
-                _err11(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
-
-
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R7
-    if isinstance(x, dict):
-        if "tags" in x:
-            if not (not isinstance(x["tags"], str) or len(x["tags"]) <= 199):
-                _err11(x["tags"], path + ".tags", out, r)
-
-
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) > 79:
-            out.append(violation(path, "maxLength", f"must be at most 79 characters, not {len(x)}", r))
-
-
-def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R8
-    if isinstance(x, dict):
-        if "title" in x:
-            if not (not isinstance(x["title"], str) or len(x["title"]) <= 79):
-                _err15(x["title"], path + ".title", out, r)
-
-
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) > 0:
-            out.append(violation(path, "maxLength", f"must be at most 0 characters, not {len(x)}", r))
-
-
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "title" in x:
-            if not (not isinstance(x["title"], str) or len(x["title"]) <= 0):
-                _err17(x["title"], path + ".title", out, r)
-
-
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "persona_id" not in x:
-            out.append(violation(path + ".persona_id", "required", "'persona_id' is required", r))
-
-
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if len(x) < 1:
-            out.append(violation(path, "minLength", f"must be at least 1 characters, not {len(x)}", r))
-
-
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "continue_clip_id" not in x:
-            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
-        if "continue_clip_id" in x:
-            if not (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1):
-                _err20(x["continue_clip_id"], path + ".continue_clip_id", out, r)
-
-
-def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest
+def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
     if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err1(x["prompt"], path + ".prompt", out, r)
+        v = x["prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".prompt", v))
     if "tags" in x:
-        if not isinstance(x["tags"], str):
-            _err1(x["tags"], path + ".tags", out, r)
+        v = x["tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".tags", v))
     if "custom_mode" in x:
-        if not isinstance(x["custom_mode"], bool):
-            _err2(x["custom_mode"], path + ".custom_mode", out, r)
+        v = x["custom_mode"]
+        if not isinstance(v, bool):
+            out.append(
+                violation(path + ".custom_mode", "type", f"must be a boolean (true or false), not {json_type(v)}", r)
+            )
     if "title" in x:
-        if not isinstance(x["title"], str):
-            _err1(x["title"], path + ".title", out, r)
+        v = x["title"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".title", v))
     if "continue_at" in x:
-        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err3(x["continue_at"], path + ".continue_at", out, r)
+        v = x["continue_at"]
+        if not (isinstance(v, NUMBER) and not isinstance(v, bool)):
+            out.append(violation(path + ".continue_at", "type", f"must be a number, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".continue_at", v))
     if "continue_clip_id" in x:
-        if not isinstance(x["continue_clip_id"], str):
-            _err1(x["continue_clip_id"], path + ".continue_clip_id", out, r)
+        v = x["continue_clip_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".continue_clip_id", v))
     if "mv" in x:
-        if not (isinstance(x["mv"], str) and (x["mv"] in _S0)):
-            _err4(x["mv"], path + ".mv", out, r)
+        v = x["mv"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".mv", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _CreateMusicRequest_mv_enum:
+                out.append(violation(path + ".mv", "enum", 'must be one of "chirp-v3-5", "chirp-v4", "chirp-v4-5"', r))
     if "make_instrumental" in x:
-        if not isinstance(x["make_instrumental"], bool):
-            _err2(x["make_instrumental"], path + ".make_instrumental", out, r)
+        v = x["make_instrumental"]
+        if not isinstance(v, bool):
+            out.append(
+                violation(
+                    path + ".make_instrumental", "type", f"must be a boolean (true or false), not {json_type(v)}", r
+                )
+            )
     if "gpt_description_prompt" in x:
-        if not isinstance(x["gpt_description_prompt"], str):
-            _err1(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
+        v = x["gpt_description_prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".gpt_description_prompt", v))
     if "task_type" in x:
-        if not (isinstance(x["task_type"], str) and (x["task_type"] in _S1)):
-            _err5(x["task_type"], path + ".task_type", out, r)
+        v = x["task_type"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".task_type", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _CreateMusicRequest_task_type_enum:
+                out.append(
+                    violation(
+                        path + ".task_type",
+                        "enum",
+                        'must be one of "create_music", "extend_music", "cover_music", "concat_music", "persona_music"',
+                        r,
+                    )
+                )
     if "persona_id" in x:
-        if not isinstance(x["persona_id"], str):
-            _err1(x["persona_id"], path + ".persona_id", out, r)
+        v = x["persona_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".persona_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".persona_id", v))
     if "webhook_url" in x:
-        if not (isinstance(x["webhook_url"], str) and is_uri(x["webhook_url"])):
-            _err6(x["webhook_url"], path + ".webhook_url", out, r)
+        v = x["webhook_url"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".webhook_url", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not is_uri(v):
+                out.append(violation(path + ".webhook_url", "format", "must be an absolute URI", r))
     if "webhook_secret" in x:
-        if not isinstance(x["webhook_secret"], str):
-            _err1(x["webhook_secret"], path + ".webhook_secret", out, r)
-    if not _K2.issuperset(x):
+        v = x["webhook_secret"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".webhook_secret", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".webhook_secret", v))
+    if not _CreateMusicRequest_fields.issuperset(x):
         for k in x:
-            if k not in _K2:
+            if k not in _CreateMusicRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if "custom_mode" in x and (x["custom_mode"] is True):
+    if "custom_mode" in x and x["custom_mode"] is True:
         if "prompt" not in x:
-            _err7(x, path, out, _R3)
-    if "custom_mode" in x and (x["custom_mode"] is True):
+            out.append(
+                violation(path + ".prompt", "required", "'prompt' is required", _rule_custom_mode_requires_prompt)
+            )
+    if "custom_mode" in x and x["custom_mode"] is True:
         if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999)):
-            _err8(x, path, out, _R4)
-    if not ("custom_mode" in x and (x["custom_mode"] is True)):
+            _check_custom_mode_lyrics_under_3000_characters_then(
+                x, path, out, _rule_custom_mode_lyrics_under_3000_characters
+            )
+    if not ("custom_mode" in x and x["custom_mode"] is True):
         if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199)):
-            _err10(x, path, out, _R5)
+            _check_description_prompt_less_than_200_characters_then(
+                x, path, out, _rule_description_prompt_less_than_200_characters
+            )
     if not (
         "gpt_description_prompt" not in x
         or (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) <= 199)
     ):
-        _err12(x, path, out, r)
+        _check_gpt_description_prompt_less_than_200_characters(x, path, out, r)
     if not ("tags" not in x or (not isinstance(x["tags"], str) or len(x["tags"]) <= 199)):
-        _err13(x, path, out, r)
+        _check_tags_less_than_200_characters(x, path, out, r)
     if not ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 79)):
-        _err14(x, path, out, r)
-    if not ("custom_mode" in x and (x["custom_mode"] is True)):
+        _check_title_less_than_80_characters(x, path, out, r)
+    if not ("custom_mode" in x and x["custom_mode"] is True):
         if not ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 0)):
-            _err16(x, path, out, _R9)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S11):
+            _check_title_only_used_in_custom_mode_then(x, path, out, _rule_title_only_used_in_custom_mode)
+    if "task_type" in x and x["task_type"] == "persona_music":
         if "persona_id" not in x:
-            _err18(x, path, out, _R10)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S13):
+            out.append(
+                violation(
+                    path + ".persona_id",
+                    "required",
+                    "'persona_id' is required",
+                    _rule_persona_music_requires_persona_id,
+                )
+            )
+    if "task_type" in x and x["task_type"] == "extend_music":
         if not (
             "continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
         ):
-            _err19(x, path, out, _R12)
+            _check_extend_music_continues_a_clip_then(x, path, out, _rule_extend_music_continues_a_clip)
 
 
-def _ok21(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("custom_mode" in x and (x["custom_mode"] is True)))
-        or (
-            not isinstance(x, dict)
-            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
-        )
-    ):
-        return False
-    return True
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/1/then (rule custom-mode-lyrics-under-3000-characters)
+def _check_custom_mode_lyrics_under_3000_characters_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "prompt" in x:
+            v = x["prompt"]
+            if isinstance(v, str):
+                if len(v) > 2999:
+                    out.append(
+                        violation(path + ".prompt", "maxLength", f"must be at most 2999 characters, not {len(v)}", r)
+                    )
 
 
-def _ok22(x: object) -> bool:
-    if not (
-        not isinstance(x, dict)
-        or ("custom_mode" in x and (x["custom_mode"] is True))
-        or (
-            not isinstance(x, dict)
-            or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
-        )
-    ):
-        return False
-    return True
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/2/then (rule description-prompt-less-than-200-characters)
+def _check_description_prompt_less_than_200_characters_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "prompt" in x:
+            v = x["prompt"]
+            if isinstance(v, str):
+                if len(v) > 199:
+                    out.append(
+                        violation(path + ".prompt", "maxLength", f"must be at most 199 characters, not {len(v)}", r)
+                    )
 
 
-def _ok23(x: object) -> bool:
-    if not (
-        not isinstance(x, dict)
-        or ("custom_mode" in x and (x["custom_mode"] is True))
-        or (not isinstance(x, dict) or ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 0)))
-    ):
-        return False
-    return True
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/3 (rule gpt-description-prompt-less-than-200-characters)
+def _check_gpt_description_prompt_less_than_200_characters(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "gpt_description_prompt" in x:
+            v = x["gpt_description_prompt"]
+            if isinstance(v, str):
+                if len(v) > 199:
+                    out.append(
+                        violation(
+                            path + ".gpt_description_prompt",
+                            "maxLength",
+                            f"must be at most 199 characters, not {len(v)}",
+                            _rule_gpt_description_prompt_less_than_200_characters,
+                        )
+                    )
 
 
-def _ok24(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S13))
-        )
-        or (
-            not isinstance(x, dict)
-            or (
-                "continue_clip_id" in x
-                and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
-            )
-        )
-    ):
-        return False
-    return True
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/4 (rule tags-less-than-200-characters)
+def _check_tags_less_than_200_characters(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "tags" in x:
+            v = x["tags"]
+            if isinstance(v, str):
+                if len(v) > 199:
+                    out.append(
+                        violation(
+                            path + ".tags",
+                            "maxLength",
+                            f"must be at most 199 characters, not {len(v)}",
+                            _rule_tags_less_than_200_characters,
+                        )
+                    )
 
 
-def _ok25(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    v = x.get("prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("custom_mode", MISSING)
-    if v is not MISSING and not isinstance(v, bool):
-        return False
-    v = x.get("title", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("continue_at", MISSING)
-    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
-        return False
-    v = x.get("continue_clip_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("mv", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
-        return False
-    v = x.get("make_instrumental", MISSING)
-    if v is not MISSING and not isinstance(v, bool):
-        return False
-    v = x.get("gpt_description_prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("task_type", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S1)):
-        return False
-    v = x.get("persona_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("webhook_url", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
-        return False
-    v = x.get("webhook_secret", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    if not _K2.issuperset(x):
-        return False
-    if not (not ("custom_mode" in x and (x["custom_mode"] is True)) or "prompt" in x):
-        return False
-    if not (
-        not ("custom_mode" in x and (x["custom_mode"] is True))
-        or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999))
-    ):
-        return False
-    if not (
-        ("custom_mode" in x and (x["custom_mode"] is True))
-        or ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199))
-    ):
-        return False
-    if not (
-        "gpt_description_prompt" not in x
-        or (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) <= 199)
-    ):
-        return False
-    if not ("tags" not in x or (not isinstance(x["tags"], str) or len(x["tags"]) <= 199)):
-        return False
-    if not ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 79)):
-        return False
-    if not (
-        ("custom_mode" in x and (x["custom_mode"] is True))
-        or ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 0))
-    ):
-        return False
-    if not (
-        not ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S11)) or "persona_id" in x
-    ):
-        return False
-    if not _ok24(x):
-        return False
-    return True
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/5 (rule title-less-than-80-characters)
+def _check_title_less_than_80_characters(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "title" in x:
+            v = x["title"]
+            if isinstance(v, str):
+                if len(v) > 79:
+                    out.append(
+                        violation(
+                            path + ".title",
+                            "maxLength",
+                            f"must be at most 79 characters, not {len(v)}",
+                            _rule_title_less_than_80_characters,
+                        )
+                    )
+
+
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/6/then (rule title-only-used-in-custom-mode)
+def _check_title_only_used_in_custom_mode_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "title" in x:
+            v = x["title"]
+            if isinstance(v, str):
+                if len(v) > 0:
+                    out.append(
+                        violation(path + ".title", "maxLength", f"must be at most 0 characters, not {len(v)}", r)
+                    )
+
+
+# specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/8/then (rule extend-music-continues-a-clip)
+def _check_extend_music_continues_a_clip_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "continue_clip_id" not in x:
+            out.append(violation(path + ".continue_clip_id", "required", "'continue_clip_id' is required", r))
+        if "continue_clip_id" in x:
+            v = x["continue_clip_id"]
+            if isinstance(v, str):
+                if len(v) < 1:
+                    out.append(
+                        violation(
+                            path + ".continue_clip_id", "minLength", f"must be at least 1 characters, not {len(v)}", r
+                        )
+                    )
 
 
 def validate_create_music_request(payload: object) -> list[Violation]:
     """Every violation of CreateMusicRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err0(payload, "$", out, r)
+    _check_CreateMusicRequest(payload, "$", out, None)
     return out
 
 

@@ -4,22 +4,191 @@
 import re
 from collections.abc import Callable
 
-from suno_clients._runtime.violations import (
-    MISSING,
-    NUMBER,
-    Rule,
-    Violation,
-    is_uri,
-    json_type,
-    path_key,
-    violation,
-)
+from suno_clients._runtime.formats import is_uri
+from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
+from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, json_type, path_key, violation
 
-_S0 = frozenset({"suno", "udio"})
-_S1 = frozenset({"concat", "lyrics", "music", "upload"})
-_S2 = frozenset({"chirp-crow", "chirp-fenix", "chirp-v3-5", "chirp-v4"})
-_S3 = frozenset({"generate", "instrumental", "user"})
-_K4 = frozenset(
+_CreateTaskRequest_fields = frozenset({"input", "model", "task_type"})
+_CreateTaskRequest_model_enum = frozenset({"suno", "udio"})
+_CreateTaskRequest_task_type_enum = frozenset({"concat", "lyrics", "music", "upload"})
+_rule_udio_supports_music_only = Rule("udio-supports-music-only", 'Udio supports "music" only.')
+_rule_suno_input_rejects_udio_fields = Rule(
+    "suno-input-rejects-udio-fields",
+    'Input fields differ by model: lyrics, lyrics_type and seed are Udio input fields and are not accepted with model "suno". Mixing them produces a 400 validation error.',
+)
+_suno_input_rejects_udio_fields_then_input_names = frozenset({"lyrics", "lyrics_type", "seed"})
+_suno_input_rejects_udio_fields_then_input_propertyNames_not_enum = frozenset({"lyrics", "lyrics_type", "seed"})
+_rule_udio_input_rejects_suno_fields = Rule(
+    "udio-input-rejects-suno-fields",
+    'Input fields differ by model: Udio takes only prompt, lyrics, lyrics_type, tags and seed; Suno input fields (gpt_description_prompt, make_instrumental, negative_tags, title, continue_clip_id, continue_at, url, clip_id, mv) are not accepted with model "udio". Mixing them produces a 400 validation error.',
+)
+_udio_input_rejects_suno_fields_then_input_names = frozenset({"lyrics", "lyrics_type", "prompt", "seed", "tags"})
+_udio_input_rejects_suno_fields_then_input_propertyNames_enum = frozenset(
+    {"lyrics", "lyrics_type", "prompt", "seed", "tags"}
+)
+_rule_udio_music_requires_prompt = Rule(
+    "udio-music-requires-prompt",
+    'Udio: input.prompt is required (short style/mood description, e.g. "lofi hip hop, chill, rainy night, jazz piano").',
+)
+_rule_udio_prompt_5_to_15_words_recommended = Rule(
+    "udio-prompt-5-to-15-words-recommended",
+    "Udio: a prompt (style description) of 5 to 15 words is recommended; Udio's GPT layer expands it into full prompt + lyrics.",
+    "warning",
+)
+_udio_prompt_5_to_15_words_recommended_then_input_prompt_pattern = re.compile("^\\s*\\S+(\\s+\\S+){4,14}\\s*$")
+_rule_suno_mv_does_not_need_to_be_specified = Rule(
+    "suno-mv-does-not-need-to-be-specified",
+    "input.mv does not need to be specified: the Suno model version is set automatically (V5.5, chirp-fenix). Only an older version of the page documents the field.",
+    "warning",
+)
+_suno_mv_does_not_need_to_be_specified_input_names = frozenset({"mv"})
+_rule_suno_inspiration_mode_lists_only_its_fields = Rule(
+    "suno-inspiration-mode-lists-only-its-fields",
+    "Inspiration Mode (input.gpt_description_prompt) lists only gpt_description_prompt and make_instrumental; the music task supports three modes depending on which input fields you provide, so a Custom Mode, Continuation Mode, upload or concat field sent with it may be ignored.",
+    "warning",
+)
+_suno_inspiration_mode_lists_only_its_fields_then_input_names = frozenset(
+    {"clip_id", "continue_at", "continue_clip_id", "negative_tags", "prompt", "tags", "title", "url"}
+)
+_suno_inspiration_mode_lists_only_its_fields_then_input_propertyNames_not_enum = frozenset(
+    {"clip_id", "continue_at", "continue_clip_id", "negative_tags", "prompt", "tags", "title", "url"}
+)
+_rule_suno_continuation_mode_lists_only_its_fields = Rule(
+    "suno-continuation-mode-lists-only-its-fields",
+    "Continuation Mode (input.continue_clip_id) lists only continue_clip_id, continue_at and prompt; the music task supports three modes depending on which input fields you provide, so an Inspiration Mode, Custom Mode, upload or concat field sent with it may be ignored.",
+    "warning",
+)
+_suno_continuation_mode_lists_only_its_fields_then_input_names = frozenset(
+    {"clip_id", "make_instrumental", "negative_tags", "tags", "title", "url"}
+)
+_suno_continuation_mode_lists_only_its_fields_then_input_propertyNames_not_enum = frozenset(
+    {"clip_id", "make_instrumental", "negative_tags", "tags", "title", "url"}
+)
+_rule_suno_custom_mode_requires_prompt = Rule(
+    "suno-custom-mode-requires-prompt",
+    "Custom Mode: input.prompt (the lyrics for the song) is required. The music task supports three modes depending on which input fields you provide: input.gpt_description_prompt (Inspiration Mode), input.prompt (Custom Mode) or input.continue_clip_id (Continuation Mode).",
+)
+_rule_suno_custom_mode_lists_only_its_fields = Rule(
+    "suno-custom-mode-lists-only-its-fields",
+    "Custom Mode (input.prompt) lists only prompt, tags, negative_tags and title; the music task supports three modes depending on which input fields you provide, so make_instrumental (listed under Inspiration Mode), continue_at (Continuation Mode, which needs continue_clip_id), url or clip_id (upload/concat) may be ignored.",
+    "warning",
+)
+_suno_custom_mode_lists_only_its_fields_then_input_names = frozenset(
+    {"clip_id", "continue_at", "make_instrumental", "url"}
+)
+_suno_custom_mode_lists_only_its_fields_then_input_propertyNames_not_enum = frozenset(
+    {"clip_id", "continue_at", "make_instrumental", "url"}
+)
+_rule_lyrics_requires_prompt = Rule(
+    "lyrics-requires-prompt", "lyrics: input.prompt (a description of the lyrics you want) is required."
+)
+_rule_lyrics_lists_only_prompt = Rule(
+    "lyrics-lists-only-prompt",
+    "lyrics lists only input.prompt: a music, upload or concat field sent with it may be ignored.",
+    "warning",
+)
+_lyrics_lists_only_prompt_then_input_names = frozenset(
+    {
+        "clip_id",
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "mv",
+        "negative_tags",
+        "tags",
+        "title",
+        "url",
+    }
+)
+_lyrics_lists_only_prompt_then_input_propertyNames_not_enum = frozenset(
+    {
+        "clip_id",
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "mv",
+        "negative_tags",
+        "tags",
+        "title",
+        "url",
+    }
+)
+_rule_upload_requires_url = Rule(
+    "upload-requires-url", "upload: input.url (a publicly accessible URL of the audio file to upload) is required."
+)
+_rule_upload_lists_only_url = Rule(
+    "upload-lists-only-url",
+    "upload lists only input.url: a music, lyrics or concat field sent with it may be ignored.",
+    "warning",
+)
+_upload_lists_only_url_then_input_names = frozenset(
+    {
+        "clip_id",
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "mv",
+        "negative_tags",
+        "prompt",
+        "tags",
+        "title",
+    }
+)
+_upload_lists_only_url_then_input_propertyNames_not_enum = frozenset(
+    {
+        "clip_id",
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "mv",
+        "negative_tags",
+        "prompt",
+        "tags",
+        "title",
+    }
+)
+_rule_concat_requires_clip_id = Rule(
+    "concat-requires-clip-id",
+    "concat: input.clip_id (the clip ID to concatenate, obtained from a previous music task output) is required.",
+)
+_rule_concat_lists_only_clip_id = Rule(
+    "concat-lists-only-clip-id",
+    "concat lists only input.clip_id: a music, lyrics or upload field sent with it may be ignored.",
+    "warning",
+)
+_concat_lists_only_clip_id_then_input_names = frozenset(
+    {
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "mv",
+        "negative_tags",
+        "prompt",
+        "tags",
+        "title",
+        "url",
+    }
+)
+_concat_lists_only_clip_id_then_input_propertyNames_not_enum = frozenset(
+    {
+        "continue_at",
+        "continue_clip_id",
+        "gpt_description_prompt",
+        "make_instrumental",
+        "mv",
+        "negative_tags",
+        "prompt",
+        "tags",
+        "title",
+        "url",
+    }
+)
+_SunorTaskInput_fields = frozenset(
     {
         "clip_id",
         "continue_at",
@@ -37,603 +206,12 @@ _K4 = frozenset(
         "url",
     }
 )
-_K5 = frozenset({"input", "model", "task_type"})
-_R6 = Rule("udio-supports-music-only", 'Udio supports "music" only.')
-_S7 = frozenset({"music"})
-_S8 = frozenset({"udio"})
-_R9 = Rule(
-    "suno-input-rejects-udio-fields",
-    'Input fields differ by model: lyrics, lyrics_type and seed are Udio input fields and are not accepted with model "suno". Mixing them produces a 400 validation error.',
-)
-_S10 = frozenset({"lyrics", "lyrics_type", "seed"})
-_S11 = frozenset({"suno"})
-_R12 = Rule(
-    "udio-input-rejects-suno-fields",
-    'Input fields differ by model: Udio takes only prompt, lyrics, lyrics_type, tags and seed; Suno input fields (gpt_description_prompt, make_instrumental, negative_tags, title, continue_clip_id, continue_at, url, clip_id, mv) are not accepted with model "udio". Mixing them produces a 400 validation error.',
-)
-_S13 = frozenset({"lyrics", "lyrics_type", "prompt", "seed", "tags"})
-_R14 = Rule(
-    "udio-music-requires-prompt",
-    'Udio: input.prompt is required (short style/mood description, e.g. "lofi hip hop, chill, rainy night, jazz piano").',
-)
-_R15 = Rule(
-    "udio-prompt-5-to-15-words-recommended",
-    "Udio: a prompt (style description) of 5 to 15 words is recommended; Udio's GPT layer expands it into full prompt + lyrics.",
-    "warning",
-)
-_P16 = re.compile("^\\s*\\S+(\\s+\\S+){4,14}\\s*$")
-_R17 = Rule(
-    "suno-mv-does-not-need-to-be-specified",
-    "input.mv does not need to be specified: the Suno model version is set automatically (V5.5, chirp-fenix). Only an older version of the page documents the field.",
-    "warning",
-)
-_S18 = frozenset({"mv"})
-_R19 = Rule(
-    "suno-inspiration-mode-lists-only-its-fields",
-    "Inspiration Mode (input.gpt_description_prompt) lists only gpt_description_prompt and make_instrumental; the music task supports three modes depending on which input fields you provide, so a Custom Mode, Continuation Mode, upload or concat field sent with it may be ignored.",
-    "warning",
-)
-_S20 = frozenset({"clip_id", "continue_at", "continue_clip_id", "negative_tags", "prompt", "tags", "title", "url"})
-_R21 = Rule(
-    "suno-continuation-mode-lists-only-its-fields",
-    "Continuation Mode (input.continue_clip_id) lists only continue_clip_id, continue_at and prompt; the music task supports three modes depending on which input fields you provide, so an Inspiration Mode, Custom Mode, upload or concat field sent with it may be ignored.",
-    "warning",
-)
-_S22 = frozenset({"clip_id", "make_instrumental", "negative_tags", "tags", "title", "url"})
-_R23 = Rule(
-    "suno-custom-mode-requires-prompt",
-    "Custom Mode: input.prompt (the lyrics for the song) is required. The music task supports three modes depending on which input fields you provide: input.gpt_description_prompt (Inspiration Mode), input.prompt (Custom Mode) or input.continue_clip_id (Continuation Mode).",
-)
-_R24 = Rule(
-    "suno-custom-mode-lists-only-its-fields",
-    "Custom Mode (input.prompt) lists only prompt, tags, negative_tags and title; the music task supports three modes depending on which input fields you provide, so make_instrumental (listed under Inspiration Mode), continue_at (Continuation Mode, which needs continue_clip_id), url or clip_id (upload/concat) may be ignored.",
-    "warning",
-)
-_S25 = frozenset({"clip_id", "continue_at", "make_instrumental", "url"})
-_R26 = Rule("lyrics-requires-prompt", "lyrics: input.prompt (a description of the lyrics you want) is required.")
-_S27 = frozenset({"lyrics"})
-_R28 = Rule(
-    "lyrics-lists-only-prompt",
-    "lyrics lists only input.prompt: a music, upload or concat field sent with it may be ignored.",
-    "warning",
-)
-_S29 = frozenset(
-    {
-        "clip_id",
-        "continue_at",
-        "continue_clip_id",
-        "gpt_description_prompt",
-        "make_instrumental",
-        "mv",
-        "negative_tags",
-        "tags",
-        "title",
-        "url",
-    }
-)
-_R30 = Rule(
-    "upload-requires-url", "upload: input.url (a publicly accessible URL of the audio file to upload) is required."
-)
-_S31 = frozenset({"upload"})
-_R32 = Rule(
-    "upload-lists-only-url",
-    "upload lists only input.url: a music, lyrics or concat field sent with it may be ignored.",
-    "warning",
-)
-_S33 = frozenset(
-    {
-        "clip_id",
-        "continue_at",
-        "continue_clip_id",
-        "gpt_description_prompt",
-        "make_instrumental",
-        "mv",
-        "negative_tags",
-        "prompt",
-        "tags",
-        "title",
-    }
-)
-_R34 = Rule(
-    "concat-requires-clip-id",
-    "concat: input.clip_id (the clip ID to concatenate, obtained from a previous music task output) is required.",
-)
-_S35 = frozenset({"concat"})
-_R36 = Rule(
-    "concat-lists-only-clip-id",
-    "concat lists only input.clip_id: a music, lyrics or upload field sent with it may be ignored.",
-    "warning",
-)
-_S37 = frozenset(
-    {
-        "continue_at",
-        "continue_clip_id",
-        "gpt_description_prompt",
-        "make_instrumental",
-        "mv",
-        "negative_tags",
-        "prompt",
-        "tags",
-        "title",
-        "url",
-    }
-)
+_SunorTaskInput_mv_enum = frozenset({"chirp-crow", "chirp-fenix", "chirp-v3-5", "chirp-v4"})
+_SunorTaskInput_lyrics_type_enum = frozenset({"generate", "instrumental", "user"})
 
 
-def _err1(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S0:
-        out.append(violation(path, "enum", 'must be one of "suno", "udio"', r))
-
-
-def _err2(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S1:
-        out.append(violation(path, "enum", 'must be one of "music", "lyrics", "upload", "concat"', r))
-
-
-def _err4(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-
-
-def _err5(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, bool):
-        out.append(violation(path, "type", f"must be a boolean (true or false), not {json_type(x)}", r))
-        return
-
-
-def _err6(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, NUMBER) and not isinstance(x, bool)):
-        out.append(violation(path, "type", f"must be a number, not {json_type(x)}", r))
-        return
-
-
-def _err7(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S2:
-        out.append(violation(path, "enum", 'must be one of "chirp-v3-5", "chirp-v4", "chirp-crow", "chirp-fenix"', r))
-
-
-def _err8(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if isinstance(x, str):
-        if not is_uri(x):
-            out.append(violation(path, "format", "must be an absolute URI", r))
-
-
-def _err9(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, str):
-        out.append(violation(path, "type", f"must be a string, not {json_type(x)}", r))
-        return
-    if x not in _S3:
-        out.append(violation(path, "enum", 'must be one of "generate", "user", "instrumental"', r))
-
-
-def _err10(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not ((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())):
-        out.append(violation(path, "type", f"must be an integer, not {json_type(x)}", r))
-        return
-
-
-def _err3(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not isinstance(x, dict):
-        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
-        return
-    if "gpt_description_prompt" in x:
-        if not isinstance(x["gpt_description_prompt"], str):
-            _err4(x["gpt_description_prompt"], path + ".gpt_description_prompt", out, r)
-    if "make_instrumental" in x:
-        if not isinstance(x["make_instrumental"], bool):
-            _err5(x["make_instrumental"], path + ".make_instrumental", out, r)
-    if "prompt" in x:
-        if not isinstance(x["prompt"], str):
-            _err4(x["prompt"], path + ".prompt", out, r)
-    if "tags" in x:
-        if not isinstance(x["tags"], str):
-            _err4(x["tags"], path + ".tags", out, r)
-    if "negative_tags" in x:
-        if not isinstance(x["negative_tags"], str):
-            _err4(x["negative_tags"], path + ".negative_tags", out, r)
-    if "title" in x:
-        if not isinstance(x["title"], str):
-            _err4(x["title"], path + ".title", out, r)
-    if "continue_clip_id" in x:
-        if not isinstance(x["continue_clip_id"], str):
-            _err4(x["continue_clip_id"], path + ".continue_clip_id", out, r)
-    if "continue_at" in x:
-        if not (isinstance(x["continue_at"], NUMBER) and not isinstance(x["continue_at"], bool)):
-            _err6(x["continue_at"], path + ".continue_at", out, r)
-    if "mv" in x:
-        if not (isinstance(x["mv"], str) and (x["mv"] in _S2)):
-            _err7(x["mv"], path + ".mv", out, r)
-    if "url" in x:
-        if not (isinstance(x["url"], str) and is_uri(x["url"])):
-            _err8(x["url"], path + ".url", out, r)
-    if "clip_id" in x:
-        if not isinstance(x["clip_id"], str):
-            _err4(x["clip_id"], path + ".clip_id", out, r)
-    if "lyrics" in x:
-        if not isinstance(x["lyrics"], str):
-            _err4(x["lyrics"], path + ".lyrics", out, r)
-    if "lyrics_type" in x:
-        if not (isinstance(x["lyrics_type"], str) and (x["lyrics_type"] in _S3)):
-            _err9(x["lyrics_type"], path + ".lyrics_type", out, r)
-    if "seed" in x:
-        if not (
-            (isinstance(x["seed"], int) and not isinstance(x["seed"], bool))
-            or (isinstance(x["seed"], float) and x["seed"].is_integer())
-        ):
-            _err10(x["seed"], path + ".seed", out, r)
-    if not _K4.issuperset(x):
-        for k in x:
-            if k not in _K4:
-                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-
-
-def _ok11(x: object) -> bool:
-    if not isinstance(x, dict):
-        return False
-    v = x.get("gpt_description_prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("make_instrumental", MISSING)
-    if v is not MISSING and not isinstance(v, bool):
-        return False
-    v = x.get("prompt", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("negative_tags", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("title", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("continue_clip_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("continue_at", MISSING)
-    if v is not MISSING and not (isinstance(v, NUMBER) and not isinstance(v, bool)):
-        return False
-    v = x.get("mv", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S2)):
-        return False
-    v = x.get("url", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and is_uri(v)):
-        return False
-    v = x.get("clip_id", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("lyrics", MISSING)
-    if v is not MISSING and not isinstance(v, str):
-        return False
-    v = x.get("lyrics_type", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S3)):
-        return False
-    v = x.get("seed", MISSING)
-    if v is not MISSING and not (
-        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())
-    ):
-        return False
-    if not _K4.issuperset(x):
-        return False
-    return True
-
-
-def _err13(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if not (isinstance(x, str) and x in _S7):
-        out.append(violation(path, "const", 'must be "music"', r))
-
-
-def _err12(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "task_type" in x:
-            if not (isinstance(x["task_type"], str) and x["task_type"] in _S7):
-                _err13(x["task_type"], path + ".task_type", out, r)
-
-
-def _err15(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S10:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err14(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"])):
-                _err15(x["input"], path + ".input", out, r)
-
-
-def _err17(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if not (isinstance(k, str) and k in _S13):
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err16(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S13.issuperset(x["input"])):
-                _err17(x["input"], path + ".input", out, r)
-
-
-def _err19(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err18(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err19(x["input"], path + ".input", out, r)
-
-
-def _err22(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, str):
-        if _P16.search(x) is None:
-            out.append(violation(path, "pattern", "must match ^\\s*\\S+(\\s+\\S+){4,14}\\s*$", r))
-
-
-def _err21(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" in x:
-            if not (not isinstance(x["prompt"], str) or _P16.search(x["prompt"]) is not None):
-                _err22(x["prompt"], path + ".prompt", out, r)
-
-
-def _ok23(x: object) -> bool:
-    if isinstance(x, dict):
-        v = x.get("prompt", MISSING)
-        if v is not MISSING and not (not isinstance(v, str) or _P16.search(v) is not None):
-            return False
-    return True
-
-
-def _err20(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            _err21(x["input"], path + ".input", out, r)
-
-
-def _err25(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S18:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err24(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    r = _R17
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S18.isdisjoint(x["input"])):
-                _err25(x["input"], path + ".input", out, r)
-
-
-def _err27(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S20:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err26(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"])):
-                _err27(x["input"], path + ".input", out, r)
-
-
-def _ok28(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S11):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S7):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (isinstance(v, dict) and "gpt_description_prompt" in v):
-            return False
-    return True
-
-
-def _err30(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S22:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err29(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S22.isdisjoint(x["input"])):
-                _err30(x["input"], path + ".input", out, r)
-
-
-def _ok31(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S11):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S7):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict) and "continue_clip_id" in v and ("gpt_description_prompt" not in v)
-        ):
-            return False
-    return True
-
-
-def _err33(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err32(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err33(x["input"], path + ".input", out, r)
-
-
-def _ok34(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S11):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S7):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict) and (not ("gpt_description_prompt" in v or "continue_clip_id" in v))
-        ):
-            return False
-    return True
-
-
-def _err36(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S25:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err35(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S25.isdisjoint(x["input"])):
-                _err36(x["input"], path + ".input", out, r)
-
-
-def _ok37(x: object) -> bool:
-    if isinstance(x, dict):
-        if not ("model" in x and "task_type" in x and "input" in x):
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S11):
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and not (isinstance(v, str) and v in _S7):
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict) and (not ("gpt_description_prompt" in v or "continue_clip_id" in v))
-        ):
-            return False
-    return True
-
-
-def _err39(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "prompt" not in x:
-            out.append(violation(path + ".prompt", "required", "'prompt' is required", r))
-
-
-def _err38(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "prompt" in x["input"]):
-                _err39(x["input"], path + ".input", out, r)
-
-
-def _err41(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S29:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err40(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S29.isdisjoint(x["input"])):
-                _err41(x["input"], path + ".input", out, r)
-
-
-def _err43(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "url" not in x:
-            out.append(violation(path + ".url", "required", "'url' is required", r))
-
-
-def _err42(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "url" in x["input"]):
-                _err43(x["input"], path + ".input", out, r)
-
-
-def _err45(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S33:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err44(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S33.isdisjoint(x["input"])):
-                _err45(x["input"], path + ".input", out, r)
-
-
-def _err47(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "clip_id" not in x:
-            out.append(violation(path + ".clip_id", "required", "'clip_id' is required", r))
-
-
-def _err46(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or "clip_id" in x["input"]):
-                _err47(x["input"], path + ".input", out, r)
-
-
-def _err49(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        for k in x:
-            if isinstance(k, str) and k in _S37:
-                out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-def _err48(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
-    if isinstance(x, dict):
-        if "input" in x:
-            if not (not isinstance(x["input"], dict) or _S37.isdisjoint(x["input"])):
-                _err49(x["input"], path + ".input", out, r)
-
-
-def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest
+def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
@@ -644,268 +222,643 @@ def _err0(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if "input" not in x:
         out.append(violation(path + ".input", "required", "'input' is required", r))
     if "model" in x:
-        if not (isinstance(x["model"], str) and (x["model"] in _S0)):
-            _err1(x["model"], path + ".model", out, r)
+        v = x["model"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".model", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _CreateTaskRequest_model_enum:
+                out.append(violation(path + ".model", "enum", 'must be one of "suno", "udio"', r))
     if "task_type" in x:
-        if not (isinstance(x["task_type"], str) and (x["task_type"] in _S1)):
-            _err2(x["task_type"], path + ".task_type", out, r)
+        v = x["task_type"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".task_type", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _CreateTaskRequest_task_type_enum:
+                out.append(
+                    violation(path + ".task_type", "enum", 'must be one of "music", "lyrics", "upload", "concat"', r)
+                )
     if "input" in x:
-        _err3(x["input"], path + ".input", out, r)
-    if not _K5.issuperset(x):
+        v = x["input"]
+        _check_SunorTaskInput(v, path + ".input", out, r)
+    if not _CreateTaskRequest_fields.issuperset(x):
         for k in x:
-            if k not in _K5:
+            if k not in _CreateTaskRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S8):
-        if not ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S7)):
-            _err12(x, path, out, _R6)
-    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S11):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"]))):
-            _err14(x, path, out, _R9)
-    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S8):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S13.issuperset(x["input"]))):
-            _err16(x, path, out, _R12)
-    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S8):
+    if "model" in x and x["model"] == "udio":
+        if not ("task_type" not in x or x["task_type"] == "music"):
+            _check_udio_supports_music_only_then(x, path, out, _rule_udio_supports_music_only)
+    if "model" in x and x["model"] == "suno":
+        if not (
+            "input" not in x
+            or (
+                not isinstance(x["input"], dict)
+                or _suno_input_rejects_udio_fields_then_input_names.isdisjoint(x["input"])
+            )
+        ):
+            _check_suno_input_rejects_udio_fields_then(x, path, out, _rule_suno_input_rejects_udio_fields)
+    if "model" in x and x["model"] == "udio":
+        if not (
+            "input" not in x
+            or (
+                not isinstance(x["input"], dict)
+                or _udio_input_rejects_suno_fields_then_input_names.issuperset(x["input"])
+            )
+        ):
+            _check_udio_input_rejects_suno_fields_then(x, path, out, _rule_udio_input_rejects_suno_fields)
+    if "model" in x and x["model"] == "udio":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
-            _err18(x, path, out, _R14)
-    if "model" in x and (isinstance(x["model"], str) and x["model"] in _S8):
-        if not ("input" not in x or _ok23(x["input"])):
-            _err20(x, path, out, _R15)
-    if not ("input" not in x or (not isinstance(x["input"], dict) or _S18.isdisjoint(x["input"]))):
-        _err24(x, path, out, r)
-    if _ok28(x):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"]))):
-            _err26(x, path, out, _R19)
-    if _ok31(x):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S22.isdisjoint(x["input"]))):
-            _err29(x, path, out, _R21)
-    if _ok34(x):
+            _check_udio_music_requires_prompt_then(x, path, out, _rule_udio_music_requires_prompt)
+    if "model" in x and x["model"] == "udio":
+        if not ("input" not in x or _valid_udio_prompt_5_to_15_words_recommended_then_input(x["input"])):
+            _check_udio_prompt_5_to_15_words_recommended_then(x, path, out, _rule_udio_prompt_5_to_15_words_recommended)
+    if not (
+        "input" not in x
+        or (
+            not isinstance(x["input"], dict)
+            or _suno_mv_does_not_need_to_be_specified_input_names.isdisjoint(x["input"])
+        )
+    ):
+        _check_suno_mv_does_not_need_to_be_specified(x, path, out, r)
+    if _valid_suno_inspiration_mode_lists_only_its_fields_if(x):
+        if not (
+            "input" not in x
+            or (
+                not isinstance(x["input"], dict)
+                or _suno_inspiration_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
+            )
+        ):
+            _check_suno_inspiration_mode_lists_only_its_fields_then(
+                x, path, out, _rule_suno_inspiration_mode_lists_only_its_fields
+            )
+    if _valid_suno_continuation_mode_lists_only_its_fields_if(x):
+        if not (
+            "input" not in x
+            or (
+                not isinstance(x["input"], dict)
+                or _suno_continuation_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
+            )
+        ):
+            _check_suno_continuation_mode_lists_only_its_fields_then(
+                x, path, out, _rule_suno_continuation_mode_lists_only_its_fields
+            )
+    if _valid_suno_custom_mode_requires_prompt_if(x):
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
-            _err32(x, path, out, _R23)
-    if _ok37(x):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S25.isdisjoint(x["input"]))):
-            _err35(x, path, out, _R24)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S27):
+            _check_suno_custom_mode_requires_prompt_then(x, path, out, _rule_suno_custom_mode_requires_prompt)
+    if _valid_suno_custom_mode_lists_only_its_fields_if(x):
+        if not (
+            "input" not in x
+            or (
+                not isinstance(x["input"], dict)
+                or _suno_custom_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
+            )
+        ):
+            _check_suno_custom_mode_lists_only_its_fields_then(
+                x, path, out, _rule_suno_custom_mode_lists_only_its_fields
+            )
+    if "task_type" in x and x["task_type"] == "lyrics":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
-            _err38(x, path, out, _R26)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S27):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S29.isdisjoint(x["input"]))):
-            _err40(x, path, out, _R28)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S31):
+            _check_lyrics_requires_prompt_then(x, path, out, _rule_lyrics_requires_prompt)
+    if "task_type" in x and x["task_type"] == "lyrics":
+        if not (
+            "input" not in x
+            or (not isinstance(x["input"], dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(x["input"]))
+        ):
+            _check_lyrics_lists_only_prompt_then(x, path, out, _rule_lyrics_lists_only_prompt)
+    if "task_type" in x and x["task_type"] == "upload":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
-            _err42(x, path, out, _R30)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S31):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S33.isdisjoint(x["input"]))):
-            _err44(x, path, out, _R32)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S35):
+            _check_upload_requires_url_then(x, path, out, _rule_upload_requires_url)
+    if "task_type" in x and x["task_type"] == "upload":
+        if not (
+            "input" not in x
+            or (not isinstance(x["input"], dict) or _upload_lists_only_url_then_input_names.isdisjoint(x["input"]))
+        ):
+            _check_upload_lists_only_url_then(x, path, out, _rule_upload_lists_only_url)
+    if "task_type" in x and x["task_type"] == "concat":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
-            _err46(x, path, out, _R34)
-    if "task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S35):
-        if not ("input" not in x or (not isinstance(x["input"], dict) or _S37.isdisjoint(x["input"]))):
-            _err48(x, path, out, _R36)
+            _check_concat_requires_clip_id_then(x, path, out, _rule_concat_requires_clip_id)
+    if "task_type" in x and x["task_type"] == "concat":
+        if not (
+            "input" not in x
+            or (not isinstance(x["input"], dict) or _concat_lists_only_clip_id_then_input_names.isdisjoint(x["input"]))
+        ):
+            _check_concat_lists_only_clip_id_then(x, path, out, _rule_concat_lists_only_clip_id)
 
 
-def _ok50(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S8)))
-        or (
-            not isinstance(x, dict)
-            or ("task_type" not in x or (isinstance(x["task_type"], str) and x["task_type"] in _S7))
-        )
-    ):
-        return False
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/0/then (rule udio-supports-music-only)
+def _check_udio_supports_music_only_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "task_type" in x:
+            v = x["task_type"]
+            if v != "music":
+                out.append(violation(path + ".task_type", "const", 'must be "music"', r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1/then (rule suno-input-rejects-udio-fields)
+def _check_suno_input_rejects_udio_fields_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _suno_input_rejects_udio_fields_then_input_names.isdisjoint(v)):
+                _check_suno_input_rejects_udio_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1/then/properties/input (rule suno-input-rejects-udio-fields)
+def _check_suno_input_rejects_udio_fields_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _suno_input_rejects_udio_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _suno_input_rejects_udio_fields_then_input_propertyNames_not_enum:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2/then (rule udio-input-rejects-suno-fields)
+def _check_udio_input_rejects_suno_fields_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _udio_input_rejects_suno_fields_then_input_names.issuperset(v)):
+                _check_udio_input_rejects_suno_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2/then/properties/input (rule udio-input-rejects-suno-fields)
+def _check_udio_input_rejects_suno_fields_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _udio_input_rejects_suno_fields_then_input_names.issuperset(x):
+            for k in x:
+                if not (isinstance(k, str) and k in _udio_input_rejects_suno_fields_then_input_propertyNames_enum):
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/3/then (rule udio-music-requires-prompt)
+def _check_udio_music_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if isinstance(v, dict):
+                if "prompt" not in v:
+                    out.append(violation(path + ".input.prompt", "required", "'prompt' is required", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then (rule udio-prompt-5-to-15-words-recommended)
+def _check_udio_prompt_5_to_15_words_recommended_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            _check_udio_prompt_5_to_15_words_recommended_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then/properties/input (rule udio-prompt-5-to-15-words-recommended)
+def _check_udio_prompt_5_to_15_words_recommended_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "prompt" in x:
+            v = x["prompt"]
+            if isinstance(v, str):
+                if _udio_prompt_5_to_15_words_recommended_then_input_prompt_pattern.search(v) is None:
+                    out.append(violation(path + ".prompt", "pattern", "must match ^\\s*\\S+(\\s+\\S+){4,14}\\s*$", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4/then/properties/input (rule udio-prompt-5-to-15-words-recommended)
+def _valid_udio_prompt_5_to_15_words_recommended_then_input(x: object) -> bool:
+    if isinstance(x, dict):
+        v = x.get("prompt", MISSING)
+        if v is not MISSING and not (
+            not isinstance(v, str)
+            or _udio_prompt_5_to_15_words_recommended_then_input_prompt_pattern.search(v) is not None
+        ):
+            return False
     return True
 
 
-def _ok51(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S11)))
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S10.isdisjoint(x["input"])))
-        )
-    ):
-        return False
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/5 (rule suno-mv-does-not-need-to-be-specified)
+def _check_suno_mv_does_not_need_to_be_specified(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _suno_mv_does_not_need_to_be_specified_input_names.isdisjoint(v)):
+                _check_suno_mv_does_not_need_to_be_specified_input(
+                    v, path + ".input", out, _rule_suno_mv_does_not_need_to_be_specified
+                )
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/5/properties/input (rule suno-mv-does-not-need-to-be-specified)
+def _check_suno_mv_does_not_need_to_be_specified_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _suno_mv_does_not_need_to_be_specified_input_names.isdisjoint(x):
+            for k in x:
+                if k == "mv":
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/if (rule suno-inspiration-mode-lists-only-its-fields)
+def _valid_suno_inspiration_mode_lists_only_its_fields_if(x: object) -> bool:
+    if isinstance(x, dict):
+        if "model" not in x:
+            return False
+        if "task_type" not in x:
+            return False
+        if "input" not in x:
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and v != "suno":
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and v != "music":
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (isinstance(v, dict) and "gpt_description_prompt" in v):
+            return False
     return True
 
 
-def _ok52(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S8)))
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S13.issuperset(x["input"])))
-        )
-    ):
-        return False
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/then (rule suno-inspiration-mode-lists-only-its-fields)
+def _check_suno_inspiration_mode_lists_only_its_fields_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (
+                not isinstance(v, dict) or _suno_inspiration_mode_lists_only_its_fields_then_input_names.isdisjoint(v)
+            ):
+                _check_suno_inspiration_mode_lists_only_its_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/then/properties/input (rule suno-inspiration-mode-lists-only-its-fields)
+def _check_suno_inspiration_mode_lists_only_its_fields_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _suno_inspiration_mode_lists_only_its_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if (
+                    isinstance(k, str)
+                    and k in _suno_inspiration_mode_lists_only_its_fields_then_input_propertyNames_not_enum
+                ):
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/if (rule suno-continuation-mode-lists-only-its-fields)
+def _valid_suno_continuation_mode_lists_only_its_fields_if(x: object) -> bool:
+    if isinstance(x, dict):
+        if "model" not in x:
+            return False
+        if "task_type" not in x:
+            return False
+        if "input" not in x:
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and v != "suno":
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and v != "music":
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (
+            isinstance(v, dict)
+            and "continue_clip_id" in v
+            and not (not isinstance(v, dict) or "gpt_description_prompt" in v)
+        ):
+            return False
     return True
 
 
-def _ok53(x: object) -> bool:
-    if not (
-        not (not isinstance(x, dict) or ("model" in x and (isinstance(x["model"], str) and x["model"] in _S8)))
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        )
-    ):
-        return False
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/then (rule suno-continuation-mode-lists-only-its-fields)
+def _check_suno_continuation_mode_lists_only_its_fields_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (
+                not isinstance(v, dict) or _suno_continuation_mode_lists_only_its_fields_then_input_names.isdisjoint(v)
+            ):
+                _check_suno_continuation_mode_lists_only_its_fields_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/then/properties/input (rule suno-continuation-mode-lists-only-its-fields)
+def _check_suno_continuation_mode_lists_only_its_fields_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _suno_continuation_mode_lists_only_its_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if (
+                    isinstance(k, str)
+                    and k in _suno_continuation_mode_lists_only_its_fields_then_input_propertyNames_not_enum
+                ):
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/if (rule suno-custom-mode-requires-prompt)
+def _valid_suno_custom_mode_requires_prompt_if(x: object) -> bool:
+    if isinstance(x, dict):
+        if "model" not in x:
+            return False
+        if "task_type" not in x:
+            return False
+        if "input" not in x:
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and v != "suno":
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and v != "music":
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (
+            isinstance(v, dict)
+            and not (
+                (not isinstance(v, dict) or "gpt_description_prompt" in v)
+                or (not isinstance(v, dict) or "continue_clip_id" in v)
+            )
+        ):
+            return False
     return True
 
 
-def _ok54(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S27))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))
-        )
-    ):
-        return False
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/then (rule suno-custom-mode-requires-prompt)
+def _check_suno_custom_mode_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if isinstance(v, dict):
+                if "prompt" not in v:
+                    out.append(violation(path + ".input.prompt", "required", "'prompt' is required", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/if (rule suno-custom-mode-lists-only-its-fields)
+def _valid_suno_custom_mode_lists_only_its_fields_if(x: object) -> bool:
+    if isinstance(x, dict):
+        if "model" not in x:
+            return False
+        if "task_type" not in x:
+            return False
+        if "input" not in x:
+            return False
+        v = x.get("model", MISSING)
+        if v is not MISSING and v != "suno":
+            return False
+        v = x.get("task_type", MISSING)
+        if v is not MISSING and v != "music":
+            return False
+        v = x.get("input", MISSING)
+        if v is not MISSING and not (
+            isinstance(v, dict)
+            and not (
+                (not isinstance(v, dict) or "gpt_description_prompt" in v)
+                or (not isinstance(v, dict) or "continue_clip_id" in v)
+            )
+        ):
+            return False
     return True
 
 
-def _ok55(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S27))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S29.isdisjoint(x["input"])))
-        )
-    ):
-        return False
-    return True
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/then (rule suno-custom-mode-lists-only-its-fields)
+def _check_suno_custom_mode_lists_only_its_fields_then(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _suno_custom_mode_lists_only_its_fields_then_input_names.isdisjoint(v)):
+                _check_suno_custom_mode_lists_only_its_fields_then_input(v, path + ".input", out, r)
 
 
-def _ok56(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S31))
-        )
-        or (not isinstance(x, dict) or ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])))
-    ):
-        return False
-    return True
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/then/properties/input (rule suno-custom-mode-lists-only-its-fields)
+def _check_suno_custom_mode_lists_only_its_fields_then_input(
+    x: object, path: str, out: list[Violation], r: Rule | None
+) -> None:
+    if isinstance(x, dict):
+        if not _suno_custom_mode_lists_only_its_fields_then_input_names.isdisjoint(x):
+            for k in x:
+                if (
+                    isinstance(k, str)
+                    and k in _suno_custom_mode_lists_only_its_fields_then_input_propertyNames_not_enum
+                ):
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _ok57(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S31))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S33.isdisjoint(x["input"])))
-        )
-    ):
-        return False
-    return True
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/10/then (rule lyrics-requires-prompt)
+def _check_lyrics_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if isinstance(v, dict):
+                if "prompt" not in v:
+                    out.append(violation(path + ".input.prompt", "required", "'prompt' is required", r))
 
 
-def _ok58(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S35))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"]))
-        )
-    ):
-        return False
-    return True
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11/then (rule lyrics-lists-only-prompt)
+def _check_lyrics_lists_only_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(v)):
+                _check_lyrics_lists_only_prompt_then_input(v, path + ".input", out, r)
 
 
-def _ok59(x: object) -> bool:
-    if not (
-        not (
-            not isinstance(x, dict)
-            or ("task_type" in x and (isinstance(x["task_type"], str) and x["task_type"] in _S35))
-        )
-        or (
-            not isinstance(x, dict)
-            or ("input" not in x or (not isinstance(x["input"], dict) or _S37.isdisjoint(x["input"])))
-        )
-    ):
-        return False
-    return True
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11/then/properties/input (rule lyrics-lists-only-prompt)
+def _check_lyrics_lists_only_prompt_then_input(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if not _lyrics_lists_only_prompt_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _lyrics_lists_only_prompt_then_input_propertyNames_not_enum:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-def _ok60(x: object) -> bool:
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/12/then (rule upload-requires-url)
+def _check_upload_requires_url_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if isinstance(v, dict):
+                if "url" not in v:
+                    out.append(violation(path + ".input.url", "required", "'url' is required", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13/then (rule upload-lists-only-url)
+def _check_upload_lists_only_url_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _upload_lists_only_url_then_input_names.isdisjoint(v)):
+                _check_upload_lists_only_url_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13/then/properties/input (rule upload-lists-only-url)
+def _check_upload_lists_only_url_then_input(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if not _upload_lists_only_url_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _upload_lists_only_url_then_input_propertyNames_not_enum:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/14/then (rule concat-requires-clip-id)
+def _check_concat_requires_clip_id_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if isinstance(v, dict):
+                if "clip_id" not in v:
+                    out.append(violation(path + ".input.clip_id", "required", "'clip_id' is required", r))
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15/then (rule concat-lists-only-clip-id)
+def _check_concat_lists_only_clip_id_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if "input" in x:
+            v = x["input"]
+            if not (not isinstance(v, dict) or _concat_lists_only_clip_id_then_input_names.isdisjoint(v)):
+                _check_concat_lists_only_clip_id_then_input(v, path + ".input", out, r)
+
+
+# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15/then/properties/input (rule concat-lists-only-clip-id)
+def _check_concat_lists_only_clip_id_then_input(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
+    if isinstance(x, dict):
+        if not _concat_lists_only_clip_id_then_input_names.isdisjoint(x):
+            for k in x:
+                if isinstance(k, str) and k in _concat_lists_only_clip_id_then_input_propertyNames_not_enum:
+                    out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
+
+
+# specs/sunor.yaml#/components/schemas/SunorTaskInput
+def _check_SunorTaskInput(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if not isinstance(x, dict):
-        return False
-    if not ("model" in x and "task_type" in x and "input" in x):
-        return False
-    v = x.get("model", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S0)):
-        return False
-    v = x.get("task_type", MISSING)
-    if v is not MISSING and not (isinstance(v, str) and (v in _S1)):
-        return False
-    v = x.get("input", MISSING)
-    if v is not MISSING and not _ok11(v):
-        return False
-    if not _K5.issuperset(x):
-        return False
-    if not _ok50(x):
-        return False
-    if not _ok51(x):
-        return False
-    if not _ok52(x):
-        return False
-    if not _ok53(x):
-        return False
-    if not (
-        not ("model" in x and (isinstance(x["model"], str) and x["model"] in _S8))
-        or ("input" not in x or _ok23(x["input"]))
-    ):
-        return False
-    if not ("input" not in x or (not isinstance(x["input"], dict) or _S18.isdisjoint(x["input"]))):
-        return False
-    if not (not _ok28(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S20.isdisjoint(x["input"])))):
-        return False
-    if not (not _ok31(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S22.isdisjoint(x["input"])))):
-        return False
-    if not (not _ok34(x) or ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"]))):
-        return False
-    if not (not _ok37(x) or ("input" not in x or (not isinstance(x["input"], dict) or _S25.isdisjoint(x["input"])))):
-        return False
-    if not _ok54(x):
-        return False
-    if not _ok55(x):
-        return False
-    if not _ok56(x):
-        return False
-    if not _ok57(x):
-        return False
-    if not _ok58(x):
-        return False
-    if not _ok59(x):
-        return False
-    return True
+        out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
+        return
+    if "gpt_description_prompt" in x:
+        v = x["gpt_description_prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".gpt_description_prompt", v))
+    if "make_instrumental" in x:
+        v = x["make_instrumental"]
+        if not isinstance(v, bool):
+            out.append(
+                violation(
+                    path + ".make_instrumental", "type", f"must be a boolean (true or false), not {json_type(v)}", r
+                )
+            )
+    if "prompt" in x:
+        v = x["prompt"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".prompt", v))
+    if "tags" in x:
+        v = x["tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".tags", v))
+    if "negative_tags" in x:
+        v = x["negative_tags"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".negative_tags", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".negative_tags", v))
+    if "title" in x:
+        v = x["title"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".title", v))
+    if "continue_clip_id" in x:
+        v = x["continue_clip_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".continue_clip_id", v))
+    if "continue_at" in x:
+        v = x["continue_at"]
+        if not (isinstance(v, NUMBER) and not isinstance(v, bool)):
+            out.append(violation(path + ".continue_at", "type", f"must be a number, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".continue_at", v))
+    if "mv" in x:
+        v = x["mv"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".mv", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _SunorTaskInput_mv_enum:
+                out.append(
+                    violation(
+                        path + ".mv", "enum", 'must be one of "chirp-v3-5", "chirp-v4", "chirp-crow", "chirp-fenix"', r
+                    )
+                )
+    if "url" in x:
+        v = x["url"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".url", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not is_uri(v):
+                out.append(violation(path + ".url", "format", "must be an absolute URI", r))
+    if "clip_id" in x:
+        v = x["clip_id"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".clip_id", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".clip_id", v))
+    if "lyrics" in x:
+        v = x["lyrics"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".lyrics", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if not (v.isascii() or is_text(v)):
+                out.append(not_json(path + ".lyrics", v))
+    if "lyrics_type" in x:
+        v = x["lyrics_type"]
+        if not isinstance(v, str):
+            out.append(violation(path + ".lyrics_type", "type", f"must be a string, not {json_type(v)}", r))
+        else:
+            if v not in _SunorTaskInput_lyrics_type_enum:
+                out.append(
+                    violation(path + ".lyrics_type", "enum", 'must be one of "generate", "user", "instrumental"', r)
+                )
+    if "seed" in x:
+        v = x["seed"]
+        if not ((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())):
+            out.append(violation(path + ".seed", "type", f"must be an integer, not {json_type(v)}", r))
+        else:
+            if not abs(v) < NUMBER_LIMIT:
+                out.append(not_json(path + ".seed", v))
+    if not _SunorTaskInput_fields.issuperset(x):
+        for k in x:
+            if k not in _SunorTaskInput_fields:
+                out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
 
 
 def validate_create_task_request(payload: object) -> list[Violation]:
     """Every violation of CreateTaskRequest in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err0(payload, "$", out, r)
+    _check_CreateTaskRequest(payload, "$", out, None)
     return out
 
 
 def validate_sunor_task_input(payload: object) -> list[Violation]:
     """Every violation of SunorTaskInput in `payload` (a parsed JSON value); empty when valid."""
     out: list[Violation] = []
-    r: Rule | None = None
-    _err3(payload, "$", out, r)
+    _check_SunorTaskInput(payload, "$", out, None)
     return out
 
 

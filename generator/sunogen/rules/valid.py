@@ -1,260 +1,292 @@
-"""The valid pass: "is it valid?" as Python boolean expressions, and functions with early exits where they grow.
+"""The valid pass: "is it valid?", as a boolean expression in place, or a `_valid_<name>(x)` function with early exits.
 
-The violation pass asks it before descending into a member or a branch. Small nodes (an `if` that tests one
-member, a `then` that requires two) become expressions at the place that uses them; larger ones become `_okN(x)`
-functions.
+It reads each node's checks (the keyword table's, plus the JSON-value checks of a place in the payload) and prints
+them: an Assert is its test, an Apply the child's own expression, an Each a loop (or its loop-free form), a Branch a
+conditional. A small node is an expression at the place that asks; a larger one, or one that loops, a function.
+The violation pass asks it before descending into anything, and this class also tells both passes what a node's
+checks are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import nullcontext
+
 from sunogen import ir
 
-from .emitted import Emitted
-from .shape import (
-    TYPE_TESTS,
-    has_array_keywords,
-    has_object_keywords,
-    has_siblings,
-    is_leaf,
-    is_trivial,
-    literal,
-    set_literal,
-    string_enum,
-    type_test,
-)
+from .checks import Apply, Assert, Branch, Check, Each
+from .jsonness import json_checks
+from .keywords import KEYWORDS
+from .literals import GUARDS, TYPE_TESTS, negated
+from .module import Module
+from .writer import Writer
 
 INLINE_LIMIT = 160
 """The longest expression written in place; a longer one becomes a function."""
 
+Typed = tuple[str | None, Check]
+"""A check with the JSON type it applies to (None: every value)."""
+
+_GROUPS = {None: 0, "string": 1, "number": 2, "object": 3, "array": 4}
+_FIRST_TYPED = list(KEYWORDS).index(next(name for name, k in KEYWORDS.items() if k.applies_to is not None))
+_ORDER = {
+    name: ((_GROUPS[k.applies_to] if k.applies_to else 0 if i < _FIRST_TYPED else 5), i)
+    for i, (name, k) in enumerate(KEYWORDS.items())
+}
+"""Where each keyword's checks run: its type's group (the untyped before the first typed keyword lead, the
+applicators close), then its place in the table."""
+
+
+class NodeContext:
+    """The compiler as one keyword entry sees it while compiling a node (keywords.Context)."""
+
+    def __init__(self, valid: ValidPass, node: ir.Schema, known: str | None) -> None:
+        self.valid = valid
+        self.node = node
+        self.known = known
+
+    def ok(self, schema: ir.Schema, x: str) -> str:
+        return self.valid.ok(schema, x, known=self.known)
+
+    def constant(self, what: str, source: str) -> str:
+        return self.valid.module.constant(self.node, what, source)
+
+    def component(self, name: str) -> ir.Schema:
+        return self.valid.components[name]
+
+
+def known_after(s: ir.Schema, known: str | None) -> str | None:
+    """The JSON type a value is known to have once the node's `type` test passed (None: not one type)."""
+    return GUARDS.get(s.types[0]) if len(s.types) == 1 else known
+
+
+def guard(kind: str | None, known: str | None, x: str) -> str | None:
+    """The test that a value is of the type a group of checks applies to; None when nothing needs testing."""
+    if kind is None or kind == known:
+        return None
+    return TYPE_TESTS[kind].format(x=x)
+
 
 class ValidPass:
-    """Compiles schema nodes into boolean expressions over a variable, sharing one function per node."""
+    """Compiles schema nodes into boolean expressions over a variable, one function per node where they grow."""
 
-    def __init__(self, out: Emitted, components: dict[str, ir.Schema]) -> None:
-        self.out = out
+    def __init__(self, module: Module, components: dict[str, ir.Schema], places: frozenset[str]) -> None:
+        self.module = module
         self.components = components
+        self.places = places
+        self._checks: dict[tuple[str, str | None], list[Typed]] = {}
+        self._trivial: dict[str, bool] = {}
+        self._leaf: dict[str, bool] = {}
+        self._expanding: set[str] = set()
 
-    def ok(self, schema: ir.Schema, x: str, *, is_dict: bool = False) -> str:
-        """An expression over `x`, True exactly when it is valid; `is_dict`: `x` is known to be a dict here."""
-        if schema.ref is not None and not has_siblings(schema):
-            return self.ok(self.components[schema.ref], x, is_dict=is_dict)
-        if is_trivial(schema):
-            return "True"
-        expression = self._expression(schema, x, is_dict)
-        if expression is not None and (is_leaf(schema) or len(expression) <= INLINE_LIMIT):
-            return expression
-        return f"{self.out.function('ok', schema, lambda: self._body(schema))}({x})"
+    # -- what a node asks ------------------------------------------------------------------------------------
 
-    # -- value keywords ------------------------------------------------------------------------------------
+    def resolve(self, s: ir.Schema) -> ir.Schema:
+        """The component a node that is only a `$ref` names (its rule, if any, aside); the node itself otherwise."""
+        while s.keywords and len(s.keywords) == 1 and s.ref is not None and not s.never:
+            s = self.components[s.ref]
+        return s
 
-    def leaf_tests(self, s: ir.Schema, x: str) -> list[str]:
-        """The tests of the value keywords (type, enum, const, string and number bounds), type first."""
+    def checks(self, s: ir.Schema, known: str | None = None) -> list[Typed]:
+        """The node's checks in the order they run, type groups together; those about trivial subschemas left out."""
+        key = (s.pointer, known)
+        if key not in self._checks:
+            self._checks[key] = self._compile(s, known)
+        return self._checks[key]
+
+    def _compile(self, s: ir.Schema, known: str | None) -> list[Typed]:
+        if s.never:
+            return [(None, Assert("false", lambda x: "False", lambda x: repr("is not allowed here")))]
+        ctx = NodeContext(self, s, known)
+        found: list[tuple[tuple[int, int], Typed]] = []
+        for name in sorted((name for name, _ in s.keywords), key=_ORDER.__getitem__):
+            entry = KEYWORDS[name]
+            if entry.compile is not None:
+                found.extend((_ORDER[name], (entry.applies_to, c)) for c in entry.compile(s, ctx) if not self._idle(c))
+        if s.pointer in self.places:
+            found.extend(((_GROUPS[kind] if kind else 5, len(_ORDER)), (kind, c)) for kind, c in json_checks(s, ctx))
+        return [typed for _, typed in sorted(found, key=lambda pair: pair[0])]
+
+    def _idle(self, check: Check) -> bool:
+        """Whether a check applies a subschema that checks nothing."""
+        if isinstance(check, Apply | Each) and check.schema is not None:
+            return self.trivial(check.schema)
+        if isinstance(check, Branch):
+            return all(c is None or self.trivial(c) for c in (check.then, check.else_))
+        return False
+
+    def trivial(self, s: ir.Schema) -> bool:
+        """Whether every value satisfies the node (in its place: a free-form place still checks for JSON)."""
+        s = self.resolve(s)
+        if s.pointer not in self._trivial:
+            self._trivial[s.pointer] = False  # while it is being decided, a recursive schema is not trivial
+            self._trivial[s.pointer] = not self.checks(s)
+        return self._trivial[s.pointer]
+
+    def leaf(self, s: ir.Schema) -> bool:
+        """Whether the node only tests the value itself: it never looks into a member, an item or a document."""
+        s = self.resolve(s)
+        if s.pointer not in self._leaf:
+            self._leaf[s.pointer] = False
+            self._leaf[s.pointer] = all(self._tests_in_place(c) for _, c in self.checks(s))
+        return self._leaf[s.pointer]
+
+    def _tests_in_place(self, check: Check) -> bool:
+        if isinstance(check, Each):
+            return False
+        if isinstance(check, Apply):
+            return check.part.kind == "whole" and self.leaf(check.schema)
+        if isinstance(check, Branch):  # `if` is only asked, never reported on
+            return all(c is None or self.leaf(c) for c in (check.then, check.else_))
+        return True
+
+    # -- expressions -----------------------------------------------------------------------------------------
+
+    def ok(self, schema: ir.Schema, x: str, *, known: str | None = None) -> str:
+        """An expression over `x`, True exactly when it is valid; `known`: the JSON type `x` is known to have."""
+        expression, _ = self.form(schema, x, known=known)
+        return expression
+
+    def form(self, schema: ir.Schema, x: str, *, known: str | None = None) -> tuple[str, bool]:
+        """`ok`'s expression, and whether it is a call to the node's function (which walks the node itself)."""
+        s = self.resolve(schema)
+        checks = self.checks(s, known)
+        if not checks:
+            return "True", False
+        call = f"{self.module.function('valid', s, lambda w, name: self._function(s, name, w))}({x})"
+        if s.pointer in self._expanding:
+            return call, True  # a schema that contains itself (a tree): its inner occurrences call its function
+        self._expanding.add(s.pointer)
+        try:
+            expression = self._expression(s, checks, x, known)
+        finally:
+            self._expanding.discard(s.pointer)
+        if expression is not None and (self.leaf(s) or len(expression) <= INLINE_LIMIT):
+            return expression, False
+        return call, True
+
+    def _expression(self, s: ir.Schema, checks: list[Typed], x: str, known: str | None) -> str | None:
+        """The whole node as one expression, or None when a check needs statements (a loop)."""
         tests: list[str] = []
-        if s.types:
-            tests.append(type_test(s.types, x))
-        string = s.types == ("string",)  # the enum tests run after the type test passed
-        if s.enum is not None:
-            tests.append(self.enum_test(s.enum, x, string=string))
-        if s.has_const:
-            tests.append(self.enum_test((s.const,), x, string=string))
-        tests.extend(self._string_tests(s, x))
-        tests.extend(self._number_tests(s, x))
-        return tests
-
-    def enum_test(self, values: tuple[ir.JsonValue, ...], x: str, *, string: bool = False) -> str:
-        """True when `x` is one of the values (JSON equality: 1 == 1.0, true != 1); `string`: `x` is a str."""
-        strings = [v for v in values if isinstance(v, str)]
-        numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-        tests = []
-        if strings:
-            names = self.out.constant("S", set_literal(strings))
-            tests.append(f"{x} in {names}" if string else f"isinstance({x}, str) and {x} in {names}")
-        if numbers and not string:
-            numeric = self.out.constant("N", set_literal(numbers))
-            tests.append(f"{TYPE_TESTS['number'].format(x=x)} and {x} in {numeric}")
-        if not string:
-            tests.extend(f"{x} is {v!r}" for v in values if isinstance(v, bool) or v is None)
-            tests.extend(
-                f"json_equal({x}, {self.out.constant('J', literal(v))})"
-                for v in values
-                if isinstance(v, tuple | ir.Frozen)
-            )
-        return "(" + (" or ".join(tests) or "False") + ")"
-
-    def _guard(self, s: ir.Schema, json_type: str, x: str, tests: list[str]) -> list[str]:
-        if not tests:
-            return []
-        if s.types == (json_type,):
-            return tests
-        return [f"(not {TYPE_TESTS[json_type].format(x=x)} or {' and '.join(tests)})"]
-
-    def _string_tests(self, s: ir.Schema, x: str) -> list[str]:
-        tests = []
-        if s.min_length is not None:
-            tests.append(f"len({x}) >= {s.min_length}")
-        if s.max_length is not None:
-            tests.append(f"len({x}) <= {s.max_length}")
-        if s.pattern is not None:
-            tests.append(f"{self.out.constant('P', f're.compile({s.pattern!r})')}.search({x}) is not None")
-        if s.format == "uri":
-            tests.append(f"is_uri({x})")
-        return self._guard(s, "string", x, tests)
-
-    def _number_tests(self, s: ir.Schema, x: str) -> list[str]:
-        tests = []
-        for bound, op in (
-            (s.minimum, ">="),
-            (s.maximum, "<="),
-            (s.exclusive_minimum, ">"),
-            (s.exclusive_maximum, "<"),
-        ):
-            if bound is not None:
-                tests.append(f"{x} {op} {bound!r}")
-        if not tests:
-            return []
-        if s.types in (("number",), ("integer",)):
-            return tests
-        return [f"(not {TYPE_TESTS['number'].format(x=x)} or {' and '.join(tests)})"]
-
-    # -- object keywords -----------------------------------------------------------------------------------
-
-    def names_test(self, names: ir.Schema, x: str) -> str | None:
-        """propertyNames as one set operation, when it is an enum of strings or `not` one (a dict's keys)."""
-        allowed = string_enum(names)
-        if allowed is not None:
-            return f"{self.out.constant('S', set_literal(list(allowed)))}.issuperset({x})"
-        if names.not_ is not None and names == ir.Schema(names.pointer, not_=names.not_, rule=names.rule):
-            forbidden = string_enum(names.not_)
-            if forbidden is not None:
-                return f"{self.out.constant('S', set_literal(list(forbidden)))}.isdisjoint({x})"
-        return None
-
-    def _object_parts(self, s: ir.Schema, x: str) -> list[str] | None:
-        """The object keywords as tests over a dict `x`, or None when one of them needs a loop."""
-        parts = [f"{name!r} in {x}" for name in s.required]
-        for name, prop in s.properties:
-            test = self.ok(prop, f"{x}[{name!r}]")
-            if test != "True":
-                # a required member is there: the tests above it in the conjunction said so
-                parts.append(test if name in s.required else f"({name!r} not in {x} or {test})")
-        if s.additional is False:
-            parts.append(f"{self.out.known(s)}.issuperset({x})")
-        elif isinstance(s.additional, ir.Schema) and not is_trivial(s.additional):
-            return None
-        if s.property_names is not None and not is_trivial(s.property_names):
-            names = self.names_test(s.property_names, x)
-            if names is None:
-                return None
-            parts.append(names)
-        for name, needed in s.dependent_required:
-            present = " and ".join(f"{n!r} in {x}" for n in needed) or "True"
-            parts.append(f"({name!r} not in {x} or ({present}))")
-        return parts
-
-    # -- a node as an expression ---------------------------------------------------------------------------
-
-    def _expression(self, s: ir.Schema, x: str, is_dict: bool) -> str | None:
-        """The whole node as one expression, or None when it needs statements (loops over members or items)."""
-        if s.ref is not None or has_array_keywords(s):
-            return None
-        tests = self.leaf_tests(s, x)
-        is_dict = is_dict or s.types == ("object",)  # the type test comes first in the conjunction
-        if has_object_keywords(s):
-            parts = self._object_parts(s, x)
-            if parts is None:
-                return None
+        for kind, group in grouped(checks):
+            parts = []
+            for check in group:
+                test = self._test(s, check, x, known)
+                if test is None:
+                    return None
+                if test != "True":
+                    parts.append(test)
+                if isinstance(check, Assert) and check.stop:
+                    known = known_after(s, known)  # the tests after it in the conjunction run only if it held
             if parts:
-                joined = parts[0] if len(parts) == 1 else "(" + " and ".join(parts) + ")"
-                tests.append(joined if is_dict else f"(not isinstance({x}, dict) or {joined})")
-        tests.extend(self.ok(child, x, is_dict=is_dict) for child in s.all_of)
-        if s.any_of:
-            tests.append("(" + " or ".join(self.ok(c, x, is_dict=is_dict) for c in s.any_of) + ")")
-        if s.one_of:
-            count = " + ".join(f"(1 if {self.ok(c, x, is_dict=is_dict)} else 0)" for c in s.one_of)
-            tests.append(f"({count} == 1)")
-        if s.not_ is not None:
-            tests.append(f"(not {self.ok(s.not_, x, is_dict=is_dict)})")
-        if s.if_ is not None and (s.then is not None or s.else_ is not None):
-            if_ = self.ok(s.if_, x, is_dict=is_dict)
-            then = self.ok(s.then, x, is_dict=is_dict) if s.then is not None else "True"
-            else_ = self.ok(s.else_, x, is_dict=is_dict) if s.else_ is not None else "True"
-            if else_ == "True":
-                tests.append(f"(not {if_} or {then})")
-            elif then == "True":
-                tests.append(f"({if_} or {else_})")
-            else:
-                tests.append(f"({then} if {if_} else {else_})")
-        tests = [t for t in tests if t != "True"]
-        if not tests:
-            return "True"
-        return tests[0] if len(tests) == 1 else "(" + " and ".join(tests) + ")"
+                test = _conjunction(parts)
+                when = guard(kind, known, x)
+                tests.append(test if when is None else f"(not {when} or {test})")
+        return _conjunction(tests) if tests else "True"
 
-    # -- a node as a function ------------------------------------------------------------------------------
+    def _test(self, s: ir.Schema, check: Check, x: str, known: str | None) -> str | None:
+        if isinstance(check, Assert):
+            assert check.test is not None
+            return check.test(x)
+        if isinstance(check, Apply):
+            return self._applied(s, check, x, known)
+        if isinstance(check, Each):
+            return check.whole(x) if check.whole is not None else None
+        if_ = self.ok(check.if_, x, known=known)
+        then = self.ok(check.then, x, known=known) if check.then is not None else "True"
+        else_ = self.ok(check.else_, x, known=known) if check.else_ is not None else "True"
+        if else_ == "True":
+            return f"(not {if_} or {then})"
+        if then == "True":
+            return f"({if_} or {else_})"
+        return f"({then} if {if_} else {else_})"
 
-    def _body(self, s: ir.Schema) -> str:
-        lines = ["def __NAME__(x: object) -> bool:"]
-        if s.ref is not None:
-            lines += [f"    if not {self.ok(self.components[s.ref], 'x')}:", "        return False"]
-        for test in self.leaf_tests(s, "x"):
-            lines += [f"    if not {test}:", "        return False"]
-        is_dict = s.types == ("object",)
-        # a block is written only when it says something: properties or items that constrain nothing make none
-        members = self._object_statements(s) if has_object_keywords(s) else []
-        if members:
-            if is_dict:
-                lines.extend("    " + line for line in members)
-            else:
-                lines.append("    if isinstance(x, dict):")
-                lines.extend("        " + line for line in members)
-        items: list[str] = []
-        if s.min_items is not None:
-            items += [f"if len(x) < {s.min_items}:", "    return False"]
-        if s.max_items is not None:
-            items += [f"if len(x) > {s.max_items}:", "    return False"]
-        if s.items is not None and not is_trivial(s.items):
-            items += ["for item in x:", f"    if not {self.ok(s.items, 'item')}:", "        return False"]
-        if items:
-            lines.append("    if isinstance(x, list):")
-            lines.extend("        " + line for line in items)
-        for child in s.all_of:
-            test = self.ok(child, "x", is_dict=is_dict)
-            if test != "True":
-                lines += [f"    if not {test}:", "        return False"]
-        # the applicators left (anyOf, oneOf, not, if): the node without its other keywords, as one expression
-        rest = self._expression(
-            ir.Schema(s.pointer, any_of=s.any_of, one_of=s.one_of, not_=s.not_, if_=s.if_, then=s.then, else_=s.else_),
-            "x",
-            is_dict,
-        )
-        if rest is not None and rest != "True":
-            lines += [f"    if not {rest}:", "        return False"]
-        lines.append("    return True")
-        return "\n".join(lines)
+    def _applied(self, s: ir.Schema, check: Apply, x: str, known: str | None) -> str | None:
+        part = check.part
+        if part.kind == "document":
+            return None  # the document is parsed once, into a name: statements
+        if part.kind == "whole":
+            test = self.ok(check.schema, x, known=known)
+            return test if check.when is None else f"(not {check.when(x)} or {test})"
+        if part.kind == "member":
+            test = self.ok(check.schema, f"{x}[{part.name!r}]")
+            # a member the node requires is there: the conjunction tested `required` first
+            return test if part.name in s.required else f"({part.name!r} not in {x} or {test})"
+        return f"(len({x}) <= {part.index} or {self.ok(check.schema, f'{x}[{part.index}]')})"
 
-    def _object_statements(self, s: ir.Schema) -> list[str]:
-        lines: list[str] = []
-        if s.required:
-            present = " and ".join(f"{name!r} in x" for name in s.required)
-            lines += [f"if not ({present}):", "    return False"]
-        for name, prop in s.properties:
-            test = self.ok(prop, "v")
-            if test != "True":
-                lines += [f"v = x.get({name!r}, MISSING)", f"if v is not MISSING and not {test}:", "    return False"]
-        if s.additional is False:
-            lines += [f"if not {self.out.known(s)}.issuperset(x):", "    return False"]
-        elif isinstance(s.additional, ir.Schema) and not is_trivial(s.additional):
-            lines += [
-                "for k, v in x.items():",
-                f"    if k not in {self.out.known(s)} and not {self.ok(s.additional, 'v')}:",
-                "        return False",
-            ]
-        if s.property_names is not None and not is_trivial(s.property_names):
-            names = self.names_test(s.property_names, "x")
-            if names is not None:
-                lines += [f"if not {names}:", "    return False"]
-            else:
-                lines += ["for k in x:", f"    if not {self.ok(s.property_names, 'k')}:", "        return False"]
-        for name, needed in s.dependent_required:
-            present = " and ".join(f"{n!r} in x" for n in needed) or "True"
-            lines += [f"if {name!r} in x and not ({present}):", "    return False"]
-        return lines
+    # -- functions -------------------------------------------------------------------------------------------
+
+    def _function(self, s: ir.Schema, name: str, w: Writer) -> None:
+        with w.block(f"def {name}(x: object) -> bool:"):
+            known: str | None = None
+            for kind, group in grouped(self.checks(s)):
+                when = guard(kind, known, "x")
+                with w.block(f"if {when}:") if when else nullcontext():
+                    for check in group:
+                        self._statement(s, check, w, known)
+                        if isinstance(check, Assert) and check.stop:
+                            known = known_after(s, known)
+            w.line("return True")
+
+    def _statement(self, s: ir.Schema, check: Check, w: Writer, known: str | None) -> None:
+        if isinstance(check, Each):
+            self._loop(check, w)
+            return
+        if isinstance(check, Apply) and check.part.kind == "member":
+            test = self.ok(check.schema, "v")
+            w.line(f"v = x.get({check.part.name!r}, MISSING)")
+            with w.block(f"if v is not MISSING and {negated(test)}:"):
+                w.line("return False")
+            return
+        if isinstance(check, Apply) and check.part.kind == "document":
+            # the Assert before it returned if the string holds no JSON document
+            w.line("doc = json_document(x)")
+            with w.block(f"if {negated(self.ok(check.schema, 'doc'))}:"):
+                w.line("return False")
+            return
+        found = self._test(s, check, "x", known)
+        assert found is not None
+        if found != "True":
+            with w.block(f"if {negated(found)}:"):
+                w.line("return False")
+
+    def _loop(self, each: Each, w: Writer) -> None:
+        if each.whole is not None:
+            with w.block(f"if {negated(each.whole('x'))}:"):
+                w.line("return False")
+            return
+        if each.over == "items":
+            header = "for v in x" if each.start == 0 else f"for v in x[{each.start}:]"
+            test = self.ok(each.schema, "v") if each.schema is not None else "True"
+            with w.block(f"{header}:"), w.block(f"if {negated(test)}:"):
+                w.line("return False")
+            return
+        conditions = [each.where("k")] if each.where is not None else []
+        if each.test is not None:
+            header = "for k in x:"
+            if each.test.test is not None:
+                conditions.append(negated(each.test.test("k")))
+        else:
+            assert each.schema is not None
+            header = "for k, v in x.items():"
+            conditions.append(negated(self.ok(each.schema, "v")))
+        with w.block(header), w.block(f"if {' and '.join(conditions)}:") if conditions else nullcontext():
+            w.line("return False")
+
+
+def grouped(checks: list[Typed]) -> Iterator[tuple[str | None, list[Check]]]:
+    """Runs of checks that apply to the same JSON type, in order."""
+    group: list[Check] = []
+    kind: str | None = None
+    for check_kind, check in checks:
+        if group and check_kind != kind:
+            yield kind, group
+            group = []
+        kind = check_kind
+        group.append(check)
+    if group:
+        yield kind, group
+
+
+def _conjunction(tests: list[str]) -> str:
+    return tests[0] if len(tests) == 1 else "(" + " and ".join(tests) + ")"

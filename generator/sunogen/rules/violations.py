@@ -1,260 +1,192 @@
-"""The violation pass: "what is wrong?", one `_errN(x, path, out, r)` function per node.
+"""The violation pass: "what is wrong?", as statements appending every violation to `out`.
 
-Each appends every violation under it with its JSON path, keyword, and the message of the innermost named rule
-`r` it sits under. Before each member and branch it asks the valid pass (an inline test where the node is
-small) and descends only into what is invalid; member paths are literals decided here. On a valid payload it
-costs what the valid pass does, so a public validator runs it alone, once.
+It prints the same checks the valid pass reads (see valid.py), as statements: an Assert appends its violation when
+its test fails, an Apply descends into the part, an Each loops, a Branch picks a side. A node whose checks are
+about the value itself (a member's type and limits, a rule's if/then) is written in place; a node that looks into
+members or items gets a `_check_<name>(x, path, out, r)` function, called only when the valid pass's test of it
+fails (unless that test is a function too, which would walk the node twice). Violations carry their JSON path
+(member paths are literals decided here) and are worded by the innermost named rule `r` around them.
+On a valid payload this pass costs what the valid pass does, so a public validator runs it alone, once.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from sunogen import ir
 
-from .emitted import Emitted
-from .shape import (
-    TYPE_TESTS,
-    TYPE_WORDS,
-    as_json,
-    has_array_keywords,
-    has_object_keywords,
-    has_siblings,
-    is_conditional,
-    is_leaf,
-    is_trivial,
-    member_path,
-    not_detail,
-    type_test,
-)
-from .valid import ValidPass
+from .checks import Apply, Assert, Branch, Check, Each
+from .literals import item_path, member_path, negated
+from .module import Module
+from .valid import Typed, ValidPass, grouped, guard, known_after
+from .writer import Writer
+
+
+def _in_place(check: Check) -> bool:
+    """Whether a check is about the value itself, not a member, an item or a document inside it."""
+    return not isinstance(check, Each) and not (isinstance(check, Apply) and check.part.kind != "whole")
 
 
 class ViolationPass:
-    """Compiles schema nodes into statements appending violations to `out`, sharing one function per node."""
+    """Compiles schema nodes into statements appending violations to `out`."""
 
-    def __init__(self, out: Emitted, components: dict[str, ir.Schema], valid: ValidPass) -> None:
-        self.out = out
-        self.components = components
+    def __init__(self, module: Module, valid: ValidPass) -> None:
+        self.module = module
         self.valid = valid
 
     def err(
-        self, schema: ir.Schema, x: str, path: str, *, checked: bool = False, is_dict: bool = False, rule: str = "r"
-    ) -> list[str]:
-        """Statements appending every violation of `x` (at the path expression `path`) to `out`.
+        self,
+        schema: ir.Schema,
+        x: str,
+        path: str,
+        w: Writer,
+        *,
+        rule: str = "r",
+        known: str | None = None,
+        checked: bool = False,
+    ) -> None:
+        """Write statements appending every violation of `x` (at the path expression `path`) to `out`.
 
-        They first ask the valid pass, unless `checked`: the caller already knows `x` is invalid. `rule` is the
-        expression for the innermost named rule around them.
+        `rule` is the expression of the innermost named rule around them; `known` the JSON type `x` is known to
+        have; `checked`: the caller knows `x` is invalid, so the valid pass is not asked first.
         """
-        if schema.ref is not None and not has_siblings(schema):
-            return self.err(self.components[schema.ref], x, path, checked=checked, is_dict=is_dict, rule=rule)
-        if is_trivial(schema):
-            return []
-        if is_conditional(schema):
-            # a rule that is only if/then/else (most of them) is written in place: no call, no second test
-            inner = self.out.rule(schema.rule) if schema.rule is not None else rule
-            return self._conditional(schema, x, path, is_dict, inner)
-        name = self.out.function("err", schema, lambda: self._body(schema), by_body=is_leaf(schema))
+        s = schema if schema.rule is not None else self.valid.resolve(schema)
+        checks = self.valid.checks(s, known)
+        if not checks:
+            return
+        if all(_in_place(check) for _, check in checks):
+            # it tests the value itself: its statements go where it is asked, what looks further is called
+            self._statements(s, checks, x, path, w, rule, known, inline=True)
+            return
+        name = self.module.function("check", s, lambda body, name: self._function(s, name, body))
         call = f"{name}({x}, {path}, out, {rule})"
-        test = self.valid.ok(schema, x, is_dict=is_dict)
-        if checked or test.startswith("_ok"):
-            # a test that is a function would walk the node once more: `_errN` asks it part by part itself
-            return [call]
-        return [f"if not {test}:", f"    {call}"]
+        test, is_function = self.valid.form(s, x, known=known)
+        if checked or is_function:
+            w.line(call)
+        else:
+            with w.block(f"if {negated(test)}:"):
+                w.line(call)
 
-    def _conditional(self, s: ir.Schema, x: str, path: str, is_dict: bool, rule: str) -> list[str]:
-        then = self.err(s.then, x, path, is_dict=is_dict, rule=rule) if s.then is not None else []
-        else_ = self.err(s.else_, x, path, is_dict=is_dict, rule=rule) if s.else_ is not None else []
-        if not then and not else_:
-            return []
-        test = self.valid.ok(s.if_, x, is_dict=is_dict) if s.if_ is not None else "True"
-        if not then:
-            return [f"if not {test}:"] + ["    " + line for line in else_]
-        lines = [f"if {test}:"] + ["    " + line for line in then]
-        if else_:
-            lines += ["else:"] + ["    " + line for line in else_]
-        return lines
+    def _function(self, s: ir.Schema, name: str, w: Writer) -> None:
+        with w.block(f"def {name}(x: object, path: str, out: list[Violation], r: Rule | None) -> None:"):
+            self._statements(s, self.valid.checks(s), "x", "path", w, "r", None, inline=False)
+        assert not w.empty(), f"{name} would check nothing"
 
-    def describe(self, s: ir.Schema) -> str:
-        """A short phrase for what a schema accepts, for messages about anyOf/oneOf branches."""
-        if s.ref is not None and not has_siblings(s):
-            return self.describe(self.components[s.ref])
-        if s.has_const:
-            return as_json(s.const)
-        if s.enum is not None:
-            return "one of " + ", ".join(as_json(v) for v in s.enum)
-        words = " or ".join(TYPE_WORDS[t] for t in s.types) or "a value"
-        if s.format == "uri":
-            words += " holding an absolute URI"
-        if s.max_length is not None:
-            words += f" of at most {s.max_length} characters"
-        return words
-
-    def _body(self, s: ir.Schema) -> str:
-        lines = ["def __NAME__(x: object, path: str, out: list[Violation], r: Rule | None) -> None:"]
+    def _statements(
+        self,
+        s: ir.Schema,
+        checks: list[Typed],
+        x: str,
+        path: str,
+        w: Writer,
+        rule: str,
+        known: str | None,
+        *,
+        inline: bool,
+    ) -> None:
         if s.rule is not None:
-            lines.append(f"    r = {self.out.rule(s.rule)}")
-        if s.ref is not None:
-            lines += ["    " + line for line in self.err(self.components[s.ref], "x", "path")]
-        if s.types:
-            words = " or ".join(TYPE_WORDS[t] for t in s.types)
-            lines += [
-                f"    if not {type_test(s.types, 'x')}:",
-                f'        out.append(violation(path, "type", f"must be {words}, not {{json_type(x)}}", r))',
-                "        return",
-            ]
-        string = s.types == ("string",)
-        if s.enum is not None:
-            allowed = ", ".join(as_json(v) for v in s.enum)
-            lines += [
-                f"    if not {self.valid.enum_test(s.enum, 'x', string=string)}:",
-                f"        out.append(violation(path, 'enum', {'must be one of ' + allowed!r}, r))",
-            ]
-        if s.has_const:
-            lines += [
-                f"    if not {self.valid.enum_test((s.const,), 'x', string=string)}:",
-                f"        out.append(violation(path, 'const', {'must be ' + as_json(s.const)!r}, r))",
-            ]
-        lines += ["    " + line for line in self._string(s)]
-        lines += ["    " + line for line in self._number(s)]
-        is_dict = s.types == ("object",)  # a non-object returned above
-        # a block is written only when it says something: properties or items that constrain nothing make none
-        members = self._object(s) if has_object_keywords(s) else []
-        if members and is_dict:
-            lines += ["    " + line for line in members]
-        elif members:
-            lines.append("    if isinstance(x, dict):")
-            lines += ["        " + line for line in members]
-        if has_array_keywords(s):
-            lines += ["    " + line for line in self._array(s)]
-        for child in s.all_of:
-            lines += ["    " + line for line in self.err(child, "x", "path", is_dict=is_dict)]
-        lines += ["    " + line for line in self._branches(s, is_dict)]
-        if len(lines) == 1 + (s.rule is not None):
-            lines.append("    return")
-        return "\n".join(lines)
+            rule = self.module.rule(s, s.rule)
+        first = checks[0][1]
+        if not (isinstance(first, Assert) and first.stop):
+            self._groups(s, checks, x, path, w, rule, known)
+            return
+        # the type: a value of the wrong one gets that violation alone (its other keywords would only repeat it)
+        assert first.test is not None
+        with w.block(f"if {negated(first.test(x))}:"):
+            self._report(s, first, x, path, rule, w)
+            if not inline:
+                w.line("return")
+        known = known_after(s, known)
+        if inline:
+            with w.block("else:"):
+                self._groups(s, checks[1:], x, path, w, rule, known)
+        else:
+            self._groups(s, checks[1:], x, path, w, rule, known)
 
-    def _branches(self, s: ir.Schema, is_dict: bool) -> list[str]:
-        lines: list[str] = []
-        for keyword, children in (("anyOf", s.any_of), ("oneOf", s.one_of)):
-            if not children:
-                continue
-            shapes = [c.rule.message if c.rule is not None else self.describe(c) for c in children]
-            detail = "must be " + ("exactly one" if keyword == "oneOf" else "one") + " of: " + "; ".join(shapes)
-            count = " + ".join(f"(1 if {self.valid.ok(c, 'x', is_dict=is_dict)} else 0)" for c in children)
-            test = f"{count} == 0" if keyword == "anyOf" else f"{count} != 1"
-            lines += [f"if {test}:", f"    out.append(violation(path, {keyword!r}, {detail!r}, r))"]
-        if s.not_ is not None:
-            inner = s.not_.rule
-            rule = self.out.rule(inner) if inner is not None else "r"
-            lines += [
-                f"if {self.valid.ok(s.not_, 'x', is_dict=is_dict)}:",
-                f"    out.append(violation(path, 'not', {not_detail(s.not_)!r}, {rule}))",
-            ]
-        if s.if_ is not None and (s.then is not None or s.else_ is not None):
-            lines.append(f"if {self.valid.ok(s.if_, 'x', is_dict=is_dict)}:")
-            then = self.err(s.then, "x", "path", is_dict=is_dict) if s.then is not None else []
-            lines += ["    " + line for line in then or ["pass"]]
-            if s.else_ is not None:
-                lines.append("else:")
-                lines += ["    " + line for line in self.err(s.else_, "x", "path", is_dict=is_dict) or ["pass"]]
-        return lines
+    def _groups(
+        self, s: ir.Schema, checks: list[Typed], x: str, path: str, w: Writer, rule: str, known: str | None
+    ) -> None:
+        for kind, group in grouped(checks):
+            when = guard(kind, known, x)
+            with w.block(f"if {when}:") if when else nullcontext():
+                for check in group:
+                    self._check(s, check, x, path, w, rule, kind or known)
 
-    def _string(self, s: ir.Schema) -> list[str]:
-        checks = []
-        if s.min_length is not None:
-            checks += [
-                f"if len(x) < {s.min_length}:",
-                f'    out.append(violation(path, "minLength", f"must be at least {s.min_length} characters, '
-                f'not {{len(x)}}", r))',
-            ]
-        if s.max_length is not None:
-            checks += [
-                f"if len(x) > {s.max_length}:",
-                f'    out.append(violation(path, "maxLength", f"must be at most {s.max_length} characters, '
-                f'not {{len(x)}}", r))',
-            ]
-        if s.pattern is not None:
-            pattern = self.out.constant("P", f"re.compile({s.pattern!r})")
-            checks += [
-                f"if {pattern}.search(x) is None:",
-                f"    out.append(violation(path, 'pattern', {'must match ' + s.pattern!r}, r))",
-            ]
-        if s.format == "uri":
-            checks += ["if not is_uri(x):", "    out.append(violation(path, 'format', 'must be an absolute URI', r))"]
-        if not checks:
-            return []
-        return ["if isinstance(x, str):"] + ["    " + c for c in checks]
+    def _check(self, s: ir.Schema, check: Check, x: str, path: str, w: Writer, rule: str, known: str | None) -> None:
+        if isinstance(check, Assert):
+            assert check.test is not None
+            with w.block(f"if {negated(check.test(x))}:"):
+                self._report(s, check, x, path, rule, w)
+        elif isinstance(check, Apply):
+            self._apply(check, x, path, w, rule, known)
+        elif isinstance(check, Each):
+            self._each(s, check, x, path, w, rule)
+        else:
+            self._branch(check, x, path, w, rule, known)
 
-    def _number(self, s: ir.Schema) -> list[str]:
-        checks = []
-        for bound, op, keyword, words in (
-            (s.minimum, "<", "minimum", "at least"),
-            (s.maximum, ">", "maximum", "at most"),
-            (s.exclusive_minimum, "<=", "exclusiveMinimum", "greater than"),
-            (s.exclusive_maximum, ">=", "exclusiveMaximum", "less than"),
-        ):
-            if bound is not None:
-                checks += [
-                    f"if x {op} {bound!r}:",
-                    f"    out.append(violation(path, {keyword!r}, {f'must be {words} {bound!r}'!r}, r))",
-                ]
-        if not checks:
-            return []
-        return [f"if {TYPE_TESTS['number'].format(x='x')}:"] + ["    " + c for c in checks]
+    def _report(self, s: ir.Schema, check: Assert, x: str, path: str, rule: str, w: Writer) -> None:
+        if check.report is not None:
+            w.line(check.report(x, path, rule))
+            return
+        where = check.at(path) if check.at is not None else path
+        words = self.module.rule(s, check.rule) if check.rule is not None else rule
+        w.line(f"out.append(violation({where}, {check.keyword!r}, {check.message(x)}, {words}))")
 
-    def _array(self, s: ir.Schema) -> list[str]:
-        lines: list[str] = []
-        if s.min_items is not None:
-            lines += [
-                f"    if len(x) < {s.min_items}:",
-                f"        out.append(violation(path, 'minItems', 'must have at least {s.min_items} items', r))",
-            ]
-        if s.max_items is not None:
-            lines += [
-                f"    if len(x) > {s.max_items}:",
-                f"        out.append(violation(path, 'maxItems', 'must have at most {s.max_items} items', r))",
-            ]
-        if s.items is not None and not is_trivial(s.items):
-            lines.append("    for i, item in enumerate(x):")
-            lines += ["        " + line for line in self.err(s.items, "item", "path_index(path, i)")]
-        return ["if isinstance(x, list):", *lines] if lines else []
+    def _apply(self, check: Apply, x: str, path: str, w: Writer, rule: str, known: str | None) -> None:
+        part = check.part
+        if part.kind == "whole":
+            with w.block(f"if {check.when(x)}:") if check.when is not None else nullcontext():
+                self.err(check.schema, x, path, w, rule=rule, known=known)
+            return
+        assert x == "x", "only a node's own function looks into parts of its value"
+        if part.kind == "member":
+            with w.block(f"if {part.name!r} in x:", f"v = x[{part.name!r}]"):
+                self.err(check.schema, "v", member_path(path, part.name), w, rule=rule)
+        elif part.kind == "item":
+            with w.block(f"if len(x) > {part.index}:", f"v = x[{part.index}]"):
+                self.err(check.schema, "v", item_path(path, part.index), w, rule=rule)
+        else:
+            # (the string's own check reported it when it holds no JSON document)
+            w.line("doc = json_document(x)")
+            with w.block("if doc is not MISSING:"):
+                self.err(check.schema, "doc", path, w, rule=rule)
 
-    def _object(self, s: ir.Schema) -> list[str]:
-        lines: list[str] = []
-        for name in s.required:
-            lines += [
-                f"if {name!r} not in x:",
-                f"    out.append(violation({member_path('path', name)}, 'required', {f'{name!r} is required'!r}, r))",
-            ]
-        for name, prop in s.properties:
-            inner = self.err(prop, f"x[{name!r}]", member_path("path", name))
-            if inner:
-                lines += [f"if {name!r} in x:"] + ["    " + line for line in inner]
-        if s.additional is False:
-            known = self.out.known(s)
-            lines += [
-                f"if not {known}.issuperset(x):",
-                "    for k in x:",
-                f"        if k not in {known}:",
-                "            out.append(",
-                '                violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r)',
-                "            )",
-            ]
-        elif isinstance(s.additional, ir.Schema) and not is_trivial(s.additional):
-            lines += ["for k in x:", f"    if k not in {self.out.known(s)}:"]
-            lines += ["        " + line for line in self.err(s.additional, "x[k]", "path_key(path, k)")]
-        if s.property_names is not None and not is_trivial(s.property_names):
-            lines += [
-                "for k in x:",
-                f"    if not {self.valid.ok(s.property_names, 'k')}:",
-                '        out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", '
-                + (self.out.rule(s.property_names.rule) if s.property_names.rule else "r")
-                + "))",
-            ]
-        for name, needed in s.dependent_required:
-            for other in needed:
-                detail = f"{other!r} is required when {name!r} is present"
-                lines += [
-                    f"if {name!r} in x and {other!r} not in x:",
-                    f"    out.append(violation({member_path('path', other)}, 'dependentRequired', {detail!r}, r))",
-                ]
-        return lines
+    def _each(self, s: ir.Schema, each: Each, x: str, path: str, w: Writer, rule: str) -> None:
+        assert x == "x", "only a node's own function loops over parts of its value"
+        with w.block(f"if {negated(each.whole(x))}:") if each.whole is not None else nullcontext():
+            if each.over == "items":
+                assert each.schema is not None
+                loop = "for i, v in enumerate(x):" if each.start == 0 else f"for i in range({each.start}, len(x)):"
+                setup = () if each.start == 0 else ("v = x[i]",)
+                with w.block(loop, *setup):
+                    self.err(each.schema, "v", f"path_index({path}, i)", w, rule=rule)
+                return
+            where = each.where("k") if each.where is not None else None
+            if each.test is None:
+                assert each.schema is not None
+                with w.block("for k, v in x.items():"), w.block(f"if {where}:") if where else nullcontext():
+                    self.err(each.schema, "v", f"path_key({path}, k)", w, rule=rule)
+                return
+            test = each.test
+            conditions = [where] if where is not None else []
+            if test.test is not None:
+                conditions.append(negated(test.test("k")))
+            with w.block("for k in x:"), w.block(f"if {' and '.join(conditions)}:") if conditions else nullcontext():
+                self._report(s, test, "k", path, rule, w)
+
+    def _branch(self, branch: Branch, x: str, path: str, w: Writer, rule: str, known: str | None) -> None:
+        then, else_ = Writer(), Writer()
+        if branch.then is not None:
+            self.err(branch.then, x, path, then, rule=rule, known=known)
+        if branch.else_ is not None:
+            self.err(branch.else_, x, path, else_, rule=rule, known=known)
+        test = self.valid.ok(branch.if_, x, known=known)
+        if not then.empty():
+            with w.block(f"if {test}:"):
+                w.extend(then)
+            if not else_.empty():
+                with w.block("else:"):
+                    w.extend(else_)
+        elif not else_.empty():
+            with w.block(f"if {negated(test)}:"):
+                w.extend(else_)

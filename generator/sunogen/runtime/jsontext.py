@@ -4,14 +4,16 @@ pydantic_core's parser (Rust, and a dependency already) reads the text first: on
 third to a seventh of json.loads's time. It gives the same value as json.loads for every text it accepts
 (tests/test_json_text.py holds it to that). A text it refuses goes to json.loads, which decides: json.loads
 accepts a few texts pydantic_core does not (bytes with a UTF-8 BOM or in UTF-16 or UTF-32, lone surrogate
-escapes, nesting deeper than 200 levels), and words the error for the rest. The constants NaN and Infinity are
-refused: they are not JSON. A number too large for a float (1e400) is JSON and becomes inf, as json.loads makes it;
-a client refuses to send it (its encoder does not write non-finite numbers).
+escapes, nesting deeper than 200 levels, integers of more than 4300 digits), and words the error for the rest.
+The constants NaN and Infinity are refused: they are not JSON. A number too large for a float (1e400) is JSON and
+becomes inf, as json.loads makes it, and an integer of any length is an integer; validation then reports what a
+client could not send (runtime/json_values.py), never this parser.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from pydantic_core import from_json
@@ -33,6 +35,19 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _integer(digits: str) -> int:
+    # Python converts at most sys.get_int_max_str_digits() digits at once (a guard against quadratic time); a longer
+    # literal is converted in halves, which keeps the time well below quadratic.
+    limit = sys.get_int_max_str_digits()
+    if not limit or len(digits) <= limit:
+        return int(digits)
+    if digits[0] == "-":
+        return -_integer(digits[1:])
+    half = len(digits) // 2
+    high: int = _integer(digits[:-half]) * 10**half
+    return high + _integer(digits[-half:])
+
+
 def parse_json(data: str | bytes | bytearray) -> Any:
     """The value of the JSON text `data`, as json.loads gives it; raises MalformedJSON when it is not JSON."""
     try:
@@ -40,7 +55,7 @@ def parse_json(data: str | bytes | bytearray) -> Any:
     except ValueError:
         pass
     try:
-        return json.loads(data, parse_constant=_reject_constant)
+        return json.loads(data, parse_constant=_reject_constant, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise MalformedJSON(exc.msg, exc.lineno, exc.colno) from None
     except RecursionError:

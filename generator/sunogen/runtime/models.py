@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -92,25 +93,54 @@ def unix_seconds(value: Any) -> Any:
     return value
 
 
-_units: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
+def json_document(value: Any) -> Any:
+    """The JSON document a string carries, parsed; anything else (or a string that is not JSON) is left for
+    validation to judge, which then reports the field."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return value
 
 
-def _unit_fields(cls: type[BaseModel]) -> tuple[tuple[str, str], ...]:
-    # (JSON name, unit) of the fields the spec marks with x-sunogen-unit, read once per class
-    if cls not in _units:
-        found = []
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+# What a field the spec marks gets before validation: x-sunogen-unit: unix-time, x-sunogen-content: application/json.
+_CONVERSIONS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("x-sunogen-unit", "unix-time"): unix_seconds,
+    ("x-sunogen-content", "application/json"): json_document,
+}
+_converted: dict[type[BaseModel], tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
+
+
+def _conversions(cls: type[BaseModel]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    # (JSON name, conversion) of the fields the spec marks, read once per class
+    if cls not in _converted:
+        if not cls.__pydantic_complete__:
+            # validated as a member of another model, a deferred class may still hold forward references, whose
+            # Field(json_schema_extra=...) is not read yet: building it resolves them
+            cls.model_rebuild()
+        found: list[tuple[str, Callable[[Any], Any]]] = []
         for name, field in cls.model_fields.items():
             extra = field.json_schema_extra
-            if isinstance(extra, dict) and isinstance(extra.get("x-sunogen-unit"), str):
-                found.append((field.alias or name, str(extra["x-sunogen-unit"])))
-        _units[cls] = tuple(found)
-    return _units[cls]
+            if isinstance(extra, dict):
+                found.extend(
+                    (field.alias or name, convert)
+                    for (key, value), convert in _CONVERSIONS.items()
+                    if extra.get(key) == value
+                )
+        _converted[cls] = tuple(found)
+    return _converted[cls]
 
 
 class ResponseModel(BaseModel):
     """A response body: gateways add fields unannounced, so extra fields are kept, never rejected.
 
-    Fields the spec marks `x-sunogen-unit: unix-time` accept seconds or milliseconds and hold seconds.
+    Fields the spec marks `x-sunogen-unit: unix-time` accept seconds or milliseconds and hold seconds; fields it
+    marks `x-sunogen-content: application/json` (a JSON document carried in a string) hold the parsed document.
     """
 
     model_config: ClassVar[ConfigDict] = ConfigDict(
@@ -119,8 +149,8 @@ class ResponseModel(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _normalise_units(cls, data: Any) -> Any:
-        fields = _unit_fields(cls)
+    def _convert_marked_fields(cls, data: Any) -> Any:
+        fields = _conversions(cls)
         if not fields or not isinstance(data, dict):
             return data
-        return {**data, **{key: unix_seconds(data[key]) for key, _ in fields if key in data}}
+        return {**data, **{key: convert(data[key]) for key, convert in fields if key in data}}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from typing import Literal, NamedTuple
@@ -14,8 +13,6 @@ __all__ = [
     "Severity",
     "Violation",
     "errors_only",
-    "is_uri",
-    "json_equal",
     "json_type",
     "path_index",
     "path_key",
@@ -110,63 +107,6 @@ def json_type(value: object) -> str:
     if isinstance(value, dict):
         return "object"
     return type(value).__name__
-
-
-def json_equal(a: object, b: object) -> bool:
-    """Equality as JSON Schema defines it for const and enum: 1 == 1.0, but true != 1."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return a == b
-    return type(a) is type(b) and a == b
-
-
-# RFC 3986 `URI` (scheme ":" hier-part [ "?" query ] [ "#" fragment ]), the grammar of its Appendix A, written
-# to accept exactly what the rfc3986-validator package accepts, which jsonschema uses for `format: uri`.
-_HEX4 = "[0-9A-Fa-f]{1,4}"
-_DEC = "(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)"
-_IPV4 = rf"(?:{_DEC}\.){{3}}{_DEC}"
-_LS32 = rf"(?:{_HEX4}:{_HEX4}|{_IPV4})"
-_IPV6 = (
-    rf"(?:(?:{_HEX4}:){{6}}{_LS32}|::(?:{_HEX4}:){{5}}{_LS32}|(?:{_HEX4})?::(?:{_HEX4}:){{4}}{_LS32}"
-    rf"|(?:(?:{_HEX4}:)?{_HEX4})?::(?:{_HEX4}:){{3}}{_LS32}|(?:(?:{_HEX4}:){{,2}}{_HEX4})?::(?:{_HEX4}:){{2}}{_LS32}"
-    rf"|(?:(?:{_HEX4}:){{,3}}{_HEX4})?::(?:{_HEX4}:){_LS32}|(?:(?:{_HEX4}:){{,4}}{_HEX4})?::{_LS32}"
-    rf"|(?:(?:{_HEX4}:){{,5}}{_HEX4})?::{_HEX4}|(?:(?:{_HEX4}:){{,6}}{_HEX4})?::)"
-)
-_SUB = r"a-zA-Z0-9_.~\-!$&'()*+,;="
-_PCT = "%[0-9A-Fa-f]{2}"
-_AUTHORITY = (
-    rf"(?:(?:[{_SUB}:]|{_PCT})*@)?"
-    rf"(?:\[(?:{_IPV6}|v[0-9A-Fa-f]+\.[{_SUB}:]+)\]|{_IPV4}|(?:[{_SUB}]|{_PCT})*)"
-    r"(?::[0-9]*)?"
-)
-_PCHAR = rf"(?:[{_SUB}:@]|{_PCT})"
-_QUERY = rf"(?:[{_SUB}:@/?]|{_PCT})*"
-_URI = (
-    rf"^[a-zA-Z][a-zA-Z0-9+.-]*:"
-    rf"(?://{_AUTHORITY}(?:/{_PCHAR}*)*|/(?:{_PCHAR}+(?:/{_PCHAR}*)*)?|{_PCHAR}+(?:/{_PCHAR}*)*|)"
-    rf"(?:\?{_QUERY})?(?:\#{_QUERY})?$"
-)
-
-
-# The common shape (https://host/path?query) in a pattern the full grammar also accepts, tried first: it is
-# several times faster, and anything it does not match goes to the full grammar.
-_SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?(?:\?[A-Za-z0-9._~=&/-]*)?")
-
-
-def is_uri(value: str) -> bool:
-    """Whether a string is an absolute URI (RFC 3986), the meaning of JSON Schema's `format: uri`."""
-    return _SIMPLE_URL.fullmatch(value) is not None or _full_uri().match(value) is not None
-
-
-@functools.cache
-def _full_uri() -> re.Pattern[str]:
-    # compiled on first need (most URIs match the simple pattern): it is most of this module's import time
-    return re.compile(_URI)
 
 
 class _Missing:
