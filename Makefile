@@ -24,10 +24,15 @@ $(EXTRA)%: pyproject.toml $(VENV_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[$*]'
 	@touch $@
 
+<<<<<<< HEAD
 install: $(EXTRA)bench ## create .venv with everything: generator, tests, checks, benchmarks
 
 generate: $(EXTRA)generator ## regenerate generated/suno_clients from specs/ (installs the generator only)
+=======
+generate: $(STAMP) ## regenerate generated/suno_clients and docs/capabilities.md from specs/
+>>>>>>> main
 	$(BIN)/sunogen generate
+	$(BIN)/sunogen capabilities --output docs/capabilities.md
 
 check: $(EXTRA)check ## ruff, ruff format --check, mypy --strict, generated/ fresh
 	$(BIN)/ruff check .

@@ -151,3 +151,27 @@ def test_a_request_model_is_reached_from_the_package_as_a_user_would_try() -> No
     assert _run(code) == "CreateTaskRequest"
     with pytest.raises(AttributeError, match="has no attribute 'crunn'"):
         suno_clients.crunn  # noqa: B018
+
+
+def test_import_suno_clients_imports_neither_the_song_nor_connect_nor_pydantic_nor_httpx() -> None:
+    code = (
+        "import sys, suno_clients\n"
+        "heavy = ['suno_clients._runtime.song', 'suno_clients._runtime.connect', 'pydantic', 'httpx']\n"
+        "print(sorted(m for m in heavy if m in sys.modules), 'Song' in dir(suno_clients))\n"
+    )
+    assert _run(code) == "[] True"
+
+
+@pytest.mark.parametrize("vendor", suno_clients.VENDORS)
+def test_a_song_is_made_into_a_vendors_body_offline_without_httpx_its_client_or_its_models(vendor: str) -> None:
+    code = (
+        "import sys\n"
+        "from suno_clients import Song, UnsupportedSongError\n"
+        "try:\n"
+        f"    Song(description='rain', model='v4').to_request({vendor!r})\n"
+        "except UnsupportedSongError:\n"
+        "    pass\n"
+        f"heavy = ['httpx', 'suno_clients.{vendor}._client', 'suno_clients.{vendor}.models']\n"
+        f"print(sorted(m for m in heavy if m in sys.modules), 'suno_clients._validators.{vendor}' in sys.modules)\n"
+    )
+    assert _run(code) == "[] True"

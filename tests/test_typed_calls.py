@@ -25,10 +25,10 @@ ERROR = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): error: (?P<message>.*?)(?: 
 GOOD_CALLS = '''\
 """Calls that type-check, with the types they return."""
 
-from typing import assert_type
+from typing import Any, assert_type
 
 import suno_clients
-from suno_clients import NewTask, TaskResult, crun, gptge, sunor
+from suno_clients import NewTask, Song, SongClient, SongTask, TaskResult, VendorRequest, connect, crun, gptge, sunor
 
 
 def sync_calls() -> None:
@@ -50,6 +50,17 @@ def sync_calls() -> None:
     assert_type(suno_clients.crun.CreateTaskRequest, type[crun.CreateTaskRequest])
 
 
+def neutral_calls() -> None:
+    song = Song(description="rain", model="v4.5+", vocal_gender="female")
+    assert_type(song.to_request("crun"), VendorRequest)
+    with connect("crun", api_key="k", max_retries=0) as client:
+        assert_type(client, SongClient)
+        task = client.generate(song)
+        assert_type(task, SongTask)
+        assert_type(client.wait(task, timeout=60), TaskResult[Any])
+        assert_type(client.generate_and_wait(song).clips[0].stream_url, str | None)
+
+
 async def async_calls() -> None:
     async with crun.AsyncClient(api_key="k") as client:
         task = await client.create_task(model="suno/music-generate", input={"mode": "simple"})
@@ -59,7 +70,7 @@ async def async_calls() -> None:
 '''
 
 BAD_CALLS = """\
-from suno_clients import crun, gptge
+from suno_clients import Song, connect, crun, gptge
 
 client = crun.Client(api_key="k")
 client.create_task(model="suno/music-generate", input={"mode": "simple"}, calback_url="https://example.com")
@@ -68,6 +79,8 @@ client.create_task(model="suno/music-generate", input={"mode": "cstom"})
 gptge.Client(api_key="k").submit_music(mv="chirp-v9")
 client.create_task(input={"mode": "simple"})
 client.create_task(crun.CreateTaskRequest(model="suno/music-generate", input={}), callback_url="")
+Song(description="rain", model="v9")
+connect("crun", api_kye="k")
 """
 
 
@@ -222,8 +235,18 @@ def test_a_missing_required_field_and_a_model_with_fields_are_type_errors(checke
     ]
 
 
+def test_a_model_suno_does_not_name_and_a_misspelt_client_option_are_type_errors(
+    checked: dict[str, list[MypyError]],
+) -> None:
+    assert [error.split(" [")[-1] for error in _on_line(checked["bad_calls.py"], 10)] == ["arg-type]"]
+    assert 'Argument "model" to "Song" has incompatible type' in _on_line(checked["bad_calls.py"], 10)[0]
+    assert _on_line(checked["bad_calls.py"], 11) == [
+        'Unexpected keyword argument "api_kye" for "connect"; did you mean "api_key"? [call-arg]'
+    ]
+
+
 def test_no_other_line_of_the_bad_calls_is_an_error(checked: dict[str, list[MypyError]]) -> None:
-    assert {e.line for e in checked["bad_calls.py"]} == {4, 5, 6, 7, 8, 9}
+    assert {e.line for e in checked["bad_calls.py"]} == {4, 5, 6, 7, 8, 9, 10, 11}
 
 
 def test_every_documented_request_example_type_checks_as_a_keyword_call(checked: dict[str, list[MypyError]]) -> None:

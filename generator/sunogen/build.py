@@ -10,7 +10,7 @@ import keyword
 import re
 from typing import Any, Literal
 
-from . import build_semantics, ir
+from . import build_semantics, build_song, ir
 from .diagnostics import SpecErrors
 from .load import LoadedSpec, escape
 from .methods import plan_methods
@@ -152,6 +152,7 @@ def build(spec: LoadedSpec) -> ir.Vendor:
         for name, node in schemas.items()
     )
     info = doc["info"]
+    song = build_song.song(doc.get("x-sunogen-song"))
     return ir.Vendor(
         id=spec.vendor,
         # The header names the spec the same way wherever the specs folder is: byte-identical output.
@@ -173,4 +174,8 @@ def build(spec: LoadedSpec) -> ir.Vendor:
         callback=build_semantics.callback(doc.get("x-sunogen-callback")),
         errors=build_semantics.error_rules(doc.get("x-sunogen-errors")),
         clips=build_semantics.clips(doc.get("x-sunogen-clips")),
+        song=song,
+        song_limits=build_song.limits(doc, song),
+        song_required=build_song.required(doc, song),
+        features=build_song.features(doc.get("x-sunogen-features")),
     )

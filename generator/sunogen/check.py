@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from .check_semantics import SemanticsChecker, needs_clips
+from .check_song import SongChecker
 from .diagnostics import SpecError
 from .exports import reserved_names
 from .load import LoadedSpec, escape
@@ -38,7 +39,8 @@ TOP_LEVEL_RULE = re.compile(r"^/components/schemas/[^/]+/allOf/[0-9]+$")
 
 ALLOWED: dict[str, frozenset[str]] = {
     "root": frozenset({"openapi", "info", "servers", "security", "paths", "components", "tags",
-                       "x-sunogen-envelope", "x-sunogen-callback", "x-sunogen-errors", "x-sunogen-clips"}),
+                       "x-sunogen-envelope", "x-sunogen-callback", "x-sunogen-errors", "x-sunogen-clips",
+                       "x-sunogen-song", "x-sunogen-features"}),
     "info": frozenset({"title", "version", "description", "summary", "x-sunogen-document"}),
     "server": frozenset({"url", "description"}),
     "components": frozenset({"schemas", "securitySchemes"}),
@@ -143,6 +145,12 @@ class _Checker:
             self.semantics.clips(self.clips, "/x-sunogen-clips")
         elif needs_clips(doc, _operations(doc.get("paths"))):
             self.error("", "missing-key", "the spec reports tasks but has no 'x-sunogen-clips': what a clip is")
+        # how a vendor-neutral Song becomes this gateway's request, and what else the gateway does
+        songs = SongChecker(self.error, doc)
+        if "x-sunogen-song" in doc:
+            songs.song(doc["x-sunogen-song"])
+        if "x-sunogen-features" in doc:
+            songs.features(doc["x-sunogen-features"])
         return self.errors
 
     def info(self, value: Any) -> None:

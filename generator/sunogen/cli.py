@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     val.add_argument("--strict", action="store_true", help="exit 1 on warnings too (the document's advice)")
     val.add_argument("files", nargs="+", metavar="FILE", help="JSON file to check; - reads standard input")
+    caps = sub.add_parser(
+        "capabilities",
+        help="print the capability matrix of the specs",
+        description="Print the gateways-by-features matrix derived from the specs (Markdown, or --json).",
+    )
+    caps.add_argument("--specs", type=Path, default=Path("specs"), help="folder of <vendor>.yaml (default: specs)")
+    caps.add_argument("--json", action="store_true", help="print the matrix's facts as JSON")
+    caps.add_argument("--output", type=Path, help="write to this file instead of printing")
     from .serve.options import add_arguments
 
     text = "serve a gateway's API offline from its spec: tasks, media, faults, callbacks (needs sunogen[serve])"
@@ -312,6 +320,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: IO[Any] | None = None) -> 
             status = _validate(args, sys.stdout, sys.stderr, stdin or sys.stdin)
             sys.stdout.flush()  # a closed pipe shows here, not at exit
             return status
+        if args.command == "capabilities":
+            from .capabilities import main as capabilities
+
+            return capabilities(args.specs, as_json_output=args.json, output=args.output)
         if args.command == "serve":
             return _serve(args)
         return _generate(args, write=args.command == "generate")

@@ -457,6 +457,57 @@ class Callback:
     stages: tuple[str, ...] = ("success", "failure")
 
 
+# The song mapping below (SongTarget to SongMapping) is printed into each vendor's _song.py by its repr, as the
+# semantics are into VENDOR: each class and field is named as the runtime descriptor it becomes.
+
+
+@dataclass(frozen=True, slots=True)
+class SongTarget:
+    """Where one Song field goes in a mode's request body."""
+
+    field: str
+    path: JsonPath
+
+
+@dataclass(frozen=True, slots=True)
+class SongMode:
+    """One mode of a gateway's song mapping: the body's constants and the place of each Song field it honours."""
+
+    name: str
+    constants: tuple[tuple[JsonPath, str | int | float | bool | None], ...]
+    fields: tuple[SongTarget, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SongMapping:
+    """x-sunogen-song: the create operation a Song is sent to, its modes, and the gateway's word for each value."""
+
+    operation: str
+    modes: tuple[SongMode, ...]
+    values: tuple[tuple[str, tuple[tuple[str, str | int | float | bool], ...]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SongLimit:
+    """The most characters a gateway takes for a Song field in a mode, for one model (None: whatever the model),
+    found in the request schema (`rule`: the titled rule that sets it, None for the field's own maxLength)."""
+
+    mode: str
+    field: str
+    model: str | None
+    max_length: int
+    rule: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """Something else a gateway does (x-sunogen-features): the operation, and the body constants that select it."""
+
+    name: str
+    operation: str
+    when: tuple[tuple[JsonPath, str | int | float | bool | None], ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Vendor:
     """One gateway, built from one spec: everything the render stage prints."""
@@ -480,3 +531,7 @@ class Vendor:
     callback: Callback | None
     errors: tuple[ErrorRule, ...] = ()
     clips: Clips | None = None
+    song: SongMapping | None = None
+    song_limits: tuple[SongLimit, ...] = ()
+    song_required: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    features: tuple[Feature, ...] = ()

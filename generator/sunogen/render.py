@@ -66,6 +66,11 @@ def _environment() -> Any:
     return env
 
 
+def template(name: str) -> Any:
+    """One compiled template of templates/, for a stage that renders a file of its own (capabilities.md)."""
+    return _environment().get_template(name)
+
+
 def runtime_files() -> dict[str, str]:
     """The hand-written runtime, copied verbatim into the package (as ariadne-codegen ships its dependencies)."""
     files = {}
@@ -100,6 +105,7 @@ def render(parts: tuple[VendorParts, ...]) -> dict[str, str]:
             context, poll_fields=POLL_FIELDS
         )
         files[f"{PACKAGE}/{vendor.id}/params.py"] = env.get_template("params.py.jinja").render(context)
+        files[f"{PACKAGE}/{vendor.id}/_song.py"] = env.get_template("song.py.jinja").render(context)
         files[f"{PACKAGE}/_validators/{vendor.id}.py"] = env.get_template("_validators.py.jinja").render(
             context, rules=part.rules, operation_validators=operation_validators
         )

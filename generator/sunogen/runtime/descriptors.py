@@ -140,6 +140,31 @@ class Callback(NamedTuple):
     read: Poll
 
 
+class SongTarget(NamedTuple):
+    """Where one field of a Song goes in a request body: the Song field's dotted name and the body's path."""
+
+    field: str
+    path: JsonPath
+
+
+class SongMode(NamedTuple):
+    """One way a gateway takes a song (inspiration, custom, continuation): the body's constant parts (a mode
+    switch, a fixed model name) and where each Song field it honours goes. A field it does not list it lacks."""
+
+    name: str
+    constants: tuple[tuple[JsonPath, str | int | float | bool | None], ...]
+    fields: tuple[SongTarget, ...]
+
+
+class SongMapping(NamedTuple):
+    """How a vendor-neutral Song becomes one gateway's request: the create operation it is sent to, its modes,
+    and the gateway's word for each value of an enumerated field (a model it does not list it does not offer)."""
+
+    operation: str
+    modes: tuple[SongMode, ...]
+    values: tuple[tuple[str, tuple[tuple[str, str | int | float | bool], ...]], ...] = ()
+
+
 class Vendor(NamedTuple):
     """Everything the runtime client needs to know about one gateway, generated from its spec."""
 

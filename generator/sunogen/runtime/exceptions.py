@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import httpx  # annotations only: the models import these errors without importing httpx
@@ -33,6 +33,7 @@ __all__ = [
     "TaskFailedError",
     "TaskTimeoutError",
     "UnprocessableEntityError",
+    "UnsupportedSongError",
 ]
 
 
@@ -80,6 +81,46 @@ class RequestValidationError(SunoError, ValueError):
         lines = "".join(f"\n  {violation}" for violation in self.violations)
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{where}: invalid request, nothing was sent ({count} {noun}):{lines}", vendor=vendor)
+
+
+class SongProblem(NamedTuple):
+    """Why a gateway cannot honour one field of a song: the Song field (None when no field is to blame), the reason,
+    and the vendor validator's violation behind it, if any."""
+
+    field: str | None
+    reason: str
+    violation: Any = None
+
+    def __str__(self) -> str:
+        return f"{self.field or '(the song)'}: {self.reason}"
+
+
+class UnsupportedSongError(SunoError, ValueError):
+    """A gateway cannot honour a song as it is: a field it lacks, a model it does not offer, a limit it sets lower,
+    or a field it requires that the song leaves out. Raised before anything is sent.
+
+    `problems` lists every one (`field`, `reason`, and the vendor validator's `violation` where one is behind
+    it); `fields` names the Song fields to blame, `violations` the vendor validator's own findings.
+    """
+
+    problems: tuple[SongProblem, ...]
+
+    def __init__(self, problems: Sequence[SongProblem], *, vendor: str) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = "".join(f"\n  {problem}" for problem in self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{vendor} cannot honour this song, nothing was sent ({count} {noun}):{lines}", vendor=vendor)
+
+    @property
+    def fields(self) -> tuple[str | None, ...]:
+        """The Song fields the gateway cannot honour, in the order of the problems (None: the song as a whole)."""
+        return tuple(dict.fromkeys(problem.field for problem in self.problems))
+
+    @property
+    def violations(self) -> tuple[Any, ...]:
+        """The vendor validator's violations behind the problems (empty when the mapping alone decided)."""
+        return tuple(problem.violation for problem in self.problems if problem.violation is not None)
 
 
 class APIError(SunoError):
