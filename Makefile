@@ -24,13 +24,9 @@ $(EXTRA)%: pyproject.toml $(VENV_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[$*]'
 	@touch $@
 
-<<<<<<< HEAD
 install: $(EXTRA)bench ## create .venv with everything: generator, tests, checks, benchmarks
 
-generate: $(EXTRA)generator ## regenerate generated/suno_clients from specs/ (installs the generator only)
-=======
-generate: $(STAMP) ## regenerate generated/suno_clients and docs/capabilities.md from specs/
->>>>>>> main
+generate: $(EXTRA)generator ## regenerate generated/suno_clients and docs/capabilities.md (installs the generator only)
 	$(BIN)/sunogen generate
 	$(BIN)/sunogen capabilities --output docs/capabilities.md
 

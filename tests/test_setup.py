@@ -133,7 +133,9 @@ def test_the_test_extra_has_the_generator_and_check_has_the_tests() -> None:
 
 def test_an_installed_extra_is_not_installed_again(project: Path) -> None:
     (project / ".venv" / ".extra-generator").touch()
-    assert planned(project, "generate") == [".venv/bin/sunogen generate"]
+    commands = planned(project, "generate")
+    assert commands[0] == ".venv/bin/sunogen generate"
+    assert not any("pip" in command or "venv" in command.split("/")[0] for command in commands)
 
 
 def test_an_extra_is_installed_again_when_pyproject_changes(project: Path) -> None:
