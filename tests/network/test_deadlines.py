@@ -6,6 +6,7 @@ gave up (a timeout error) and hung up while the server still had bytes to send.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -15,7 +16,7 @@ import httpx
 import pytest
 import respx
 
-from sunogen.runtime import watchdog
+from sunogen.runtime import alarms, watchdog
 from sunogen.runtime.exceptions import APITimeoutError, InternalServerError
 from tests.runtime.support import KEY, AcmeClient, AsyncAcmeClient, BalanceResponse, FakeClock, json_response
 
@@ -198,3 +199,38 @@ def test_the_watchdog_never_touches_the_socket_of_a_finished_exchange() -> None:
     assert not stream.sock.shut.is_set()
     assert not watch.expired
     stream.sock.close()
+
+
+async def test_a_cancellation_from_elsewhere_stays_a_cancellation_and_is_not_called_a_timeout() -> None:
+    with serve(never_answer) as (url, log):
+        async with AsyncAcmeClient(KEY, base_url=url, timeout=60.0, max_retries=0) as client:
+            call = asyncio.ensure_future(client._call("get_balance", response_model=BalanceResponse))
+            while not log.requests:  # the request has reached the server: the call is waiting for its answer
+                await asyncio.sleep(0.01)
+            call.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await call
+        assert log.hung_up.wait(10)
+
+
+async def test_alarms_of_finished_calls_do_not_pile_up(respx_mock: respx.MockRouter) -> None:
+    respx_mock.get(BALANCE_URL).mock(httpx.Response(200, content=BALANCE))
+    async with AsyncAcmeClient(KEY) as client:
+        for _ in range(200):
+            await client._call("get_balance", response_model=BalanceResponse)
+    pending = alarms._LOOPS[asyncio.get_running_loop()]._heap
+    assert len(pending) <= 1  # each call's alarm is taken off the heap when the call ends
+
+
+async def test_an_alarm_that_rang_cancels_only_its_own_task() -> None:
+    async def sleeper() -> str:
+        alarm = alarms.set_alarm(0.0)
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            return "timed out" if alarm.rang_for() else "cancelled"
+        return "slept"
+
+    other = asyncio.ensure_future(asyncio.sleep(0.05, result="untouched"))
+    assert await sleeper() == "timed out"
+    assert await other == "untouched"

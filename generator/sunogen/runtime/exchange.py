@@ -7,7 +7,7 @@ whichever comes first, and holds every step to it:
 
 - each httpx timeout is capped by the time left, again as each phase starts (through httpcore's `trace`);
 - the body is read chunk by chunk, the deadline and the size cap checked after each chunk;
-- async: asyncio cancels the exchange at the deadline, wherever it waits;
+- async: an alarm (one timer per event loop, alarms.py) cancels the exchange at the deadline, wherever it waits;
 - sync: the watchdog thread shuts the connection's socket down at the deadline, which ends a read that waits for
   the next byte. It knows a connection opened by this attempt, and any connection once its response has begun; a
   reused keep-alive connection that trickles the response's *headers* is bounded by the per-read timeout alone.
@@ -62,7 +62,7 @@ class Exchange:
     httpcore's trace events, which say when the request starts to leave and which connection carries it.
     """
 
-    __slots__ = ("_asynchronous", "_clock", "_timeouts", "_watch", "deadline", "request", "sent", "traced")
+    __slots__ = ("_clock", "_timeouts", "_watch", "asynchronous", "deadline", "request", "sent", "traced")
 
     def __init__(
         self,
@@ -74,22 +74,27 @@ class Exchange:
         asynchronous: bool,
     ) -> None:
         now = clock.monotonic()
-        budget = max((value for value in timeouts.values() if value is not None), default=None)
+        budget = None  # the attempt's whole time: the largest of the timeouts
+        for value in timeouts.values():
+            if value is not None and (budget is None or value > budget):
+                budget = value
         deadline = None if budget is None else now + budget
-        if call_deadline is not None:
-            deadline = call_deadline if deadline is None else min(deadline, call_deadline)
+        if call_deadline is not None and (deadline is None or call_deadline < deadline):
+            deadline = call_deadline
+            # only the caller's deadline can be nearer than a timeout: the budget is the largest of them
+            timeouts = _capped(timeouts, deadline - now)
         self.request = request
         self.deadline = deadline
         self.sent = False  # the request started to leave: the server may act on it
         self.traced = False  # httpcore reported its phases (a mock transport reports none)
         self._clock = clock
-        self._asynchronous = asynchronous
+        self.asynchronous = asynchronous
         self._watch: watchdog.Watch | None = None  # made with the first socket of a sync exchange with a deadline
-        # capped with the same `now` the deadline was set from, so a call with time to spare sends its timeouts as
-        # configured; a new dict each attempt, which the trace events re-cap as the phases start
-        self._timeouts = timeouts if deadline is None else _capped(timeouts, deadline - now)
-        trace = self._atrace if asynchronous else self._trace
-        request.extensions = {**request.extensions, "timeout": self._timeouts, "trace": trace}
+        # as built (or capped by the caller's deadline): the trace events re-cap them in a copy as the phases start
+        self._timeouts = timeouts
+        # the request is this call's own (built by the client): its extensions are set in place, once an attempt
+        request.extensions["timeout"] = timeouts
+        request.extensions["trace"] = self._atrace if asynchronous else self._trace
 
     def left(self) -> float | None:
         """Seconds until the deadline (negative once past), or None without one."""
@@ -128,7 +133,9 @@ class Exchange:
             if left is not None:
                 if left <= 0:
                     raise self.timeout_error()
-                self._timeouts.update(_capped(self._timeouts, left))
+                capped = _capped(self._timeouts, left)
+                if capped != self._timeouts:  # a copy: the timeouts as built serve the next attempt too
+                    self._timeouts = self.request.extensions["timeout"] = capped
         elif stage == "complete" and phase in _CONNECTED:
             self.watch(info.get("return_value"))
 
@@ -139,7 +146,7 @@ class Exchange:
 
     def watch(self, stream: Any) -> None:
         """Have the watchdog shut `stream`'s socket down at the deadline (a sync exchange; async ones are cancelled)."""
-        if stream is None or self.deadline is None or self._asynchronous:
+        if stream is None or self.deadline is None or self.asynchronous:
             return
         if self._watch is None:
             self._watch = watchdog.Watch()
@@ -181,10 +188,10 @@ def _settled(response: httpx.Response, content: bytes) -> httpx.Response:
     )
 
 
-def _limit(response: httpx.Response, max_bytes: int) -> int:
-    """How many bytes to read: the cap, or only an excerpt when the declared length is already over it."""
+def _declared_over(response: httpx.Response, max_bytes: int) -> bool:
+    """Whether the response's Content-Length already says the body is over the cap."""
     declared = response.headers.get("content-length", "")
-    return EXCERPT_BYTES if declared.isdigit() and int(declared) > max_bytes else max_bytes
+    return declared.isdigit() and int(declared) > max_bytes
 
 
 def _identity(response: httpx.Response) -> bool:
@@ -201,26 +208,35 @@ class _Oversize(Exception):
 
 
 class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response's raw stream, held to the exchange's deadline and to `limit` bytes (if any), chunk by chunk.
+    """A response's raw stream, held to the exchange's deadline and (for an identity body) to `max_bytes`.
 
     Put in place of `response.stream`, so httpx's own read() fills the response; it says the exchange is over the
-    moment the body ends, before httpx closes the response and hands the connection back to the pool.
+    moment the body ends, before httpx closes the response and hands the connection back to the pool. A body whose
+    Content-Length is over the cap is read no further than an excerpt (looked at once a second chunk comes: a
+    one-chunk body is already read).
     """
 
-    def __init__(self, inner: Any, exchange: Exchange, limit: int | None) -> None:
+    def __init__(self, inner: Any, exchange: Exchange, response: httpx.Response, max_bytes: int | None) -> None:
         self._inner = inner
         self._exchange = exchange
-        self._limit = limit
+        self._response = response
+        self._limit = max_bytes
         self._head = b""
         self._size = 0
+        self._chunks = 0
 
     def _take(self, chunk: bytes) -> None:
+        self._chunks += 1
         self._size += len(chunk)
         if len(self._head) < EXCERPT_BYTES:
             self._head += chunk[: EXCERPT_BYTES - len(self._head)]
-        if self._limit is not None and self._size > self._limit:
-            raise _Oversize(self._head, self._size)
-        self._exchange.check()
+        if self._limit is not None:
+            if self._chunks == 2 and _declared_over(self._response, self._limit):
+                self._limit = EXCERPT_BYTES
+            if self._size > self._limit:
+                raise _Oversize(self._head, self._size)
+        if not self._exchange.asynchronous:  # asyncio holds an async exchange to its deadline wherever it waits
+            self._exchange.check()
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._inner:
@@ -274,13 +290,13 @@ def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Receive
         response = client.send(exchange.request, stream=True, follow_redirects=False)
         try:
             exchange.watch(response.extensions.get("network_stream"))
-            limit = _limit(response, max_bytes)
             identity = _identity(response)
             # a compressed body is capped once decoded, below, not as it arrives
-            response.stream = _Bounded(response.stream, exchange, limit if identity else None)
+            response.stream = _Bounded(response.stream, exchange, response, max_bytes if identity else None)
             if identity:
                 response.read()
                 return Received(response, None)
+            limit = EXCERPT_BYTES if _declared_over(response, max_bytes) else max_bytes
             return Received(_settled(response, _decoded(response.iter_bytes(), limit)), None)
         except _Oversize as over:
             return Received(_settled(response, over.head), over.size)
@@ -296,28 +312,36 @@ def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Receive
 
 
 async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes: int) -> Received:
-    """As `receive`, awaited; asyncio ends the exchange at its deadline wherever it waits."""
-    import asyncio  # a sync caller never needs it
+    """As `receive`, awaited: an alarm cancels the exchange at its deadline wherever it waits."""
+    from asyncio import CancelledError  # a sync caller never imports asyncio for this
 
-    scope = asyncio.timeout(exchange.left())
+    from .alarms import set_alarm
+
+    left = exchange.left()
+    if left is not None and left <= 0:
+        raise exchange.timeout_error()
+    alarm = None if left is None else set_alarm(left)
     try:
-        async with scope:
-            exchange.check()
-            response = await client.send(exchange.request, stream=True, follow_redirects=False)
-            try:
-                limit = _limit(response, max_bytes)
-                identity = _identity(response)
-                response.stream = _Bounded(response.stream, exchange, limit if identity else None)
-                if identity:
-                    await response.aread()
-                    return Received(response, None)
-                return Received(_settled(response, await _adecoded(response.aiter_bytes(), limit)), None)
-            except _Oversize as over:
-                return Received(_settled(response, over.head), over.size)
-            finally:
-                await response.aclose()
-    except TimeoutError:
-        if not scope.expired():
+        response = await client.send(exchange.request, stream=True, follow_redirects=False)
+        try:
+            identity = _identity(response)
+            response.stream = _Bounded(response.stream, exchange, response, max_bytes if identity else None)
+            if identity:
+                await response.aread()
+                return Received(response, None)
+            limit = EXCERPT_BYTES if _declared_over(response, max_bytes) else max_bytes
+            return Received(_settled(response, await _adecoded(response.aiter_bytes(), limit)), None)
+        except _Oversize as over:
+            return Received(_settled(response, over.head), over.size)
+        finally:
+            if alarm is not None:
+                alarm.stop()  # the body is in: closing the response is no part of the exchange's time
+            await response.aclose()
+    except CancelledError:
+        if alarm is None or not alarm.rang_for():
             raise
-        # asyncio cancelled the exchange where it waited: report it as the timeout it is
+        # the alarm cancelled the exchange where it waited: report it as the timeout it is
         raise exchange.timeout_error() from None
+    finally:
+        if alarm is not None:
+            alarm.stop()
