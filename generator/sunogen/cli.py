@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn, TextIO
 
@@ -208,18 +208,31 @@ def _validate_files(args: argparse.Namespace, check: Check, out: TextIO, err: Te
     return worst
 
 
-def _lines(name: str, stdin: IO[Any]) -> Iterable[bytes]:
-    if name == "-":
-        yield from _binary(stdin)
-        return
-    with open(name, "rb") as stream:
-        yield from stream
+def _open_lines(name: str, stdin: IO[Any]) -> IO[bytes]:
+    """The lines of a file, or of standard input for `-`, as bytes (closing standard input's is harmless)."""
+    return _binary(stdin) if name == "-" else open(name, "rb")
+
+
+def _line_result(shown: str, lineno: int, violations: list[Any], *, as_json: bool) -> str:
+    """One line's result when it has violations (the rare case, off the hot loop)."""
+    if not as_json:
+        return f"{shown}:{lineno}: {_summary(violations)}: {'; '.join(map(str, violations))}\n"
+    entry = {"file": shown, "line": lineno, "valid": not _errors(violations)}
+    entry["violations"] = [v.as_dict() for v in violations]
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _line_error(shown: str, lineno: int, problem: str, *, as_json: bool) -> str:
+    if not as_json:
+        return f"{shown}:{lineno}: {problem}\n"
+    return json.dumps({"file": shown, "line": lineno, "valid": False, "error": problem}, ensure_ascii=False) + "\n"
 
 
 def _validate_lines(args: argparse.Namespace, check: Check, out: TextIO, err: TextIO, stdin: IO[Any]) -> int:
     """JSON Lines: one result a line, as a stream, in constant memory; the worst status of all lines.
 
-    This loop is the batch mode (millions of payloads): it does per line what it must and nothing else.
+    This loop is the batch mode (millions of payloads): per line it reads, parses, checks and writes, and nothing
+    else; what is rare (a malformed line, a violation) is worded by the helpers above.
     """
     from suno_clients._runtime.jsontext import MalformedJSON, parse_json
 
@@ -227,38 +240,35 @@ def _validate_lines(args: argparse.Namespace, check: Check, out: TextIO, err: Te
     strict, as_json, write = args.strict, args.json, out.write
     for name in args.files:
         shown = _shown(name)
-        quoted = json.dumps(shown, ensure_ascii=False)
+        # a valid line's result is this text around its number
+        if as_json:
+            before, after = (
+                f'{{"file":{json.dumps(shown, ensure_ascii=False)},"line":',
+                ',"valid":true,"violations":[]}\n',
+            )
+        else:
+            before, after = f"{shown}:", ": valid\n"
         lineno = 0
         try:
-            for lineno, line in enumerate(_lines(name, stdin), 1):
-                line = line.rstrip(b"\r\n")  # so an error's column is the line's own
-                if not line.strip():
-                    continue  # JSON Lines readers may skip blank lines
-                try:
-                    violations = check(parse_json(line))
-                except MalformedJSON as exc:
-                    worst = EXIT_USAGE
-                    problem = f"malformed JSON: {exc.msg}" + ("" if exc.colno is None else f" at column {exc.colno}")
-                    if as_json:
-                        write(f'{{"file":{quoted},"line":{lineno},"valid":false,"error":{json.dumps(problem)}}}\n')
-                    else:
-                        write(f"{shown}:{lineno}: {problem}\n")
-                    continue
-                if not violations:
-                    write(
-                        f'{{"file":{quoted},"line":{lineno},"valid":true,"violations":[]}}\n'
-                        if as_json
-                        else f"{shown}:{lineno}: valid\n"
-                    )
-                    continue
-                if worst < EXIT_INVALID and _status(violations, strict):
-                    worst = EXIT_INVALID
-                if as_json:
-                    entry = {"file": shown, "line": lineno, "valid": not _errors(violations)}
-                    entry["violations"] = [v.as_dict() for v in violations]
-                    write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n")
-                else:
-                    write(f"{shown}:{lineno}: {_summary(violations)}: {'; '.join(map(str, violations))}\n")
+            with _open_lines(name, stdin) as lines:
+                for line in lines:
+                    lineno += 1
+                    line = line.rstrip(b"\r\n")  # so an error's column is the line's own
+                    if not line or line.isspace():
+                        continue  # JSON Lines readers may skip blank lines
+                    try:
+                        violations = check(parse_json(line))
+                    except MalformedJSON as exc:
+                        worst = EXIT_USAGE
+                        where = "" if exc.colno is None else f" at column {exc.colno}"
+                        write(_line_error(shown, lineno, f"malformed JSON: {exc.msg}{where}", as_json=as_json))
+                        continue
+                    if not violations:
+                        write(f"{before}{lineno}{after}")
+                        continue
+                    if worst < EXIT_INVALID and _status(violations, strict):
+                        worst = EXIT_INVALID
+                    write(_line_result(shown, lineno, violations, as_json=as_json))
         except BrokenPipeError:  # our reader left, not the file: main() ends quietly
             raise
         except OSError as exc:
