@@ -17,8 +17,16 @@ import pytest
 import respx
 
 from sunogen.runtime import alarms, watchdog
-from sunogen.runtime.exceptions import APITimeoutError, InternalServerError
-from tests.runtime.support import KEY, AcmeClient, AsyncAcmeClient, BalanceResponse, FakeClock, json_response
+from sunogen.runtime.exceptions import APITimeoutError, InternalServerError, TaskTimeoutError
+from tests.runtime.support import (
+    KEY,
+    AcmeClient,
+    AsyncAcmeClient,
+    BalanceResponse,
+    FakeClock,
+    TaskResponse,
+    json_response,
+)
 
 from .loopback import Connection, response, serve
 
@@ -234,3 +242,21 @@ async def test_an_alarm_that_rang_cancels_only_its_own_task() -> None:
     other = asyncio.ensure_future(asyncio.sleep(0.05, result="untouched"))
     assert await sleeper() == "timed out"
     assert await other == "untouched"
+
+
+def test_a_poll_that_never_answers_cannot_hold_a_sync_wait_past_its_timeout() -> None:
+    # the client's own timeout is a minute: only the wait's deadline, given to the poll, can end it sooner
+    with serve(never_answer) as (url, log), AcmeClient(KEY, base_url=url, timeout=60.0) as client:
+        with pytest.raises(TaskTimeoutError) as caught:
+            client._wait("t-1", response_model=TaskResponse, timeout=TIMEOUT)
+        assert log.hung_up.wait(10)
+    assert caught.value.task_id == "t-1"
+
+
+async def test_a_poll_that_never_answers_cannot_hold_an_async_wait_past_its_timeout() -> None:
+    with serve(never_answer) as (url, log):
+        async with AsyncAcmeClient(KEY, base_url=url, timeout=60.0) as client:
+            with pytest.raises(TaskTimeoutError) as caught:
+                await client._wait("t-1", response_model=TaskResponse, timeout=TIMEOUT)
+        assert log.hung_up.wait(10)
+    assert caught.value.task_id == "t-1"

@@ -189,7 +189,12 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         while True:
             try:
                 result = self._request(
-                    query.id, body=None, params={param: task_id}, response_model=response_model, max_retries=0
+                    query.id,
+                    body=None,
+                    params={param: task_id},
+                    response_model=response_model,
+                    max_retries=0,
+                    deadline=waiter.deadline,
                 )
             except (APIStatusError, APIConnectionError) as error:
                 pause = waiter.after_failure(query, error)
@@ -377,7 +382,12 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         while True:
             try:
                 result = await self._request(
-                    query.id, body=None, params={param: task_id}, response_model=response_model, max_retries=0
+                    query.id,
+                    body=None,
+                    params={param: task_id},
+                    response_model=response_model,
+                    max_retries=0,
+                    deadline=waiter.deadline,
                 )
             except (APIStatusError, APIConnectionError) as error:
                 pause = waiter.after_failure(query, error)

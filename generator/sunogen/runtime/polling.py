@@ -104,6 +104,11 @@ class Waiter(Generic[M]):
             scrub=self._scrub,
         )
 
+    @property
+    def deadline(self) -> float:
+        """When the wait ends, on the client's clock: each poll is given it, so no poll runs past it either."""
+        return self._deadline
+
     def is_news(self, progress: TaskProgress[M]) -> bool:
         """Whether this progress differs from the last one reported (a new status, stage or clip)."""
         seen = (progress.stage, progress.status, progress.clips)
