@@ -13,7 +13,14 @@ import httpx
 from .base_client import BaseClient, CallResult, log
 from .clock import Clock
 from .descriptors import Clips, Operation, Poll
-from .exceptions import APIConnectionError, APIError, APIStatusError, ConfigurationError, TaskTimeoutError
+from .exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    ConfigurationError,
+    TaskTimeoutError,
+)
 from .reading import MalformedTaskError, Snapshot, read_task, report
 from .retries import may_retry_error, parse_retry_after, retry_delay
 from .tasks import TaskProgress, TaskResult
@@ -61,6 +68,7 @@ class Waiter(Generic[M]):
         self._interval = poll_interval
         self._max_interval = max(poll_interval, _MAX_POLL_INTERVAL)
         self._failures = 0
+        self._last_error: APIError | None = None  # the failed poll since the last answer, if any
         self._last: Snapshot | None = None
         self._last_data: Any = None
         self._reported: tuple[object, ...] | None = None
@@ -85,6 +93,7 @@ class Waiter(Generic[M]):
         """The result if the task finished, else its progress; raises TaskFailedError and MalformedTaskError."""
         snapshot = read_task(self._poll, self._clips, result.data)
         self._failures = 0
+        self._last_error = None
         self._last = snapshot
         self._last_data = result.data
         log.debug(
@@ -149,7 +158,13 @@ class Waiter(Generic[M]):
             return None
         left = self._deadline - self._clock.monotonic()
         if left <= 0:
+            if isinstance(error, APITimeoutError) and self._last_error is not None:
+                # the poll ran into the wait's own deadline: what the wait last saw is the failure before it
+                error = self._last_error
+            elif isinstance(error, APITimeoutError):
+                raise self._timeout(None) from error
             raise self._timeout(f"the last poll failed: {error}") from error
+        self._last_error = error
         if after is not None and after > left:
             detail = f"the gateway asks for a {after:.0f}s pause (Retry-After) and {left:.0f}s are left: {error}"
             raise self._timeout(detail) from error
