@@ -148,7 +148,7 @@ for module in modules:
         if callable(value) and getattr(value, "__module__", None) == module.__name__ and not name.startswith("_") \
                 and not isinstance(value, type):
             setattr(module, name, wrap(module, name, value))
-models = sys.modules["sunogen.models"]  # the parent's wait for the models child process, which runs the generator
+models = sys.modules["sunogen.datamodels"]  # the parent's wait for the models child process, which runs the generator
 models.ModelsProcess.results = wrap(models, "ModelsProcess.results", models.ModelsProcess.results)
 begin = time.perf_counter()
 status = sunogen.cli.main(["generate", "--out", sys.argv[1]])
@@ -182,7 +182,7 @@ def _stages(folder: Path) -> list[str]:
         f"module {seconds(report['imports'])}; `main` {seconds(report['main'])}, of which the public functions "
         f"below account for {seconds(report['main'] - outside)}. A stage's first call pays the lazy imports it makes "
         "(jinja2 in `render`). datamodel-code-generator is imported and run in a child process "
-        "(`python -m sunogen.models`, started first thing); `ModelsProcess.results` is the parent waiting for it. "
+        "(`python -m sunogen.datamodels`, started first thing); `ModelsProcess.results` is the parent waiting for it. "
         "Stages under 1 ms are left out.",
         "",
         *table(("stage", "calls", "total", "first call", "median later call"), rows),

@@ -19,8 +19,8 @@ from sunogen.check import check
 from sunogen.load import load
 from sunogen.rules.compiler import RUNTIME, compile_rules, places
 from sunogen.rules.module import Module
-from sunogen.rules.valid import ValidPass
-from sunogen.rules.violations import ViolationPass
+from sunogen.rules.valid_pass import ValidPass
+from sunogen.rules.violation_pass import ViolationPass
 from sunogen.rules.writer import Writer
 
 from .conftest import ROOT

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
 import suno_clients
-from suno_clients._runtime.models import to_json
+from suno_clients._runtime.model_bases import to_json
 
 from .conftest import ROOT, SPECS
 

@@ -47,7 +47,7 @@ def test_importing_a_client_defines_no_model_and_imports_no_validator_polling_or
         "import sys\n"
         f"from suno_clients.{vendor} import AsyncClient, Client\n"
         f"later = ['suno_clients.{vendor}.models', 'suno_clients._validators.{vendor}',\n"
-        "         'suno_clients._runtime.models', 'suno_clients._runtime.polling',\n"
+        "         'suno_clients._runtime.model_bases', 'suno_clients._runtime.polling',\n"
         "         'suno_clients._runtime.callbacks', 'pydantic.main']\n"
         "print(sorted(m for m in later if m in sys.modules))\n"
     )
@@ -123,7 +123,7 @@ def test_the_annotations_of_every_client_method_resolve(vendor: str) -> None:
 
 @pytest.mark.parametrize("vendor", suno_clients.VENDORS)
 def test_a_client_checks_each_body_with_the_validator_validate_uses_for_its_operation(vendor: str) -> None:
-    from suno_clients._runtime.bodies import rules_of
+    from suno_clients._runtime.request_bodies import rules_of
 
     module = suno_clients.vendor_module(vendor)
     operations = importlib.import_module(f"suno_clients._validators.{vendor}").OPERATIONS

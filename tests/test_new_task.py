@@ -10,8 +10,8 @@ import respx
 from pydantic import BaseModel, ConfigDict, Field
 
 from sunogen.runtime.client import AsyncAPIClient, SyncAPIClient
-from sunogen.runtime.descriptors import Auth, Envelope, Operation, TaskRef, Vendor
 from sunogen.runtime.exceptions import ResponseValidationError
+from sunogen.runtime.spec_data import Auth, Envelope, Operation, TaskRef, Vendor
 from sunogen.runtime.tasks import NewTask
 
 KEY = "sk-test-0123456789abcdef"

@@ -3,7 +3,7 @@
 `generate()` below is the whole pipeline, top to bottom: load, check, build, models, rules, render (then the
 spec's own request examples run against the rendered validators), format.
 What it returns is a function of the spec files' text alone, and nothing before `write` touches the output folder.
-The models stage runs in a worker process of ours (`python -m sunogen.models`, calling datamodel-code-generator as
+The models stage runs in a worker process of ours (`python -m sunogen.datamodels`, calling datamodel-code-generator as
 a library) started first thing, so that importing datamodel-code-generator, the slowest step and about half of
 what one datamodel-codegen run costs, overlaps all the others; the worker is given only the shapes the IR holds.
 """
@@ -27,7 +27,7 @@ def read_specs(specs: Path) -> dict[str, str]:
 
 def generate(sources: dict[str, str]) -> dict[str, str]:
     """Every file of the generated package, keyed by relative path. Raises SpecErrors with every spec error."""
-    from .models import ModelsProcess, models_input
+    from .datamodels import ModelsProcess, models_input
 
     if not sources:
         raise SpecErrors([SpecError("specs", 1, 1, "no-specs", "no <vendor>.yaml files found")])

@@ -14,12 +14,12 @@ from . import build_semantics, build_song, ir
 from .diagnostics import SpecErrors
 from .load import LoadedSpec, escape
 from .methods import plan_methods
+from .model_shapes import shape_document
 from .pytypes import TypedDicts, is_object
 from .rules.keywords import KEYWORDS
 from .rules.values import REF_PREFIX, freeze
 from .rules.values import thaw as thaw  # re-exported: the models stage reads it from here
 from .schema_keywords import names_a_rule, request_components
-from .shapes import shape_document
 
 Severity = Literal["error", "warning"]
 _PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}

@@ -280,7 +280,7 @@ class TaskRef:
 
 
 # The semantics below (ErrorRule to Timestamp) are printed into each client's VENDOR block by their repr: each
-# class and field is named as the runtime descriptor it becomes (runtime/descriptors.py).
+# class and field is named as the runtime descriptor it becomes (runtime/spec_data.py).
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from . import ir
+from .datamodels import Models
 from .exports import error_names
-from .models import Models
 from .rules.compiler import CompiledRules, validator_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

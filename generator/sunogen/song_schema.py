@@ -12,10 +12,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .runtime.missing import MISSING
+
 REF_PREFIX = "#/components/schemas/"
 Schemas = Mapping[str, Any]
 Path = tuple[str, ...]
-_MISSING = object()
 
 
 def resolve(schemas: Schemas, node: Any) -> Any:
@@ -256,14 +257,14 @@ def max_length(schemas: Schemas, root: Any, body: Any, path: Path) -> tuple[int,
         if not rest and isinstance(node.get("maxLength"), int):
             found.append((node["maxLength"], rule))
         if rest and rest[0] in node.get("properties", {}):
-            child = instance.get(rest[0], _MISSING) if isinstance(instance, dict) else _MISSING
+            child = instance.get(rest[0], MISSING) if isinstance(instance, dict) else MISSING
             walk(node["properties"][rest[0]], child, rest[1:], rule)
         for entry in node.get("allOf", ()):
             if advice(entry):
                 continue
             title = entry.get("title") if isinstance(entry, dict) else None
             walk(entry, instance, rest, title if isinstance(title, str) else rule)
-        if "if" in node and instance is not _MISSING:
+        if "if" in node and instance is not MISSING:
             condition = holds(schemas, node["if"], instance)
             if condition is not None and ("then" if condition else "else") in node:
                 walk(node["then" if condition else "else"], instance, rest, rule)

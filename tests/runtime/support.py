@@ -9,7 +9,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from sunogen.runtime.client import AsyncAPIClient, SyncAPIClient
-from sunogen.runtime.descriptors import (
+from sunogen.runtime.spec_data import (
     Auth,
     Callback,
     Clips,

@@ -12,13 +12,13 @@ import pytest
 import respx
 
 from sunogen.runtime.callbacks import parse_callback, sign_callback
-from sunogen.runtime.descriptors import Callback, Poll, Signature, Timestamp
 from sunogen.runtime.exceptions import (
     CallbackPayloadError,
     CallbackSignatureError,
     ConfigurationError,
     TaskFailedError,
 )
+from sunogen.runtime.spec_data import Callback, Poll, Signature, Timestamp
 from sunogen.runtime.tasks import TaskProgress, TaskResult
 
 from .support import ACME, HOOK, HOOK_READ, KEY, MP3, STREAM, FakeClock, HookClient, HookResponse, Open, json_response

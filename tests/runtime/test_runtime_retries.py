@@ -8,7 +8,6 @@ import httpx
 import pytest
 import respx
 
-from sunogen.runtime.descriptors import ErrorRule, Operation
 from sunogen.runtime.errors import http_rule, match_error
 from sunogen.runtime.exceptions import (
     APIConnectionError,
@@ -19,6 +18,7 @@ from sunogen.runtime.exceptions import (
     RateLimitError,
 )
 from sunogen.runtime.retries import MAX_RETRY_AFTER, may_retry_error, parse_retry_after, retry_delay
+from sunogen.runtime.spec_data import ErrorRule, Operation
 
 from .support import KEY, AcmeClient, BalanceResponse, CreateResponse, FakeClock, json_response
 

@@ -16,7 +16,7 @@ import pytest
 import suno_clients
 from sunogen.cli import main
 from sunogen.serve.store import SqliteStore
-from sunogen.serve.tasks import Task
+from sunogen.serve.timeline import Task
 
 from .harness import SPECS, Running, auth_headers, create_raw, creates, emulator, start, vendors, wav_seconds
 

@@ -10,9 +10,9 @@ import pytest
 
 import suno_clients
 from suno_clients._runtime import exceptions as errors
-from suno_clients._runtime.descriptors import ErrorRule
 from suno_clients._runtime.errors import match_error
-from sunogen.serve.shapes import Shapes
+from suno_clients._runtime.spec_data import ErrorRule
+from sunogen.serve.instances import Shapes
 
 from .harness import Create, Running, auth_headers, client_kwargs, create_raw, creates, vendor_ir, vendors
 

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from sunogen.serve.answers import Answers
-from sunogen.serve.shapes import Shapes
+from sunogen.serve.instances import Shapes
 from sunogen.serve.spec import load_served
 
 from .harness import SPECS, Running, auth_headers, vendor_ir, vendors

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sunogen import ir
-from sunogen.serve.tasks import Moment, Step, Task, Timeline
+from sunogen.serve.timeline import Moment, Step, Task, Timeline
 
 POLL = ir.Poll(
     status=(("status",),),

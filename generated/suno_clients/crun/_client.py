@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Unpack, overload
 
-from suno_clients._runtime.bodies import prepare_body
 from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
-from suno_clients._runtime.descriptors import (
+from suno_clients._runtime.lazy import LazyModule
+from suno_clients._runtime.request_bodies import prepare_body
+from suno_clients._runtime.spec_data import (
     Auth,
     Callback,
     Clips,
@@ -21,7 +22,6 @@ from suno_clients._runtime.descriptors import (
     UrlPattern,
     Vendor,
 )
-from suno_clients._runtime.lazy import LazyModule
 from suno_clients._runtime.tasks import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,

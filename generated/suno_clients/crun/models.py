@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from suno_clients._runtime.models import RequestModel, ResponseModel
+from suno_clients._runtime.model_bases import RequestModel, ResponseModel
 
 
 class CreatePersonaRequest(RequestModel):

@@ -5,7 +5,7 @@ Read by suno_clients._runtime.song, which knows no gateway: which modes this one
 and what it calls each model. Importing this module imports neither pydantic nor httpx.
 """
 
-from suno_clients._runtime.descriptors import SongMapping, SongMode, SongTarget
+from suno_clients._runtime.spec_data import SongMapping, SongMode, SongTarget
 
 SONG: SongMapping | None = SongMapping(
     operation="submit_music",

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict
 
-from suno_clients._runtime.models import RequestModel, ResponseModel
+from suno_clients._runtime.model_bases import RequestModel, ResponseModel
 
 
 class Balance(ResponseModel):

@@ -10,8 +10,8 @@ from sunogen.build import python_name
 
 from .keywords import KEYWORDS
 from .module import Module
-from .valid import ValidPass
-from .violations import ViolationPass
+from .valid_pass import ValidPass
+from .violation_pass import ViolationPass
 from .writer import Writer
 
 RUNTIME: dict[str, tuple[str, ...]] = {

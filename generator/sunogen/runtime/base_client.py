@@ -13,7 +13,6 @@ from pydantic_core import ValidationError  # pydantic's own ValidationError, wit
 
 from .calls import NOT_GIVEN, CallResult, NotGiven, RequestHeaders, check_base_url, render_params
 from .clock import Clock, SystemClock
-from .descriptors import Operation, Poll, TaskRef, Vendor
 from .errors import error_class, match_error
 from .exceptions import (
     APIConnectionError,
@@ -27,6 +26,7 @@ from .paths import MISSING, first_present, format_paths
 from .redaction import Redactor, key_problem
 from .responses import decode_or_missing, describe_non_json, numeric_code, redirect_note, same_code, snippet
 from .retries import may_retry_error, parse_retry_after, retry_delay
+from .spec_data import Operation, Poll, TaskRef, Vendor
 from .tasks import NewTask
 
 if TYPE_CHECKING:

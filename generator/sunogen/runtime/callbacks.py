@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, TypeVar
 import httpx
 from pydantic_core import ValidationError
 
-from .descriptors import Signature, Vendor
 from .exceptions import CallbackPayloadError, CallbackSignatureError, ConfigurationError
 from .paths import MISSING, first_present, format_paths
 from .reading import MalformedTaskError, read_task, report
+from .spec_data import Signature, Vendor
 from .tasks import TaskProgress, TaskResult
 
 if TYPE_CHECKING:

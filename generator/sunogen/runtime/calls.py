@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import httpx
 
-from .descriptors import Operation, Vendor
 from .exceptions import ConfigurationError, RequestValidationError
+from .spec_data import Operation, Vendor
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

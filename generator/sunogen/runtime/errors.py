@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import exceptions
-from .descriptors import ErrorRule
 from .kinds import HTTP_KINDS, KINDS
 from .responses import numeric_code, same_code
+from .spec_data import ErrorRule
 
 __all__ = ["error_class", "http_rule", "match_error"]
 

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any
 
-from .descriptors import JsonPath
+from .missing import MISSING
+from .spec_data import JsonPath
 
 __all__ = ["MISSING", "first_present", "format_paths", "lookup"]
-
-
-class _Missing:
-    """The type of MISSING: a path that leads nowhere (absent key, index out of range, wrong container)."""
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Final = _Missing()
 
 
 def lookup(data: Any, path: JsonPath) -> Any:

@@ -12,7 +12,6 @@ import httpx
 
 from .base_client import BaseClient, CallResult, log
 from .clock import Clock
-from .descriptors import Clips, Operation, Poll
 from .exceptions import (
     APIConnectionError,
     APIError,
@@ -23,6 +22,7 @@ from .exceptions import (
 )
 from .reading import MalformedTaskError, Snapshot, read_task, report
 from .retries import may_retry_error, parse_retry_after, retry_delay
+from .spec_data import Clips, Operation, Poll
 from .tasks import TaskProgress, TaskResult
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Reading a task: what a poll response or a callback body says about a task, by the spec's descriptors.
+"""Reading a task: what a poll response or a callback body says about a task, by the spec's data (spec_data.py).
 
 Pure functions of a decoded body: its stage (pending, partial, success, failure), the vendor's status word, and
 its clips under the names every gateway shares. Imported by the first wait or callback, never with the client.
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from .descriptors import Clips, Poll, UrlPattern
 from .exceptions import TaskFailedError
 from .paths import MISSING, first_present, format_paths
+from .spec_data import Clips, Poll, UrlPattern
 from .tasks import Clip, TaskProgress, TaskResult
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import random
 
 import httpx
 
-from .descriptors import Operation
+from .spec_data import Operation
 
 __all__ = [
     "INITIAL_RETRY_DELAY",

@@ -20,7 +20,7 @@ from .song_fields import LOCATORS, SONG_FIELDS
 from .violations import path_key
 
 if TYPE_CHECKING:
-    from .descriptors import JsonPath, SongMapping, SongMode
+    from .spec_data import JsonPath, SongMapping, SongMode
     from .violations import Violation
 
 __all__ = ["Continuation", "Mode", "Model", "Song", "VendorRequest", "VocalGender", "song_mapping", "to_request"]

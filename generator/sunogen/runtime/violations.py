@@ -6,6 +6,8 @@ import json
 import re
 from typing import Literal, NamedTuple
 
+from .missing import MISSING
+
 __all__ = [
     "MISSING",
     "NUMBER",
@@ -107,15 +109,3 @@ def json_type(value: object) -> str:
     if isinstance(value, dict):
         return "object"
     return type(value).__name__
-
-
-class _Missing:
-    """The sentinel for an absent member (None is JSON null, a value)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING = _Missing()

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from sunogen import ir
-from sunogen.runtime.descriptors import ErrorRule
 from sunogen.runtime.errors import match_error
 from sunogen.runtime.kinds import HTTP_KINDS
+from sunogen.runtime.spec_data import ErrorRule
 
-from .shapes import Shapes
+from .instances import Shapes
 
 # What the emulator says for each kind; an entry's `message` matcher is worked in when the text lacks it.
 MESSAGES: Final = {

@@ -26,15 +26,15 @@ from sunogen import ir
 from sunogen.runtime.paths import MISSING, lookup
 
 from .answers import Answers
-from .bodies import MEDIA_PREFIX, STREAM_PREFIX, Bodies, request_details
-from .callbacks import Deliveries
+from .deliveries import Deliveries
 from .faults import DroppedResponse, Fault, UnknownFault, linger, malformed, parse_fault, requested
+from .instances import Shapes
 from .media import png, seed_of, wav
 from .options import FAULT_HEADER, Options
-from .shapes import Shapes
 from .spec import Served
 from .store import TaskStore
-from .tasks import CLIPS_PER_TASK, Task, Timeline
+from .task_bodies import MEDIA_PREFIX, STREAM_PREFIX, Bodies, request_details
+from .timeline import CLIPS_PER_TASK, Task, Timeline
 
 log = logging.getLogger("sunogen.serve")
 

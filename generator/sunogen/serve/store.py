@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Protocol
 
-from .tasks import Task
+from .timeline import Task
 
 _SCHEMA_VERSION = 1
 

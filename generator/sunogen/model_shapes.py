@@ -5,7 +5,7 @@ semantics than JSON Schema's, or not at all) are compiled by `rules`, so they ar
 fields, JSON types, enums, defaults and static limits. A request object keeps the members its schema leaves open
 (`additionalProperties` absent, or patterns), as validate() does. A response field holding a JSON document in a string
 (`contentMediaType: application/json`) takes the shape of that document, marked `x-sunogen-content` so that the
-response model parses the string first (runtime/models.py); in a request it stays the string that is sent.
+response model parses the string first (runtime/model_bases.py); in a request it stays the string that is sent.
 """
 
 from __future__ import annotations

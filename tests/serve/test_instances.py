@@ -6,7 +6,8 @@ from typing import Any
 
 from sunogen import ir
 from sunogen.build import schema
-from sunogen.serve.shapes import ANY, MISSING, Shapes
+from sunogen.runtime.missing import MISSING
+from sunogen.serve.instances import ANY, Shapes
 
 
 def S(node: Any) -> ir.Schema:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import sunogen
-from sunogen.models import ModelsProcess
+from sunogen.datamodels import ModelsProcess
 from sunogen.render import PACKAGE, RUNTIME
 
 from .conftest import ROOT
@@ -45,7 +45,7 @@ def test_a_module_in_the_working_directory_named_like_a_library_one_is_not_impor
 def test_a_failure_in_the_child_is_raised_here_not_hidden_or_waited_on_forever() -> None:
     with ModelsProcess() as child:
         child.send([{"file": "specs/broken.yaml"}])  # no document: the child's own code fails
-        with pytest.raises(RuntimeError, match=r"sunogen\.models exited 1"):
+        with pytest.raises(RuntimeError, match=r"sunogen\.datamodels exited 1"):
             child.results()
 
 

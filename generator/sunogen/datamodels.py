@@ -1,7 +1,7 @@
 """Stage 4a, models: pydantic v2 source for each vendor's shapes, from datamodel-code-generator.
 
 Importing datamodel-code-generator takes longer than the rest of the pipeline, so it runs in a child process
-(`python -m sunogen.models`), started before the specs are even loaded: the child imports it on one core while the
+(`python -m sunogen.datamodels`), started before the specs are even loaded: the child imports it on one core while the
 parent checks, builds, renders and formats on the other, then the child turns each vendor's shapes into models.
 """
 
@@ -19,8 +19,8 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import ir
 
-RUNTIME = "suno_clients._runtime.models"
-CHILD = "sunogen.models"  # run as `python -m sunogen.models`: the child process
+RUNTIME = "suno_clients._runtime.model_bases"
+CHILD = "sunogen.datamodels"  # run as `python -m sunogen.datamodels`: the child process
 
 
 @dataclass(frozen=True, slots=True)

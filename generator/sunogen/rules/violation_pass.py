@@ -18,7 +18,7 @@ from sunogen import ir
 from .checks import Apply, Assert, Branch, Check, Each
 from .literals import item_path, member_path, negated
 from .module import Module
-from .valid import Typed, ValidPass, grouped, guard, known_after
+from .valid_pass import Typed, ValidPass, grouped, guard, known_after
 from .writer import Writer
 
 

@@ -15,18 +15,11 @@ from typing import Any, Final
 
 from sunogen import ir
 from sunogen.build import thaw
+from sunogen.runtime.missing import MISSING  # also what `fit` returns for a value the schema cannot take in any form
 
 ANY: Final = ir.Schema("")
 """The schema that accepts anything (an undeclared property of an open object)."""
 
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Final = _Missing()
-"""What `fit` returns for a value the schema cannot take in any form."""
 
 _PLACEHOLDER_FORMATS: Final = {
     "uri": "http://127.0.0.1/",

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from sunogen.runtime.bodies import rules_of, to_json
+from sunogen.runtime.request_bodies import rules_of, to_json
 
 
 class Tone(enum.StrEnum):

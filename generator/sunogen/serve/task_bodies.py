@@ -17,9 +17,9 @@ from typing import Any, Final
 from sunogen import ir
 from sunogen.build import thaw
 
+from .instances import Shapes
 from .media import AUDIO_SECONDS
-from .shapes import Shapes
-from .tasks import CLIPS_PER_TASK, Moment, Stage, Task, stage_words, word
+from .timeline import CLIPS_PER_TASK, Moment, Stage, Task, stage_words, word
 
 MEDIA_PREFIX: Final = "/_sunogen/media"
 STREAM_PREFIX: Final = "/_sunogen/stream"

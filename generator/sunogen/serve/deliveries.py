@@ -22,9 +22,9 @@ import httpx
 
 from sunogen import ir
 
-from .bodies import Bodies
 from .store import TaskStore
-from .tasks import Moment, Task, Timeline
+from .task_bodies import Bodies
+from .timeline import Moment, Task, Timeline
 
 log = logging.getLogger("sunogen.serve")
 

@@ -20,13 +20,13 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from sunogen import ir
-from sunogen.runtime.descriptors import Clips, Poll, UrlPattern
 from sunogen.runtime.reading import read_task
+from sunogen.runtime.spec_data import Clips, Poll, UrlPattern
 from sunogen.serve.answers import Answers
-from sunogen.serve.bodies import Bodies
-from sunogen.serve.shapes import Shapes
+from sunogen.serve.instances import Shapes
 from sunogen.serve.spec import load_served
-from sunogen.serve.tasks import CLIPS_PER_TASK, Moment, Task, Timeline
+from sunogen.serve.task_bodies import Bodies
+from sunogen.serve.timeline import CLIPS_PER_TASK, Moment, Task, Timeline
 
 from .harness import SPECS, vendors
 
