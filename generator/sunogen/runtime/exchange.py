@@ -62,7 +62,7 @@ class Exchange:
     httpcore's trace events, which say when the request starts to leave and which connection carries it.
     """
 
-    __slots__ = ("_clock", "_timeouts", "_watch", "asynchronous", "deadline", "request", "sent", "traced")
+    __slots__ = ("_clock", "_timeouts", "_watch", "asynchronous", "deadline", "handed", "request", "sent", "traced")
 
     def __init__(
         self,
@@ -85,8 +85,9 @@ class Exchange:
             timeouts = _capped(timeouts, deadline - now)
         self.request = request
         self.deadline = deadline
+        self.handed = False  # the request went to the transport: from here, only the trace can say it did not leave
         self.sent = False  # the request started to leave: the server may act on it
-        self.traced = False  # httpcore reported its phases (a mock transport reports none)
+        self.traced = False  # httpcore reported its phases (a mock or ASGI transport reports none)
         self._clock = clock
         self.asynchronous = asynchronous
         self._watch: watchdog.Watch | None = None  # made with the first socket of a sync exchange with a deadline
@@ -107,10 +108,14 @@ class Exchange:
             raise self.timeout_error()
 
     def timeout_error(self) -> httpx.TimeoutException:
-        """The httpx timeout that says how far the exchange got: ConnectTimeout while nothing was sent."""
-        if self.sent:
-            return httpx.ReadTimeout("no complete response before the deadline", request=self.request)
-        return httpx.ConnectTimeout("the deadline passed before the request was sent", request=self.request)
+        """The httpx timeout that says how far the exchange got: ConnectTimeout only while nothing provably left.
+
+        Nothing left before the request went to the transport, or while httpcore's trace says it is still
+        connecting; a transport that traces nothing may have delivered it, so its timeout is a ReadTimeout.
+        """
+        if not self.handed or (self.traced and not self.sent):
+            return httpx.ConnectTimeout("the deadline passed before the request was sent", request=self.request)
+        return httpx.ReadTimeout("no complete response before the deadline", request=self.request)
 
     def may_have_reached_server(self, error: httpx.RequestError) -> bool:
         """Whether the server may have received (and acted on) the request, judging by what failed and when."""
@@ -287,6 +292,7 @@ def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Receive
     """
     try:
         exchange.check()
+        exchange.handed = True
         response = client.send(exchange.request, stream=True, follow_redirects=False)
         try:
             exchange.watch(response.extensions.get("network_stream"))
@@ -322,6 +328,7 @@ async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes
         raise exchange.timeout_error()
     alarm = None if left is None else set_alarm(left)
     try:
+        exchange.handed = True
         response = await client.send(exchange.request, stream=True, follow_redirects=False)
         try:
             identity = _identity(response)
