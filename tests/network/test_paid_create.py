@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import Any
 
 import httpx
@@ -156,7 +156,11 @@ def test_a_sync_create_cut_mid_answer_on_an_untraced_transport_is_sent_once_and_
 async def test_an_async_create_that_the_gateway_answers_too_late_on_an_untraced_transport_is_sent_once() -> None:
     creates = 0
 
-    async def gateway(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def gateway(
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[MutableMapping[str, Any]]],
+        send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    ) -> None:
         nonlocal creates
         creates += 1
         await receive()
