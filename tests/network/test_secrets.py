@@ -28,6 +28,7 @@ from tests.runtime.support import (
     TaskResponse,
     acme_clip,
     acme_task,
+    json_response,
 )
 
 SHORT_KEY = "k3y9Z"
@@ -269,3 +270,27 @@ async def test_an_injected_async_client_that_follows_redirects_never_takes_the_k
                 operation, body={} if operation == "create_task" else None, response_model=BalanceResponse
             )
     assert [request.url.host for request in seen] == ["api.acme.test"]
+
+
+@pytest.mark.parametrize("key", ["1", "127", "0", "local", "api"])
+def test_a_short_key_that_also_spells_part_of_the_url_leaves_the_url_whole(
+    key: str, respx_mock: respx.MockRouter
+) -> None:
+    # throwaway keys such as the emulator accepts: blanking them out of the host would make the URL unparsable
+    respx_mock.get("http://127.0.0.1:8000/api/v1/account/balance").mock(
+        json_response(401, {"code": 401, "message": "Invalid API key"})
+    )
+    with AcmeClient(key, base_url="http://127.0.0.1:8000") as client, pytest.raises(APIStatusError) as caught:
+        client._call("get_balance", response_model=BalanceResponse)
+    assert caught.value.status_code == 401
+    assert caught.value.request.url.host == "127.0.0.1"
+    assert caught.value.request.headers["x-api-key"] == REDACTED
+
+
+def test_a_key_echoed_in_a_path_or_query_is_blanked_out_of_the_url(respx_mock: respx.MockRouter) -> None:
+    respx_mock.get(f"https://api.acme.test/api/v1/task/{KEY}").mock(json_response(404, {"code": 404}))
+    with AcmeClient(KEY) as client, pytest.raises(APIStatusError) as caught:
+        client._call("get_task", params={"task_id": KEY}, response_model=TaskResponse)
+    assert KEY not in str(caught.value.request.url)
+    assert KEY not in str(caught.value.response.request.url)
+    assert caught.value.request.url.host == "api.acme.test"

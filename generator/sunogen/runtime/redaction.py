@@ -12,6 +12,9 @@ __all__ = ["EXCERPT_BYTES", "REDACTED", "Redactor", "key_problem"]
 
 REDACTED = "[redacted]"
 
+# In a path or query, the marker as it can stand there (percent-encoded brackets)
+_REDACTED_IN_URL = quote(REDACTED, safe="").encode()
+
 EXCERPT_BYTES = 64 * 1024
 """How much of a body an exception keeps: enough to read any error page, bounded whatever the server sends."""
 
@@ -62,6 +65,19 @@ class Redactor:
                 content = content.replace(form, REDACTED.encode())
         return content
 
+    def url(self, url: httpx.URL) -> httpx.URL:
+        """`url` with the secret blanked out of its path and query, where a server could have echoed it.
+
+        Scheme, host and port are the client's own configuration, never an echo: a short key that happens to spell
+        part of `127.0.0.1` must not turn the host into something that no longer parses.
+        """
+        raw = url.raw_path
+        scrubbed = raw
+        for form in self._forms_bytes:
+            if form in scrubbed:
+                scrubbed = scrubbed.replace(form, _REDACTED_IN_URL)
+        return url if scrubbed == raw else url.copy_with(raw_path=scrubbed)
+
     def request(self, request: httpx.Request) -> httpx.Request:
         """A copy of `request` whose auth header reads `[redacted]`; method, URL, other headers and body are kept."""
         headers = [
@@ -72,7 +88,7 @@ class Redactor:
             content: bytes | None = self.content(request.content)
         except httpx.RequestNotRead:
             content = None
-        copy = httpx.Request(request.method, self.text(str(request.url)), headers=headers, content=content)
+        copy = httpx.Request(request.method, self.url(request.url), headers=headers, content=content)
         copy.extensions = {}  # a trace callback or a timeout is the live request's, not the record's
         return copy
 
