@@ -22,7 +22,7 @@ from .exceptions import (
     ResponseValidationError,
 )
 from .exchange import DEFAULT_MAX_RESPONSE_BYTES, Exchange, Received
-from .paths import MISSING, first_present, format_paths
+from .paths import MISSING, first_present, format_paths, lookup
 from .redaction import Redactor, key_problem
 from .responses import decode_or_missing, describe_non_json, numeric_code, redirect_note, same_code, snippet
 from .retries import may_retry_error, parse_retry_after, retry_delay
@@ -92,6 +92,8 @@ class BaseClient(Generic[HttpxClientT]):
             where = "api_key" if api_key is not None else vendor.env_key
             raise ConfigurationError(f"{vendor.id}: the API key in {where} cannot be sent: {problem}", vendor=vendor.id)
         self._redactor = Redactor(key.strip(), vendor.auth.header)
+        # where a create's body carries a webhook signing secret: once sent, it is scrubbed like the key
+        self._body_secrets = vendor.callback.secret if vendor.callback is not None else ()
         self.base_url = check_base_url(vendor, base_url if base_url is not None else vendor.base_url)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ConfigurationError(f"{vendor.id}: max_retries must be an integer >= 0", vendor=vendor.id)
@@ -147,6 +149,10 @@ class BaseClient(Generic[HttpxClientT]):
                 raise TypeError(f"{operation.id} takes no request body")
             content = _ENCODER.encode(body if type(body) is dict else dict(body)).encode()
             headers = self._headers.with_json
+            for secret_path in self._body_secrets:
+                secret = lookup(body, secret_path)
+                if isinstance(secret, str):
+                    self._redactor.learn(secret)
         extra: dict[str, Any] = {"timeout": self.timeout} if self._per_request_timeout else {}
         url = self.base_url + path
         parsed = self._urls.get(url)

@@ -22,6 +22,10 @@ EXCERPT_BYTES = 64 * 1024
 _KEPT_EXTENSIONS = ("http_version", "reason_phrase")
 
 
+def _spellings(secret: str) -> set[str]:
+    return {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}
+
+
 def key_problem(key: str) -> str | None:
     """Why `key` cannot travel in an HTTP header, worded without the key itself; None when it can.
 
@@ -38,15 +42,28 @@ def key_problem(key: str) -> str | None:
 class Redactor:
     """Knows the secret and the header it travels in; returns copies of text, requests and responses without it."""
 
-    __slots__ = ("_forms", "_forms_bytes", "_header")
+    __slots__ = ("_forms", "_forms_bytes", "_header", "_secrets")
 
     def __init__(self, secret: str, header: str) -> None:
-        # Servers echo a rejected key as it arrived, inside JSON strings or URLs: every spelling is scrubbed. Any
-        # length is: a short key is an odd key, and showing it is worse than a message with a word blanked out.
-        forms = {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}
-        self._forms = tuple(sorted((form for form in forms if form), key=len, reverse=True))
-        self._forms_bytes = tuple(form.encode() for form in self._forms)
         self._header = header.lower()
+        self._secrets: frozenset[str] = frozenset()
+        self._forms: tuple[str, ...] = ()
+        self._forms_bytes: tuple[bytes, ...] = ()
+        self.learn(secret)
+
+    def learn(self, secret: str) -> None:
+        """Scrub `secret` too from now on (a webhook signing secret the client sent in a request body).
+
+        Servers echo a rejected key as it arrived, inside JSON strings or URLs: every spelling is scrubbed. Any
+        length is: a short key is an odd key, and showing it is worse than a message with a word blanked out.
+        """
+        if not secret or secret in self._secrets:
+            return
+        self._secrets |= {secret}
+        forms = {form for known in self._secrets for form in _spellings(known)}
+        # each tuple swapped in whole: a concurrent reader sees the old forms or the new ones, never half of them
+        self._forms = forms_sorted = tuple(sorted((form for form in forms if form), key=len, reverse=True))
+        self._forms_bytes = tuple(form.encode() for form in forms_sorted)
 
     def __repr__(self) -> str:
         return f"Redactor(header={self._header!r})"

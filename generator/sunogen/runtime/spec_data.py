@@ -134,10 +134,12 @@ class Signature(NamedTuple):
 
 
 class Callback(NamedTuple):
-    """A documented callback: its signature (None when unsigned) and how to read the task it reports."""
+    """A documented callback: its signature (None when unsigned), how to read the task it reports, and where a
+    create's request body carries the signing secret (a secret like the API key: never shown in an error)."""
 
     signature: Signature | None
     read: Poll
+    secret: tuple[JsonPath, ...] = ()
 
 
 class SongTarget(NamedTuple):
