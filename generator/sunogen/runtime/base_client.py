@@ -232,7 +232,13 @@ class BaseClient(Generic[HttpxClientT]):
         except RecursionError:
             problem = f"the body is nested too deeply to read as {response_model.__name__}"
         if problem is not None:
-            raise self._invalid_response(operation, response, problem, errors=errors)
+            error = self._invalid_response(operation, response, problem, errors=errors)
+            # a paid create whose answer names its task but breaks the model: the task exists, say which
+            ref = self._tasks.get(operation.id)
+            task_id = MISSING if ref is None else first_present(data, ref.id, skip_empty=True)
+            if isinstance(task_id, str | int) and not isinstance(task_id, bool):
+                error.attach_task(str(task_id))
+            raise error
         return CallResult(model, data, response, self._redactor)
 
     def _envelope_failed(self, data: Any) -> bool:

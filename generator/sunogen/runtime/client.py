@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from collections.abc import Mapping
 from types import TracebackType
@@ -31,6 +32,14 @@ __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
 M = TypeVar("M", bound="BaseModel")
 P = TypeVar("P", bound="BaseModel")
+
+
+def _remember_task(error: BaseException, task_id: str) -> None:
+    """Mark an exception that is not ours (a cancellation, a timeout around the call, one raised by on_progress)
+    with the task that was created before it: as `task_id`, and in a note its traceback shows."""
+    with contextlib.suppress(AttributeError, TypeError):  # an exception type that takes no attributes keeps the note
+        error.task_id = task_id  # type: ignore[attr-defined]
+    error.add_note(f"task {task_id} was created; resume with client.wait({task_id!r}) instead of creating it again")
 
 
 class SyncAPIClient(BaseClient[httpx.Client]):
@@ -243,6 +252,9 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             if not isinstance(error, TaskFailedError):
                 error.attach_task(task_id)
             raise
+        except BaseException as error:  # cancelled, interrupted, or raised by on_progress: the task still exists
+            _remember_task(error, task_id)
+            raise
 
 
 class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
@@ -434,4 +446,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         except SunoError as error:
             if not isinstance(error, TaskFailedError):
                 error.attach_task(task_id)
+            raise
+        except BaseException as error:  # cancelled, interrupted, or raised by on_progress: the task still exists
+            _remember_task(error, task_id)
             raise
