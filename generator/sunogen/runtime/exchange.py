@@ -9,8 +9,8 @@ whichever comes first, and holds every step to it:
 - the body is read chunk by chunk, the deadline and the size cap checked after each chunk;
 - async: an alarm (one timer per event loop, alarms.py) cancels the exchange at the deadline, wherever it waits;
 - sync: the watchdog thread shuts the connection's socket down at the deadline, which ends a read that waits for
-  the next byte. It knows a connection opened by this attempt, and any connection once its response has begun; a
-  reused keep-alive connection that trickles the response's *headers* is bounded by the per-read timeout alone.
+  the next byte. It knows a connection opened by this attempt from httpcore's connect events, and a reused
+  keep-alive connection from the connection object that sends the request (see `_stream_sending`).
 
 Redirects are never followed here: the API key must not travel to a host the caller did not configure, and httpx
 only strips `Authorization` from a redirected request. A redirect is answered to the caller as an error.
@@ -18,8 +18,10 @@ only strips `Authorization` from a redirected request. A redirect is answered to
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from types import FrameType
 from typing import Any, Final
 
 import httpx
@@ -134,6 +136,9 @@ class Exchange:
         if stage == "started":
             if phase in ("send_request_headers", "send_request_body"):
                 self.sent = True
+                if self._watch is None and not self.asynchronous and self.deadline is not None:
+                    # no connect was traced: the pool reused a keep-alive connection, whose socket no event names
+                    self.watch(_stream_sending())
             left = self.left()
             if left is not None:
                 if left <= 0:
@@ -169,6 +174,29 @@ class Exchange:
         """Say the exchange is over, before its connection goes back to the pool: the watchdog must not touch it."""
         if self._watch is not None:
             self._watch.finish()
+
+
+def _stream_sending() -> Any:
+    """The network stream of the httpcore connection that is sending a request, found from inside its trace event.
+
+    httpcore names a connection's stream in its connect events only, so a reused keep-alive connection's socket is
+    reachable nowhere in its public API; the connection object sending the request is a caller of this trace
+    callback, and holds it as `_network_stream` (HTTP/1.1 and HTTP/2 alike). A newer httpcore that moves it only
+    leaves such an exchange to its per-read timeouts again, and tests/network/test_deadlines.py says so.
+    """
+    frame: FrameType | None = sys._getframe(1)
+    for _ in range(_FRAMES_UP_TO_THE_CONNECTION):
+        if frame is None:
+            break
+        stream = getattr(frame.f_locals.get("self"), "_network_stream", None)
+        if stream is not None:
+            return stream
+        frame = frame.f_back
+    return None
+
+
+# Exchange._trace <- Trace.trace <- Trace.__enter__ <- HTTP11Connection.handle_request, with a margin.
+_FRAMES_UP_TO_THE_CONNECTION: Final = 8
 
 
 def _capped(timeouts: dict[str, float | None], left: float) -> dict[str, float | None]:
