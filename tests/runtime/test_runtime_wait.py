@@ -19,6 +19,7 @@ from sunogen.runtime.exceptions import (
     RateLimitError,
     ResponseValidationError,
     SunoError,
+    TaskFailedError,
     TaskTimeoutError,
 )
 from sunogen.runtime.tasks import TaskProgress
@@ -306,3 +307,19 @@ async def test_a_wait_cancelled_around_create_and_wait_carries_the_task_in_its_c
     cancelled = caught.value.__context__
     assert isinstance(cancelled, asyncio.CancelledError)
     assert cancelled.task_id == "t-1"  # type: ignore[attr-defined]
+
+
+def test_a_failed_or_timed_out_task_keeps_no_echoed_key_in_its_raw_body(respx_mock: respx.MockRouter) -> None:
+    failed = acme_task("failure", error=f"key {KEY} is not allowed to use this model")
+    respx_mock.get(TASK_URL).mock(json_response(200, failed))
+    with AcmeClient(KEY, clock=FakeClock()) as client, pytest.raises(TaskFailedError) as caught:
+        client._wait("t-1", response_model=TaskResponse)
+    assert KEY not in json.dumps(caught.value.raw)
+    assert "not allowed" in json.dumps(caught.value.raw)
+
+    running = acme_task("running")
+    running["data"]["note"] = f"queued for {KEY}"
+    respx_mock.get(TASK_URL).mock(json_response(200, running))
+    with AcmeClient(KEY, clock=FakeClock()) as client, pytest.raises(TaskTimeoutError) as timed_out:
+        client._wait("t-1", response_model=TaskResponse, timeout=10)
+    assert KEY not in json.dumps(timed_out.value.raw)

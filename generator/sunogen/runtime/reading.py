@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from .exceptions import TaskFailedError
 from .paths import MISSING, first_present, format_paths
+from .redaction import scrub_json
 from .spec_data import Clips, Poll, UrlPattern
 from .tasks import Clip, TaskProgress, TaskResult
 
@@ -242,6 +243,10 @@ def report(
         reason = first_present(data, poll.reason, skip_empty=True)
         text = snapshot.note if reason is MISSING else str(reason)
         raise TaskFailedError(
-            task_id, None if text is None else scrub(text), data, vendor=vendor, status=snapshot.status
+            task_id,
+            None if text is None else scrub(text),
+            scrub_json(data, scrub),
+            vendor=vendor,
+            status=snapshot.status,
         )
     return TaskProgress(task_id, snapshot.stage, snapshot.status, snapshot.clips, data, model, vendor)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 import httpx
 
-__all__ = ["EXCERPT_BYTES", "REDACTED", "Redactor", "key_problem"]
+__all__ = ["EXCERPT_BYTES", "REDACTED", "Redactor", "key_problem", "scrub_json"]
 
 REDACTED = "[redacted]"
 
@@ -20,6 +22,17 @@ EXCERPT_BYTES = 64 * 1024
 
 # An error's response copy keeps what says what the response was; the live connection stays behind.
 _KEPT_EXTENSIONS = ("http_version", "reason_phrase")
+
+
+def scrub_json(value: Any, scrub: Callable[[str], str]) -> Any:
+    """A copy of a decoded JSON value with `scrub` applied to every string in it, keys included."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub(key) if isinstance(key, str) else key: scrub_json(item, scrub) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub_json(item, scrub) for item in value]
+    return value
 
 
 def _spellings(secret: str) -> set[str]:
