@@ -157,6 +157,10 @@ def _finish(poll: Poll, clips: Clips | None, views: list[_View] | None, status: 
         if success and view.status is not None and view.status not in success:
             return _partial(views, status or view.status, f"clip {_name(view)} has status {view.status}")
         if view.clip is None or view.clip.audio_url is None:
+            if audio_kind(view.audio, clips) == "placeholder":
+                # what Suno writes once a clip failed: no later poll brings its audio (research-notes 0.1)
+                note = f"clip {_name(view)} has no audio: its URL is a placeholder ({view.audio})"
+                return Snapshot("failure", status or view.status, tuple(v.clip for v in views if v.clip), note=note)
             if view.clip is not None or audio_kind(view.audio, clips) != "file":
                 shown = view.audio if isinstance(view.audio, str) and view.audio else "no audio URL"
                 return _partial(views, status or view.status, f"clip {_name(view)} is not finished ({shown})")
