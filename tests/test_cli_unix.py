@@ -183,7 +183,11 @@ def test_jsonl_with_json_prints_one_json_object_a_line(tmp_path: Path) -> None:
     assert results[2]["error"] == "malformed JSON: Expecting value at column 11"
     assert done.returncode == 2
     # every line in one form, valid or not: compact, as a JSON Lines reader may expect
-    assert all(", " not in line and '": ' not in line for line in done.stdout.decode().splitlines())
+    compact = [
+        json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":"))
+        for line in done.stdout.decode().splitlines()
+    ]
+    assert done.stdout.decode().splitlines() == compact
 
 
 def test_jsonl_reads_a_file_with_a_bom_and_crlf_line_ends(tmp_path: Path) -> None:
