@@ -152,7 +152,8 @@ def checked(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Confi
     folder = tmp_path_factory.mktemp("typed_calls")
     # mypy's own incremental cache, kept between runs in pytest's cache folder: what it reads of suno_clients,
     # pydantic and httpx is checked again only when it changes (the snippets are new files every run)
-    cache = pytestconfig.cache.mkdir("mypy") if pytestconfig.cache is not None else folder / ".mypy_cache"
+    pytest_cache = getattr(pytestconfig, "cache", None)  # absent under -p no:cacheprovider
+    cache = pytest_cache.mkdir("mypy") if pytest_cache is not None else folder / ".mypy_cache"
     good_examples, bad_examples, _ = _example_snippets()
     files = {"good_calls.py": GOOD_CALLS, "bad_calls.py": BAD_CALLS}
     files |= {"good_examples.py": good_examples, "bad_examples.py": bad_examples}
