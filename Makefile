@@ -37,7 +37,7 @@ check: $(EXTRA)check ## ruff, ruff format --check, mypy --strict, generated/ fre
 	$(BIN)/sunogen check
 
 test: $(EXTRA)test ## run the test suite
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 bench: $(EXTRA)bench ## run the benchmarks and write bench/RESULTS.md
 	$(BIN)/python bench/run.py

@@ -11,8 +11,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from suno_clients import Violation
 from sunogen.build import build
 from sunogen.check import check
@@ -25,9 +23,10 @@ from sunogen.rules.writer import Writer
 
 from .conftest import ROOT
 from .reference import reference
+from .spec_files import dump, spec_document
 
 TOP, AUX = "CreateRequest", "Aux"  # the minimal spec's request body, replaced; Aux is what a $ref may point at
-BASE = yaml.safe_load((ROOT / "tests" / "specs_with_errors" / "_valid.yaml").read_text(encoding="utf-8"))
+BASE = spec_document("_valid", ROOT / "tests" / "specs_with_errors")
 _PRELUDE = "import re\n" + "".join(
     f"from suno_clients._runtime.{name} import {', '.join(names)}\n" for name, names in RUNTIME.items()
 )
@@ -60,7 +59,7 @@ def compiled_schema(top: dict[str, Any], aux: dict[str, Any] | None = None) -> C
     spec = copy.deepcopy(BASE)
     spec["components"]["schemas"][TOP] = top
     spec["components"]["schemas"][AUX] = aux
-    loaded = load("specs/example.yaml", yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
+    loaded = load("specs/example.yaml", dump(spec))
     if check(loaded):
         return None
     vendor = build(loaded)

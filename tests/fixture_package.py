@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -23,12 +24,18 @@ def _ours(name: str) -> bool:
     return name == PACKAGE or name.startswith(f"{PACKAGE}.")
 
 
+@cache
+def _generated(names: tuple[str, ...]) -> dict[str, str]:
+    """The files generated from some fixture specs: made once a run, written wherever a test asks."""
+    sources = {f"specs/{name}.yaml": (FIXTURE_SPECS / f"{name}.yaml").read_text(encoding="utf-8") for name in names}
+    return sunogen.generate(sources)
+
+
 @contextmanager
 def generated_package(tmp_path: Path, *names: str) -> Iterator[ModuleType]:
     """`suno_clients` generated from the named fixture specs (`advice` is tests/fixture_specs/advice.yaml)."""
-    sources = {f"specs/{name}.yaml": (FIXTURE_SPECS / f"{name}.yaml").read_text(encoding="utf-8") for name in names}
     out = tmp_path / "generated"
-    write(sunogen.generate(sources), out)
+    write(_generated(names), out)
     saved = {name: module for name, module in sys.modules.items() if _ours(name)}
     for name in saved:
         del sys.modules[name]

@@ -10,14 +10,13 @@ import inspect
 from typing import Any
 
 import pytest
-import yaml
 
 from suno_clients import Song
 
-from .conftest import ROOT, SPECS
+from .conftest import ROOT
+from .spec_files import parse, spec_document
 
 CASES = ROOT / "tests" / "song_cases"
-VENDORS = tuple(path.stem for path in sorted(SPECS.glob("*.yaml")))
 CLIP_KEYS = (
     "id",
     "audio_url",
@@ -49,7 +48,7 @@ def expand(value: Any) -> Any:
 @functools.cache
 def songs() -> dict[str, Json]:
     """The neutral songs, by name, as Song keyword arguments."""
-    loaded: dict[str, Json] = yaml.safe_load((CASES / "songs.yaml").read_text(encoding="utf-8"))
+    loaded: dict[str, Json] = parse((CASES / "songs.yaml").read_text(encoding="utf-8"))
     return {name: expand(fields) for name, fields in loaded.items()}
 
 
@@ -59,8 +58,7 @@ def song(name: str) -> Song:
 
 @functools.cache
 def spec(vendor: str) -> Json:
-    loaded: Json = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
-    return loaded
+    return spec_document(vendor)
 
 
 def table(vendor: str) -> Json:
@@ -72,7 +70,7 @@ def table(vendor: str) -> Json:
             f"(for each song of tests/song_cases/songs.yaml, its exact `body` or the fields it is `unsupported` for) "
             f"and `responses:` (for each documented response of the poll operation, its neutral result)"
         )
-    loaded: Json = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loaded: Json = parse(path.read_text(encoding="utf-8"))
     return loaded
 
 

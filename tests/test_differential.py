@@ -25,7 +25,6 @@ from functools import cache
 from typing import Any, Final
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
@@ -33,11 +32,11 @@ from pydantic import BaseModel, ValidationError
 import suno_clients
 from suno_clients import Violation
 
-from .conftest import SPECS, examples
+from .conftest import examples
 from .reference import FORMAT_CHECKER, reference
+from .spec_files import VENDORS, spec_document
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-VENDORS: Final = tuple(sorted(path.stem for path in SPECS.glob("*.yaml")))
 """Every spec dropped into specs/ (the generated package must have it too: test_freshness sees to that)."""
 PAYLOADS_PER_OPERATION: Final = examples(2000)
 SETTINGS: Final = settings(
@@ -60,8 +59,7 @@ SETTINGS: Final = settings(
 @cache
 def spec(vendor: str) -> dict[str, Any]:
     """The parsed spec of one vendor."""
-    loaded: dict[str, Any] = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
-    return loaded
+    return spec_document(vendor)
 
 
 @dataclass

@@ -13,24 +13,22 @@ from functools import cache
 from typing import Any
 
 import pytest
-import yaml
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
 import suno_clients
 from suno_clients._runtime.model_bases import to_json
 
-from .conftest import ROOT, SPECS
+from .conftest import ROOT
+from .spec_files import VENDORS, spec_document, vendor_ir
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-VENDORS = tuple(sorted(path.stem for path in SPECS.glob("*.yaml")))
 
 
 @cache
 def spec(vendor: str) -> dict[str, Any]:
     """The parsed spec of one vendor."""
-    loaded: dict[str, Any] = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
-    return loaded
+    return spec_document(vendor)
 
 
 def model_class(vendor: str, ref: str) -> type[BaseModel]:
@@ -172,10 +170,8 @@ def test_every_response_schema_has_a_generated_model() -> None:
 
 def _methods_with_a_body(vendor: str) -> dict[str, str]:
     """Each public client method of `vendor` that sends a request body, and the operation it sends (from the IR)."""
-    from sunogen.build import build
-    from sunogen.load import load
 
-    built = build(load(f"specs/{vendor}.yaml", (SPECS / f"{vendor}.yaml").read_text(encoding="utf-8")))
+    built = vendor_ir(vendor)
     return {m.name: m.operation.id for m in built.methods if m.operation.request is not None}
 
 

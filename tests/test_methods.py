@@ -11,24 +11,16 @@ from typing import Any
 import httpx
 import pytest
 import respx
-import yaml
 
 import suno_clients
 import sunogen
 from suno_clients import NewTask
 from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
-from sunogen import ir
-from sunogen.build import build, thaw
-from sunogen.load import load
+from sunogen.build import thaw
 from sunogen.methods import METHOD_NAMES, WAIT_OPTIONS, client_attributes
 
 from .conftest import GENERATED, SPECS
-
-VENDORS = sorted(path.stem for path in SPECS.glob("*.yaml"))
-
-
-def _built(vendor: str) -> ir.Vendor:
-    return build(load(f"specs/{vendor}.yaml", (SPECS / f"{vendor}.yaml").read_text(encoding="utf-8")))
+from .spec_files import VENDORS, dump, parse, spec_document, vendor_ir
 
 
 def _public_signatures(client_source: str) -> set[str]:
@@ -44,18 +36,19 @@ def _public_signatures(client_source: str) -> set[str]:
 
 
 def _reversed(text: str) -> str:
-    document = yaml.safe_load(text)
+    document = parse(text)
     document["paths"] = dict(reversed(list(document["paths"].items())))
     for item in document["paths"].values():
         for key in [key for key in item if key in ("get", "post")][::-1]:
             item[key] = item.pop(key)
-    dumped: str = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
-    return dumped
+    return dump(document)
 
 
-def test_reordering_the_operations_of_every_spec_keeps_every_public_method_name_and_signature() -> None:
+def test_reordering_the_operations_of_every_spec_keeps_every_public_method_name_and_signature(
+    generated_files: dict[str, str],
+) -> None:
     sources = {f"specs/{v}.yaml": (SPECS / f"{v}.yaml").read_text(encoding="utf-8") for v in VENDORS}
-    before = sunogen.generate(sources)
+    before = generated_files  # what the specs as they are generate
     after = sunogen.generate({file: _reversed(text) for file, text in sources.items()})
     for vendor in VENDORS:
         client = f"suno_clients/{vendor}/_client.py"
@@ -65,7 +58,7 @@ def test_reordering_the_operations_of_every_spec_keeps_every_public_method_name_
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_a_spec_with_one_create_has_create_and_wait_and_one_with_several_has_one_and_wait_each(vendor: str) -> None:
-    built = _built(vendor)
+    built = vendor_ir(vendor)
     creates = [op.id for op in built.operations if op.task is not None]
     expected = ["create_and_wait"] if len(creates) == 1 else [f"{op}_and_wait" for op in creates]
     assert [m.name for m in built.methods if m.kind == "create_and_wait"] == expected
@@ -76,7 +69,7 @@ def test_a_spec_with_one_create_has_create_and_wait_and_one_with_several_has_one
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_every_method_name_is_unique_and_wait_follows_the_spec_s_one_poll_operation(vendor: str) -> None:
-    built = _built(vendor)
+    built = vendor_ir(vendor)
     names = [m.name for m in built.methods]
     assert len(names) == len(set(names))
     (poll,) = [op for op in built.operations if op.poll is not None]
@@ -101,7 +94,7 @@ def test_the_names_a_generated_client_inherits_are_read_from_the_runtime_client_
 def test_every_wait_option_the_generator_reserves_is_a_keyword_of_the_generated_and_wait_methods() -> None:
     for vendor in VENDORS:
         module = suno_clients.vendor_module(vendor)
-        for method in [m for m in _built(vendor).methods if m.kind == "create_and_wait"]:
+        for method in [m for m in vendor_ir(vendor).methods if m.kind == "create_and_wait"]:
             for cls in (module.Client, module.AsyncClient):
                 keywords = typing.get_type_hints(getattr(cls, method.name)).keys() - {"request", "fields", "return"}
                 params = {p.python_name for p in method.operation.params}
@@ -112,8 +105,8 @@ def test_every_wait_option_the_generator_reserves_is_a_keyword_of_the_generated_
 def test_a_generated_method_uses_no_name_besides_its_parameters_but_those_the_generator_keeps_from_them(
     vendor: str,
 ) -> None:
-    operations = {op.id: op for op in _built(vendor).operations}
-    methods = {m.name: m for m in _built(vendor).methods}
+    operations = {op.id: op for op in vendor_ir(vendor).operations}
+    methods = {m.name: m for m in vendor_ir(vendor).methods}
     tree = ast.parse((GENERATED / "suno_clients" / vendor / "_client.py").read_text(encoding="utf-8"))
     checked = 0
     for cls in [node for node in tree.body if isinstance(node, ast.ClassDef)]:
@@ -133,8 +126,7 @@ def test_a_generated_method_uses_no_name_besides_its_parameters_but_those_the_ge
 
 
 def _example(vendor: str, operation: str, where: str) -> Any:
-    spec = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
-    for item in spec["paths"].values():
+    for item in spec_document(vendor)["paths"].values():
         for op in item.values():
             if isinstance(op, dict) and op.get("operationId") == operation:
                 if where == "request":
@@ -151,7 +143,7 @@ def _creates_with_examples() -> list[tuple[str, str]]:
     return [
         (vendor, op.id)
         for vendor in VENDORS
-        for op in _built(vendor).operations
+        for op in vendor_ir(vendor).operations
         if op.task is not None and _example(vendor, op.id, "request") and _example(vendor, op.id, "response")
     ]
 
@@ -175,7 +167,7 @@ async def test_a_create_returns_a_new_task_with_the_task_id_and_the_typed_data_o
     vendor: str, operation: str
 ) -> None:
     module = suno_clients.vendor_module(vendor)
-    (op,) = [op for op in _built(vendor).operations if op.id == operation]
+    (op,) = [op for op in vendor_ir(vendor).operations if op.id == operation]
     request, response = _example(vendor, operation, "request"), _example(vendor, operation, "response")
     assert op.task is not None
     data_type = typing.get_args(typing.get_type_hints(getattr(module.Client, operation))["return"])[0]
@@ -197,7 +189,7 @@ async def test_a_create_returns_a_new_task_with_the_task_id_and_the_typed_data_o
 def test_a_new_task_s_data_is_annotated_as_the_response_model_types_the_envelope_s_data(vendor: str) -> None:
     module = suno_clients.vendor_module(vendor)
     data_field = module.VENDOR.envelope.data
-    for method in [m for m in _built(vendor).methods if m.kind == "create"]:
+    for method in [m for m in vendor_ir(vendor).methods if m.kind == "create"]:
         declared = typing.get_args(typing.get_type_hints(getattr(module.Client, method.name))["return"])[0]
         model = getattr(module, method.response_model)
         actual = model if data_field is None else model.model_fields[data_field].annotation
@@ -207,7 +199,7 @@ def test_a_new_task_s_data_is_annotated_as_the_response_model_types_the_envelope
 def _integer_codes(vendor: str) -> list[tuple[str, Any]]:
     module = suno_clients.vendor_module(vendor)
     code = module.VENDOR.envelope.code
-    built = _built(vendor)
+    built = vendor_ir(vendor)
     responses = {r.model for op in built.operations for r in op.responses if r.model}
     return [
         (name, getattr(module, name).model_fields[code].annotation)
@@ -227,8 +219,8 @@ def test_an_envelope_s_numeric_code_is_an_int_never_a_float_in_every_response_mo
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_each_typeddict_of_keyword_fields_requires_at_run_time_what_its_schema_requires(vendor: str) -> None:
     module = suno_clients.vendor_module(vendor)
-    shapes = thaw(_built(vendor).shapes)["$defs"]
-    typed = _built(vendor).typed_params
+    shapes = thaw(vendor_ir(vendor).shapes)["$defs"]
+    typed = vendor_ir(vendor).typed_params
     assert typed
     for params in typed:
         assert params.component is not None

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, Final
 
 import pytest
-import yaml
 
 from .conftest import ROOT, SPECS
+from .spec_files import spec_document
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 CITATION: Final = re.compile(r"(?<![\w/.-])([\w-]+\.(?:md|txt))\b")
@@ -94,8 +94,7 @@ def quotations(comment: str, where: str) -> Iterator[Quotation]:
 
 
 def spec(vendor: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
-    return loaded
+    return spec_document(vendor)
 
 
 def request_components(document: dict[str, Any]) -> list[str]:

@@ -5,21 +5,20 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import yaml
-
 from sunogen.build import build
 from sunogen.check import check
 from sunogen.load import load
 from sunogen.schema_keywords import names_a_rule, ref_cycles, request_components
 
 from .compiled_schema import BASE, compiled_schema
+from .spec_files import dump
 
 
 def _spec(top: dict[str, Any], **others: dict[str, Any]) -> Any:
     spec = copy.deepcopy(BASE)
     spec["components"]["schemas"]["CreateRequest"] = top
     spec["components"]["schemas"].update(others)
-    return load("specs/example.yaml", yaml.safe_dump(spec, sort_keys=False))
+    return load("specs/example.yaml", dump(spec))
 
 
 def test_a_titled_property_of_a_request_is_a_rule_its_violations_name() -> None:

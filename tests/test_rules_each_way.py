@@ -42,14 +42,14 @@ from pydantic import BaseModel, ValidationError
 
 import suno_clients
 
-from .conftest import ROOT, SPECS
+from .conftest import ROOT
+from .spec_files import VENDORS, spec_document
 
 CASES_DIR: Final = Path(__file__).resolve().parent / "rule_cases"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # Keywords whose values are subschemas (the rest of a schema is data: names, values, annotations).
 SUBSCHEMA = ("items", "additionalProperties", "propertyNames", "not", "if", "then", "else")
 SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
-VENDORS: Final = tuple(sorted(path.stem for path in SPECS.glob("*.yaml")))
 
 Severity = Literal["error", "warning"]
 
@@ -60,8 +60,7 @@ Severity = Literal["error", "warning"]
 @cache
 def spec(vendor: str) -> dict[str, Any]:
     """The parsed spec of one vendor."""
-    loaded: dict[str, Any] = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
-    return loaded
+    return spec_document(vendor)
 
 
 def operations(vendor: str) -> list[dict[str, Any]]:

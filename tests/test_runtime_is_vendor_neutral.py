@@ -14,18 +14,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 from sunogen.runtime.kinds import HTTP_KINDS
 
-from .conftest import ROOT, SPECS
+from .conftest import ROOT
+from .spec_files import VENDORS, spec_document
 
 RUNTIME = sorted((ROOT / "generator" / "sunogen" / "runtime").glob("*.py"))
 
 
 @functools.cache
 def _specs() -> list[tuple[str, dict[str, Any]]]:
-    return [(path.stem, yaml.safe_load(path.read_text(encoding="utf-8"))) for path in sorted(SPECS.glob("*.yaml"))]
+    return [(vendor, spec_document(vendor)) for vendor in VENDORS]
 
 
 def _error_entries(spec: dict[str, Any]) -> list[dict[str, Any]]:

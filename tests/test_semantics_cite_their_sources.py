@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from .conftest import ROOT, SPECS
+from .spec_files import VENDORS, spec_document
 
 DOCS = next((p / "shared" / "vendor-docs" for p in ROOT.parents if (p / "shared" / "vendor-docs").is_dir()), None)
 
@@ -21,8 +20,8 @@ DOCS = next((p / "shared" / "vendor-docs" for p in ROOT.parents if (p / "shared"
 def citations() -> list[tuple[str, str]]:
     """(where, $comment) of every error entry and URL pattern of every spec."""
     found: list[tuple[str, str]] = []
-    for path in sorted(SPECS.glob("*.yaml")):
-        spec: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for vendor in VENDORS:
+        spec = spec_document(vendor)
         tables = {"x-sunogen-errors": spec.get("x-sunogen-errors", [])}
         for item in spec["paths"].values():
             for op in item.values():
@@ -31,7 +30,7 @@ def citations() -> list[tuple[str, str]]:
         clips = spec.get("x-sunogen-clips", {})
         tables |= {f"x-sunogen-clips.{key}": clips.get(key, []) for key in ("streams", "placeholders")}
         for where, entries in tables.items():
-            found += [(f"{path.stem}: {where}.{i}", entry["$comment"]) for i, entry in enumerate(entries)]
+            found += [(f"{vendor}: {where}.{i}", entry["$comment"]) for i, entry in enumerate(entries)]
     return found
 
 

@@ -23,7 +23,6 @@ from tests.conformance.spec_gateway import gateway
 from tests.runtime.support import FakeClock
 
 from .song_support import (
-    VENDORS,
     expand,
     first_present,
     mapping_of,
@@ -34,6 +33,7 @@ from .song_support import (
     success_examples,
     table,
 )
+from .spec_files import VENDORS
 
 KEY = "sk-song-0123456789abcdef-TOPSECRET"
 

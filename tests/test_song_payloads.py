@@ -21,7 +21,6 @@ from tests.conformance.spec_gateway import TASK, gateway
 from tests.runtime.support import FakeClock
 
 from .song_support import (
-    VENDORS,
     call,
     clip_view,
     expand,
@@ -33,6 +32,7 @@ from .song_support import (
     success_examples,
     table,
 )
+from .spec_files import VENDORS
 
 KEY = "sk-song-0123456789abcdef-TOPSECRET"
 MP3 = "https://cdn1.suno.ai/{}.mp3"

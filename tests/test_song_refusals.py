@@ -12,11 +12,9 @@ from pydantic import ValidationError
 
 from suno_clients import UnsupportedSongError
 from suno_clients._runtime.song_fields import LOCATORS, MODES, SONG_FIELDS
-from sunogen import read_specs
-from sunogen.capabilities import built
 
-from .conftest import SPECS
-from .song_support import SAMPLES, VENDORS, full_fields, mapping_of, mode_fields, offered, placed, song_of
+from .song_support import SAMPLES, full_fields, mapping_of, mode_fields, offered, placed, song_of
+from .spec_files import VENDORS, vendor_ir
 
 # A field that would change the song's mode cannot be added to a song of another mode: a continuation's clip, lyrics
 # (which make a song without a description custom), a description (which makes one without lyrics inspiration). A
@@ -48,7 +46,7 @@ LACKED_VALUES = [
     for value in SONG_FIELDS[f].values or ()
     if value not in offered(v, f)
 ]
-LIMITS = [(vendor.id, limit) for vendor in built(read_specs(SPECS)) for limit in vendor.song_limits]
+LIMITS = [(vendor.id, limit) for vendor in map(vendor_ir, VENDORS) for limit in vendor.song_limits]
 
 
 @pytest.mark.parametrize(("vendor", "mode"), MODES_OF, ids=[f"{v}-{m}" for v, m in MODES_OF])
@@ -129,7 +127,7 @@ def _without(vendor: str, mode: str, field: str) -> dict[str, object] | None:
     return fields if made.mode == mode else None
 
 
-REQUIRED = {vendor.id: dict(vendor.song_required) for vendor in built(read_specs(SPECS))}
+REQUIRED = {vendor.id: dict(vendor.song_required) for vendor in map(vendor_ir, VENDORS)}
 LESS_ONE = [(v, m, f) for v, m in MODES_OF for f in placed(v, m) if _without(v, m, f) is not None]
 
 

@@ -1,8 +1,12 @@
-"""Error snapshots: each file in specs_with_errors/ is a broken spec whose `# expect:` lines are its exact errors."""
+"""Error snapshots: each file in specs_with_errors/ is a broken spec whose `# expect:` lines are its exact errors;
+every error code the generator's source names is shown by at least one of them.
+"""
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -78,3 +82,84 @@ def test_a_spec_error_is_reported_without_a_traceback(tmp_path: Path, capsys: py
 def test_an_empty_specs_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(sunogen.SpecErrors, match="no-specs"):
         sunogen.generate(sunogen.read_specs(tmp_path))
+
+
+# -- one snapshot per error code ----------------------------------------------------------------------------------
+
+GENERATOR = ROOT / "generator" / "sunogen"
+# The stages that report spec errors; the runtime and the emulator report none of their own.
+STAGES = sorted(p for p in GENERATOR.rglob("*.py") if not {"runtime", "serve"} & set(p.relative_to(GENERATOR).parts))
+# Every way a stage names an error code: the callables that take one (as the stages spell them), and the position
+# it takes there; and the value kind whose `code=` is the code it reports (rules/values.Choice).
+REPORTERS = {
+    "SpecError": 3,
+    "spec.error": 1,
+    "self.spec.error": 1,
+    "self.error": 1,
+    "self.report": 1,
+    "self.problem": 1,
+    "self._refuse": 1,
+    "Problem": 1,
+}
+CODE_KEYWORD = {"Choice"}
+# What passes on a code given to it, by the name it was given it under: no new code.
+FORWARDED = {"code", "p.code", "self.code"}
+CODE = re.compile(r"^[a-z]+(?:-[a-z0-9]+)*$")
+# A code no spec file can show, with the test that shows it.
+NOT_IN_A_SPEC = {"no-specs": "test_an_empty_specs_folder_is_an_error (a folder without specs has no file to show)"}
+
+
+def _emitted() -> dict[str, list[str]]:
+    """Each error code the stages can emit, with where (file:line) each is named, read from their source."""
+    found: dict[str, list[str]] = {}
+    forwarded: list[str] = []
+    for path in STAGES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
+            named: list[ast.expr] = []
+            if isinstance(node, ast.Call):
+                callee = ast.unparse(node.func)
+                position = REPORTERS.get(callee)
+                if position is not None and len(node.args) > position:
+                    named.append(node.args[position])
+                if callee in CODE_KEYWORD:
+                    named += [k.value for k in node.keywords if k.arg == "code"]
+            elif isinstance(node, ast.Yield) and isinstance(node.value, ast.Tuple) and node.value.elts:
+                function = parents.get(node)
+                while function is not None and not isinstance(function, ast.FunctionDef):
+                    function = parents.get(function)
+                # a keyword's value problems: (code, message) pairs, as rules/values.Problem types them
+                if function is not None and function.returns is not None and "Problem" in ast.unparse(function.returns):
+                    named.append(node.value.elts[0])
+            for expr in named:
+                if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+                    assert CODE.match(expr.value), f"{where}: {expr.value!r} is not an error code"
+                    found.setdefault(expr.value, []).append(where)
+                elif ast.unparse(expr) not in FORWARDED:
+                    forwarded.append(f"{where}: {ast.unparse(expr)}")
+    assert forwarded == [], f"a code named by an expression this test cannot read: {forwarded}"
+    return {
+        code: sorted(places, key=lambda p: (p.split(":")[0], int(p.split(":")[1]))) for code, places in found.items()
+    }
+
+
+EMITTED = _emitted()
+SHOWN = {line.split(": ")[1]: path.name for path in BROKEN for line in _expected(path)}
+
+
+@pytest.mark.parametrize("code", sorted(set(EMITTED) - set(NOT_IN_A_SPEC)))
+def test_every_error_code_the_generator_emits_has_a_snapshot_that_shows_it(code: str) -> None:
+    assert code in SHOWN, (
+        f"no spec in tests/specs_with_errors/ shows {code!r} (emitted at {', '.join(EMITTED[code])}): "
+        "add one whose `# expect:` lines are its errors"
+    )
+
+
+def test_every_code_a_snapshot_shows_is_one_the_source_names() -> None:
+    # what holds the enumeration above to the truth: a code emitted some way it cannot read would show here
+    assert sorted(set(SHOWN) - set(EMITTED)) == []
+    for code, shown_by in NOT_IN_A_SPEC.items():
+        assert code in EMITTED, f"{code!r} is no longer emitted: drop it from NOT_IN_A_SPEC"
+        assert shown_by.split()[0] in globals(), f"{code!r} is said to be shown by a test that does not exist"

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from .conftest import ROOT, SPECS
+from .conftest import ROOT
+from .spec_files import VENDORS, spec_document
 
 README = ROOT / "README.md"
 ERROR = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): error: (?P<message>.*?)(?:  \[(?P<code>[a-z-]+)\])?$")
@@ -94,19 +94,10 @@ class MypyError:
     code: str | None
 
 
-def _spec(vendor: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
-    return loaded
-
-
-def _vendors() -> list[str]:
-    return sorted(path.stem for path in SPECS.glob("*.yaml"))
-
-
 def _request_examples() -> Iterator[tuple[str, str, str, dict[str, Any], dict[str, Any]]]:
     """(vendor, operation, example name, its value, the request component's schema) for every request example."""
-    for vendor in _vendors():
-        spec = _spec(vendor)
+    for vendor in VENDORS:
+        spec = spec_document(vendor)
         for item in spec["paths"].values():
             for operation in item.values():
                 media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
@@ -138,7 +129,7 @@ def _mistakes(fields: dict[str, Any], schema: dict[str, Any]) -> dict[str, dict[
 
 def _example_snippets() -> tuple[str, str, list[tuple[int, str]]]:
     """Calls made of the spec's request examples (which must type-check), and each broken: which lines must fail."""
-    good = [f"from suno_clients import {', '.join(_vendors())}\n"]
+    good = [f"from suno_clients import {', '.join(VENDORS)}\n"]
     bad = list(good)
     broken: list[tuple[int, str]] = []
     for vendor, operation, name, value, schema in _request_examples():
@@ -154,11 +145,15 @@ def _readme_blocks() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[MypyError]]:
+def checked(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> dict[str, list[MypyError]]:
     """Every snippet file, type-checked in one mypy run: its errors by file name."""
     from mypy import api
 
     folder = tmp_path_factory.mktemp("typed_calls")
+    # mypy's own incremental cache, kept between runs in pytest's cache folder: what it reads of suno_clients,
+    # pydantic and httpx is checked again only when it changes (the snippets are new files every run)
+    pytest_cache = getattr(pytestconfig, "cache", None)  # absent under -p no:cacheprovider
+    cache = pytest_cache.mkdir("mypy") if pytest_cache is not None else folder / ".mypy_cache"
     good_examples, bad_examples, _ = _example_snippets()
     files = {"good_calls.py": GOOD_CALLS, "bad_calls.py": BAD_CALLS}
     files |= {"good_examples.py": good_examples, "bad_examples.py": bad_examples}
@@ -173,7 +168,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[MypyErro
                 "--config-file",
                 str(ROOT / "pyproject.toml"),
                 "--cache-dir",
-                str(folder / ".mypy_cache"),
+                str(cache),
                 "--no-error-summary",
                 *(str(folder / name) for name in files),
             ]
@@ -250,7 +245,7 @@ def test_no_other_line_of_the_bad_calls_is_an_error(checked: dict[str, list[Mypy
 
 
 def test_every_documented_request_example_type_checks_as_a_keyword_call(checked: dict[str, list[MypyError]]) -> None:
-    assert len(_example_snippets()[0].splitlines()) > len(_vendors())
+    assert len(_example_snippets()[0].splitlines()) > len(VENDORS)
     assert checked["good_examples.py"] == []
 
 

@@ -17,13 +17,11 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
-import yaml
-
 import suno_clients
 from sunogen.runtime.kinds import HTTP_KINDS, KINDS
+from tests.spec_files import spec_document
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
-VENDORS = tuple(path.stem for path in sorted(SPECS.glob("*.yaml")))
 TASK = "t-1"
 Json = dict[str, Any]
 
@@ -73,7 +71,7 @@ class Gateway:
 
     def __init__(self, vendor: str) -> None:
         self.vendor = vendor
-        self.spec: Json = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
+        self.spec: Json = spec_document(vendor)
         self.module: ModuleType = suno_clients.vendor_module(vendor)
         self.base_url: str = self.module.VENDOR.base_url or f"https://{vendor}.gateway.test"
         self.envelope: Json = self.spec["x-sunogen-envelope"]

@@ -16,9 +16,9 @@ from typing import Any, ClassVar, Literal
 import httpx
 import pytest
 import respx
-import yaml
 
 from tests.runtime.support import FakeClock  # one fake clock for every test suite
+from tests.spec_files import spec_document, vendor_ir
 
 from .spec_gateway import gateway
 
@@ -134,9 +134,7 @@ class VendorCase:
 
 @cache
 def _spec(vendor: str) -> Json:
-    with (SPECS / f"{vendor}.yaml").open(encoding="utf-8") as file:
-        loaded: Json = yaml.safe_load(file)
-    return loaded
+    return spec_document(vendor)
 
 
 def _operations(vendor: str) -> list[tuple[str, Json]]:
@@ -180,12 +178,7 @@ def return_type(case: VendorCase, operation: str) -> type[Any]:
 @cache
 def and_wait_method(vendor: str, create: str) -> str:
     """The name the generator gave the method that runs `create` and waits: create_and_wait or <create>_and_wait."""
-    from sunogen.build import build
-    from sunogen.load import load
-
-    path = SPECS / f"{vendor}.yaml"
-    built = build(load(f"specs/{vendor}.yaml", path.read_text(encoding="utf-8")))
-    return next(m.name for m in built.methods if m.kind == "create_and_wait" and m.operation.id == create)
+    return next(m.name for m in vendor_ir(vendor).methods if m.kind == "create_and_wait" and m.operation.id == create)
 
 
 def assert_key_absent(exc: BaseException) -> None:

@@ -16,8 +16,9 @@ import respx
 from suno_clients._runtime.tasks import TaskProgress, TaskResult
 from sunogen.runtime.kinds import KINDS
 from tests.runtime.support import FakeClock
+from tests.spec_files import VENDORS
 
-from .spec_gateway import TASK, VENDORS, ErrorEntry, Gateway, words
+from .spec_gateway import TASK, ErrorEntry, Gateway, words
 from .support import KEY, MP3, call
 
 GATEWAYS = {vendor: Gateway(vendor) for vendor in VENDORS}

@@ -20,7 +20,6 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +27,9 @@ import httpx
 
 import suno_clients
 from sunogen import ir
-from sunogen.build import build, thaw
-from sunogen.check import check
-from sunogen.load import load
+from sunogen.build import thaw
 from sunogen.runtime.paths import first_present
+from tests import spec_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
@@ -123,12 +121,9 @@ def vendors() -> list[str]:
     return sorted(path.stem for path in SPECS.glob("*.yaml"))
 
 
-@cache
 def vendor_ir(vendor: str, specs: Path = SPECS) -> ir.Vendor:
     """The IR of a spec, as the emulator builds it."""
-    spec = load(str(specs / f"{vendor}.yaml"), (specs / f"{vendor}.yaml").read_text(encoding="utf-8"))
-    assert not check(spec)
-    return build(spec)
+    return spec_files.vendor_ir(vendor, specs)
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 
 from sunogen.serve.answers import Answers
 from sunogen.serve.instances import Shapes
-from sunogen.serve.spec import load_served
+from sunogen.serve.spec import Served, load_served
+from tests.spec_files import spec_document
 
 from .harness import SPECS, Running, auth_headers, vendor_ir, vendors
 
@@ -34,11 +35,12 @@ OPERATIONS = [(vendor, op.id) for vendor in vendors() for op in vendor_ir(vendor
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
 
+@cache  # each operation is run twice (positive, negative); reading a spec is not what this file tests
 def _operation(vendor: str, operation_id: str) -> Any:
     """The operation, with the statuses a schema-valid request may get: schemathesis's, and for a poll the status
     the gateway answers an unknown task with (api.gpt.ge's 400 task_not_exist), which a drawn id always is."""
     accepted = list(ACCEPTED)
-    served = load_served(SPECS, vendor)
+    served = _served(vendor)
     op = served.operation(operation_id)
     if op.poll is not None:
         answer = Answers(served.vendor, Shapes(served.components)).choose(op, ("not-found",))
@@ -51,10 +53,15 @@ def _operation(vendor: str, operation_id: str) -> Any:
     return schema.find_operation_by_id(operation_id)
 
 
+@cache
+def _served(vendor: str) -> Served:
+    return load_served(SPECS, vendor)
+
+
 def _without_warnings(vendor: str) -> dict[str, Any]:
     """The spec without its warning rules: the document's advice, which the gateway (and so the emulator) accepts.
     Left in, schemathesis would count a request that only breaks advice as invalid data the server must refuse."""
-    document: dict[str, Any] = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
+    document = spec_document(vendor)
     for schema in document.get("components", {}).get("schemas", {}).values():
         if isinstance(schema, dict) and "allOf" in schema:
             schema["allOf"] = [rule for rule in schema["allOf"] if rule.get("x-sunogen-severity") != "warning"]

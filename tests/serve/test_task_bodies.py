@@ -15,7 +15,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -27,6 +26,7 @@ from sunogen.serve.instances import Shapes
 from sunogen.serve.spec import load_served
 from sunogen.serve.task_bodies import Bodies
 from sunogen.serve.timeline import CLIPS_PER_TASK, Moment, Task, Timeline
+from tests.spec_files import spec_document
 
 from .harness import SPECS, vendors
 
@@ -35,8 +35,7 @@ BASE = "http://127.0.0.1:9"
 
 @cache
 def _document(vendor: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((SPECS / f"{vendor}.yaml").read_text(encoding="utf-8"))
-    return loaded
+    return spec_document(vendor)
 
 
 def assert_valid(vendor: str, component: str, body: object) -> None:

@@ -9,6 +9,7 @@ import httpx
 
 from .exceptions import ConfigurationError, RequestValidationError
 from .spec_data import Operation, Vendor
+from .violations import Violation
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -79,12 +80,12 @@ def render_params(vendor: str, operation: Operation, params: dict[str, object]) 
         raise TypeError(f"{operation.id} got unexpected parameters: {', '.join(unknown)}")
     path = operation.path
     query: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[Violation] = []
     for param in operation.params:
         value = params.get(param.python_name)
         if value is None or (param.location == "path" and isinstance(value, str) and not value.strip()):
             if param.required or param.location == "path":
-                problems.append(f"{param.name}: a value is required ({param.location} parameter)")
+                problems.append(Violation(param.name, "required", f"a value is required ({param.location} parameter)"))
             continue
         text = param_text(value)
         if param.location == "path":

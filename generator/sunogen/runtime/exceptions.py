@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     import httpx  # annotations only: the models import these errors without importing httpx
 
+    from .violations import Violation
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -70,10 +72,10 @@ class ConfigurationError(SunoError, ValueError):
 class RequestValidationError(SunoError, ValueError):
     """The request breaks the vendor's rules; raised before anything is sent. `violations` lists each problem."""
 
-    violations: tuple[object, ...]
+    violations: tuple[Violation, ...]
     operation: str | None
 
-    def __init__(self, violations: Sequence[object], *, vendor: str, operation: str | None = None) -> None:
+    def __init__(self, violations: Sequence[Violation], *, vendor: str, operation: str | None = None) -> None:
         self.violations = tuple(violations)
         self.operation = operation
         where = f"{vendor} {operation}" if operation else vendor
