@@ -51,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=text, description=text)
         cmd.add_argument("--specs", type=Path, default=Path("specs"), help="folder of <vendor>.yaml (default: specs)")
         cmd.add_argument("--out", type=Path, default=Path("generated"), help="output folder (default generated/)")
+        cmd.add_argument(
+            "--no-cache", action="store_true", help="make every file again, neither reading nor writing the cache"
+        )
+        cmd.add_argument(
+            "--jobs",
+            type=_positive,
+            default=None,
+            help="worker processes for the specs to make (default: one per core this process may use)",
+        )
     val = sub.add_parser(
         "validate",
         help="validate JSON request bodies offline",
@@ -85,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 # -- generate and check -------------------------------------------------------------------------------------------
 
 _GENERATOR_MODULES = ("yaml", "jinja2", "datamodel_code_generator", "ruff")
@@ -114,6 +129,8 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
         )
         return EXIT_USAGE
     from . import SpecErrors, generate, read_specs
+    from .cache import Cache, default_folder
+    from .workers import usable_cores
 
     if not args.specs.is_dir():
         print(f"sunogen: error: no specs folder {str(args.specs)!r}", file=sys.stderr)
@@ -122,13 +139,14 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
         print(f"sunogen: error: --out {str(args.out)!r} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
     try:
-        files = generate(read_specs(args.specs))
+        cache = Cache(None if args.no_cache else default_folder())
+        files = generate(read_specs(args.specs), cache=cache, jobs=args.jobs or usable_cores())
     except SpecErrors as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
         print(f"sunogen: {len(exc.errors)} error(s); nothing written", file=sys.stderr)
         return EXIT_INVALID
-    from .write import stale  # imported after generate(), which starts its child process first thing
+    from .write import stale
     from .write import write as write_files
 
     if write:
