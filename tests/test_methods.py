@@ -16,7 +16,8 @@ import yaml
 import suno_clients
 import sunogen
 from suno_clients import NewTask
-from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
+from suno_clients._runtime.async_client import AsyncAPIClient
+from suno_clients._runtime.sync_client import SyncAPIClient
 from sunogen import ir
 from sunogen.build import build, thaw
 from sunogen.load import load

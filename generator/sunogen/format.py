@@ -28,9 +28,7 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
             path.write_text(text, encoding="utf-8")
         ruff = _ruff()
         common = ["--config", str(CONFIG), "--no-cache", "--quiet"]
-        # concise: rendering each finding with its source lines was a seventh of check's CPU time, for a report
-        # nobody reads unless ruff fails
-        for command in (["check", "--fix", "--output-format", "concise"], ["format"]):
+        for command in (["check", "--fix"], ["format"]):
             # run from the folder: ruff.toml's per-file patterns for generated code resolve against it
             done = subprocess.run([ruff, *command, *common, "."], capture_output=True, text=True, check=False, cwd=root)
             if done.returncode != 0:  # our bug, not the user's: generated code ruff cannot parse or does not pass

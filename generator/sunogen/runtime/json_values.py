@@ -15,6 +15,7 @@ import json
 import math
 import re
 import sys
+from fractions import Fraction
 from typing import Any
 
 from .violations import MISSING, Violation, path_index, path_key
@@ -182,8 +183,6 @@ def is_multiple(value: int | float, divisor: int | float) -> bool:
             quotient = value / divisor
             return int(quotient) == quotient
         except OverflowError:  # a quotient too large for a float: exact arithmetic decides
-            from fractions import Fraction  # here: fractions imports decimal, which most payloads never need
-
             return (Fraction(value) / Fraction(divisor)).denominator == 1
     return value % divisor == 0
 
