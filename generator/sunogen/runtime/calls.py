@@ -62,9 +62,8 @@ class RequestHeaders:
     __slots__ = ("plain", "with_json")
 
     def __init__(self, plain: dict[str, str]) -> None:
-        # built once per client, not on every request
-        self.plain = httpx.Headers(plain)
-        self.with_json = httpx.Headers({**plain, "Content-Type": "application/json"})
+        self.plain = plain
+        self.with_json = {**plain, "Content-Type": "application/json"}
 
     def __repr__(self) -> str:
         return "<request headers, redacted>"
