@@ -47,7 +47,11 @@ _SCALARS = (str, int, float, bool, type(None))
 
 def is_text(value: str) -> bool:
     """Whether a string holds no surrogate code point: text that UTF-8, and so JSON, can carry."""
-    return _SURROGATE.search(value) is None
+    try:
+        value.encode("utf-8")  # strict UTF-8 refuses exactly the surrogates
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_json_scalar(value: object) -> bool:
