@@ -182,6 +182,12 @@ def test_jsonl_with_json_prints_one_json_object_a_line(tmp_path: Path) -> None:
     assert results[0]["violations"] == []
     assert results[2]["error"] == "malformed JSON: Expecting value at column 11"
     assert done.returncode == 2
+    # every line in one form, valid or not: compact, as a JSON Lines reader may expect
+    compact = [
+        json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":"))
+        for line in done.stdout.decode().splitlines()
+    ]
+    assert done.stdout.decode().splitlines() == compact
 
 
 def test_jsonl_reads_a_file_with_a_bom_and_crlf_line_ends(tmp_path: Path) -> None:

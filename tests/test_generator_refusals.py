@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import suno_clients
 import sunogen
 from sunogen.cli import main
 from sunogen.format import format_files
@@ -62,6 +63,8 @@ def test_every_name_of_the_package_namespace_is_refused_as_a_vendor_id(generated
             names |= {target.id for target in targets if isinstance(target, ast.Name)}
         elif isinstance(node, ast.Import | ast.ImportFrom):
             names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    # and what the package exports lazily (its __getattr__ and __dir__), as a user's attribute access finds it
+    names |= set(dir(suno_clients)) - set(suno_clients.VENDORS)
     could_be_vendors = {name for name in names if vendor_id_problem(f"{name.lower()}.yaml") is None or name.islower()}
     clashing = {name for name in could_be_vendors if name.islower() and not name.startswith("_")}
     assert clashing <= PACKAGE_NAMES

@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
             "(unknown vendor or operation, an unreadable file, malformed JSON)."
         ),
     )
-    val.add_argument("--vendor", required=True, help="vendor id (sunor, crun, gptge, sunoapi, relay)")
+    val.add_argument("--vendor", required=True, help="vendor id: a spec's file name (suno_clients.VENDORS lists them)")
     val.add_argument("--operation", required=True, help="operation id, e.g. create_task")
     val.add_argument("--json", action="store_true", help="print the result as JSON (with --jsonl: one object a line)")
     val.add_argument(
@@ -243,7 +243,12 @@ def _line_result(shown: str, lineno: int, violations: list[Any], *, as_json: boo
 def _line_error(shown: str, lineno: int, problem: str, *, as_json: bool) -> str:
     if not as_json:
         return f"{shown}:{lineno}: {problem}\n"
-    return json.dumps({"file": shown, "line": lineno, "valid": False, "error": problem}, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"file": shown, "line": lineno, "valid": False, "error": problem}, ensure_ascii=False, separators=(",", ":")
+        )
+        + "\n"
+    )
 
 
 def _valid_line(shown: str, *, as_json: bool) -> tuple[str, str]:

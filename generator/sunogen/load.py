@@ -31,7 +31,17 @@ VENDOR_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _UNDECODED = re.compile("[\udc80-\udcff]")
 # Names of the suno_clients package itself: importing a vendor module of one of these names would replace it.
 PACKAGE_NAMES = frozenset(
-    {"annotations", "errors_only", "importlib", "validate", "validate_json", "vendor_module", "vendor_validators"}
+    {
+        "annotations",
+        "connect",
+        "connect_async",
+        "errors_only",
+        "importlib",
+        "validate",
+        "validate_json",
+        "vendor_module",
+        "vendor_validators",
+    }
 )
 
 try:  # the C composer is several times faster; both build the same node tree

@@ -458,20 +458,31 @@ class ConformanceSuite:
         assert clock.now - 1000.0 == pytest.approx(60.0)
         assert route.call_count >= 2
 
-    async def test_a_streaming_or_placeholder_audio_url_is_not_returned_as_a_finished_clip(
+    async def test_a_streaming_audio_url_is_not_returned_as_a_finished_clip(
         self, make: Callable[..., Any], router: respx.MockRouter
     ) -> None:
         _, _, success, _ = self.case.words
         route = router.get(self.case.poll_url).mock(
             side_effect=[
                 reply(200, self.case.task(success, clips=[self.case.clip("clip-a", STREAM.format("clip-a"))])),
-                reply(200, self.case.task(success, clips=[self.case.clip("clip-a", PLACEHOLDER)])),
+                reply(200, self.case.task(success, clips=[self.case.clip("clip-a", STREAM.format("clip-a"))])),
                 reply(200, self.case.task(success, clips=[self.case.clip("clip-a", MP3.format("clip-a"))])),
             ]
         )
         result = await call(make(), "wait", "t-1", timeout=600, poll_interval=5)
         assert route.call_count == 3
         assert result.audio_urls == (MP3.format("clip-a"),)
+
+    async def test_a_placeholder_audio_url_fails_the_task_at_once(
+        self, make: Callable[..., Any], router: respx.MockRouter
+    ) -> None:
+        _, _, success, _ = self.case.words
+        route = router.get(self.case.poll_url).mock(
+            reply(200, self.case.task(success, clips=[self.case.clip("clip-a", PLACEHOLDER)]))
+        )
+        with pytest.raises(self.case.module.TaskFailedError, match="clip-a has no audio"):
+            await call(make(), "wait", "t-1", timeout=600, poll_interval=5)
+        assert route.call_count == 1
 
     async def test_wait_on_a_task_stuck_on_a_stream_url_times_out_instead_of_returning_it(
         self, make: Callable[..., Any], router: respx.MockRouter

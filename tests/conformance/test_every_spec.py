@@ -135,13 +135,15 @@ async def test_a_failure_stage_raises_task_failed_error_with_the_reason_at_the_s
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-async def test_a_placeholder_audio_url_is_never_a_finished_clip(vendor: str, connect: Callable[..., Any]) -> None:
+async def test_a_placeholder_audio_url_is_never_a_finished_clip_but_a_failed_one(
+    vendor: str, connect: Callable[..., Any]
+) -> None:
     gateway = GATEWAYS[vendor]
     for pattern in gateway.clips.get("placeholders", []):
         body = gateway.poll_body("success", [gateway.clip("clip-a", pattern["example"], gateway.clip_word("success"))])
         with respx.mock(assert_all_mocked=True) as router:
             router.get(gateway.url(gateway.poll[0])).mock(httpx.Response(200, json=body))
-            with pytest.raises(gateway.module.TaskTimeoutError, match="not finished"):
+            with pytest.raises(gateway.module.TaskFailedError, match="no audio"):
                 await call(connect(gateway), "wait", TASK, timeout=30)
 
 

@@ -87,6 +87,38 @@ async def test_a_server_that_drips_its_answer_cannot_hold_an_async_call_past_its
         assert not log.finished.is_set()
 
 
+def answer_then_drip_endless_headers(conn: Connection) -> None:
+    """A good answer on a keep-alive connection, then a status line and headers that never end (a byte a tenth)."""
+    conn.read_request()
+    conn.send(response(BALANCE))
+    conn.read_request()
+    conn.drip(b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 3000, DRIP)
+
+
+def test_a_sync_reused_connection_that_trickles_its_headers_is_cut_at_the_deadline() -> None:
+    outcome: list[BaseException | None] = []
+
+    def second_call(client: AcmeClient) -> None:
+        try:
+            client._call("get_balance", response_model=BalanceResponse)
+            outcome.append(None)
+        except BaseException as error:  # handed to the test's thread
+            outcome.append(error)
+
+    with serve(answer_then_drip_endless_headers) as (url, log):
+        client = AcmeClient(KEY, base_url=url, timeout=TIMEOUT, max_retries=0)
+        assert client._call("get_balance", response_model=BalanceResponse).data.available == 950
+        caller = threading.Thread(target=second_call, args=(client,), daemon=True)
+        caller.start()
+        # the headers would take five minutes to drip: only the deadline can end the call this side of that
+        caller.join(15)
+        assert not caller.is_alive(), "the sync call was still reading the dripped headers"
+        assert isinstance(outcome[0], APITimeoutError)
+        assert len(log.requests) == 2  # the second call went over the first call's connection
+        assert log.hung_up.wait(10)
+        client.close()
+
+
 async def test_an_async_reused_connection_that_trickles_its_headers_is_cut_at_the_deadline() -> None:
     with serve(answer_then_drip_everything) as (url, log):
         async with AsyncAcmeClient(KEY, base_url=url, timeout=TIMEOUT, max_retries=0) as client:

@@ -6,7 +6,11 @@ request starts to leave; a mock transport reports nothing, and then only a failu
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import time
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from typing import Any
 
 import httpx
 import pytest
@@ -120,3 +124,53 @@ def test_a_create_to_a_closed_port_never_left_so_no_task_can_exist() -> None:
         client._call("create_task", body={"prompt": "x"}, response_model=CreateResponse)
     assert caught.value.task_may_exist is False
     assert MAY_EXIST not in str(caught.value)
+
+
+# -- transports that report no phases (ASGI, MockTransport): a timeout mid-exchange may hide a created task ----------
+
+
+class SlowBody(httpx.SyncByteStream):
+    """The gateway acted (it is answering) but the rest of its answer comes after the client's deadline."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"code": 200, "data": '
+        time.sleep(1.0)
+        yield b'{"task_id": "t-1"}}'
+
+
+def test_a_sync_create_cut_mid_answer_on_an_untraced_transport_is_sent_once_and_may_exist() -> None:
+    creates: list[httpx.Request] = []
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        creates.append(request)
+        return httpx.Response(200, stream=SlowBody(), headers={"content-type": "application/json"})
+
+    http = httpx.Client(transport=httpx.MockTransport(gateway))
+    with AcmeClient(KEY, http_client=http, timeout=0.3) as client, pytest.raises(APITimeoutError) as caught:
+        client._call("create_task", body={"prompt": "x"}, response_model=CreateResponse)
+    assert len(creates) == 1
+    assert caught.value.task_may_exist is True
+    assert MAY_EXIST in str(caught.value)
+
+
+async def test_an_async_create_that_the_gateway_answers_too_late_on_an_untraced_transport_is_sent_once() -> None:
+    creates = 0
+
+    async def gateway(
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[MutableMapping[str, Any]]],
+        send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    ) -> None:
+        nonlocal creates
+        creates += 1
+        await receive()
+        await asyncio.sleep(1.0)  # the task exists by now; the answer comes after the client's deadline
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": b'{"code": 200, "data": {"task_id": "t-1"}}'})
+
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway))
+    async with AsyncAcmeClient(KEY, base_url="http://gw.test", http_client=http, timeout=0.3) as client:
+        with pytest.raises(APITimeoutError) as caught:
+            await client._call("create_task", body={"prompt": "x"}, response_model=CreateResponse)
+    assert creates == 1
+    assert caught.value.task_may_exist is True

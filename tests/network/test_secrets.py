@@ -18,7 +18,9 @@ import respx
 from sunogen.runtime.base_client import CallResult
 from sunogen.runtime.exceptions import APIError, APIStatusError, ConfigurationError, SunoError
 from sunogen.runtime.redaction import REDACTED
+from sunogen.runtime.spec_data import Callback
 from tests.runtime.support import (
+    ACME,
     KEY,
     AcmeClient,
     AsyncAcmeClient,
@@ -28,6 +30,7 @@ from tests.runtime.support import (
     TaskResponse,
     acme_clip,
     acme_task,
+    json_response,
 )
 
 SHORT_KEY = "k3y9Z"
@@ -269,3 +272,57 @@ async def test_an_injected_async_client_that_follows_redirects_never_takes_the_k
                 operation, body={} if operation == "create_task" else None, response_model=BalanceResponse
             )
     assert [request.url.host for request in seen] == ["api.acme.test"]
+
+
+@pytest.mark.parametrize("key", ["1", "127", "0", "local", "api"])
+def test_a_short_key_that_also_spells_part_of_the_url_leaves_the_url_whole(
+    key: str, respx_mock: respx.MockRouter
+) -> None:
+    # throwaway keys such as the emulator accepts: blanking them out of the host would make the URL unparsable
+    respx_mock.get("http://127.0.0.1:8000/api/v1/account/balance").mock(
+        json_response(401, {"code": 401, "message": "Invalid API key"})
+    )
+    with AcmeClient(key, base_url="http://127.0.0.1:8000") as client, pytest.raises(APIStatusError) as caught:
+        client._call("get_balance", response_model=BalanceResponse)
+    assert caught.value.status_code == 401
+    assert caught.value.request.url.host == "127.0.0.1"
+    assert caught.value.request.headers["x-api-key"] == REDACTED
+
+
+def test_a_key_echoed_in_a_path_or_query_is_blanked_out_of_the_url(respx_mock: respx.MockRouter) -> None:
+    respx_mock.get(f"https://api.acme.test/api/v1/task/{KEY}").mock(json_response(404, {"code": 404}))
+    with AcmeClient(KEY) as client, pytest.raises(APIStatusError) as caught:
+        client._call("get_task", params={"task_id": KEY}, response_model=TaskResponse)
+    assert KEY not in str(caught.value.request.url)
+    assert KEY not in str(caught.value.response.request.url)
+    assert caught.value.request.url.host == "api.acme.test"
+
+
+WEBHOOK_SECRET = "whsec-0123456789-DO-NOT-SHOW"
+
+
+class SecretHookClient(AcmeClient):
+    # a gateway whose create carries a webhook signing secret in its body, as sunoapi.com's `webhook_secret` does
+    vendor = ACME._replace(callback=Callback(signature=None, read=ACME.polls[0][1], secret=(("webhook_secret",),)))
+
+
+def test_a_webhook_secret_sent_in_a_create_never_shows_in_its_error(respx_mock: respx.MockRouter) -> None:
+    echo = {"code": 500, "message": f"upstream rejected webhook_secret={WEBHOOK_SECRET}"}
+    respx_mock.post(CREATE_URL).mock(json_response(500, echo))
+    body = {"prompt": "x", "webhook_url": "https://example.com/hook", "webhook_secret": WEBHOOK_SECRET}
+    with SecretHookClient(KEY, max_retries=0) as client, pytest.raises(APIStatusError) as caught:
+        client._call("create_task", body=body, response_model=CreateResponse)
+    error = caught.value
+    shown = [str(error), repr(error), error.body or "", error.request.content.decode(), error.response.text]
+    shown.append(error.response.request.content.decode())
+    assert [WEBHOOK_SECRET in text for text in shown] == [False] * len(shown)
+    assert REDACTED in error.request.content.decode()
+
+
+def test_every_shipped_spec_that_sends_a_webhook_secret_says_where_so_the_client_can_scrub_it() -> None:
+    import suno_clients
+
+    for vendor in suno_clients.VENDORS:
+        spec = suno_clients.vendor_module(vendor).VENDOR
+        if spec.callback is not None and spec.callback.signature is not None:
+            assert spec.callback.secret, f"{vendor} signs its callbacks: its spec must say where the secret travels"

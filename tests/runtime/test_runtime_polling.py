@@ -79,6 +79,9 @@ def test_wait_returns_at_once_for_a_task_that_is_already_done(respx_mock: respx.
     assert [clip.id for clip in result.clips] == ["c1"]
 
 
+PLACEHOLDER = "https://cdn1.suno.ai/None.mp3"
+
+
 @pytest.mark.parametrize("status", ["failure", "timeout"])
 def test_wait_raises_task_failed_with_the_vendor_reason(status: str, respx_mock: respx.MockRouter) -> None:
     failed = acme_task(status, error="Content moderation: lyrics rejected")
@@ -138,8 +141,23 @@ def test_streaming_audio_url_is_not_accepted_as_a_finished_clip(respx_mock: resp
     assert result.audio_urls == (MP3.format("c1"),)
 
 
-@pytest.mark.parametrize("audio_url", ["https://cdn1.suno.ai/None.mp3", "", STREAM.format("c1")])
-def test_a_placeholder_audio_url_never_ends_a_wait_as_success(audio_url: str, respx_mock: respx.MockRouter) -> None:
+def test_a_placeholder_audio_url_under_a_success_status_fails_the_task_at_once(respx_mock: respx.MockRouter) -> None:
+    # the spec's placeholder pattern is what Suno writes once a clip failed: waiting out the timeout would not help
+    body = relay_task(
+        "SUCCESS", [relay_clip("c1", "complete", MP3.format("c1")), relay_clip("c2", "complete", PLACEHOLDER)]
+    )
+    route = respx_mock.get(RELAY_TASK_URL).mock(json_response(200, body))
+    client = RelayClient(KEY, base_url="https://relay.test", clock=FakeClock())
+    with client, pytest.raises(TaskFailedError, match="clip c2 has no audio") as caught:
+        client._wait("r-1", response_model=RelayResponse, timeout=30)
+    assert route.call_count == 1
+    assert MP3.format("c1") in str(caught.value.raw)  # the finished clip is in the error's body
+
+
+@pytest.mark.parametrize("audio_url", ["", STREAM.format("c1")], ids=["empty", "stream"])
+def test_a_missing_or_streaming_audio_url_never_ends_a_wait_as_success(
+    audio_url: str, respx_mock: respx.MockRouter
+) -> None:
     body = relay_task("SUCCESS", [relay_clip("c1", "complete", audio_url)])
     respx_mock.get(RELAY_TASK_URL).mock(json_response(200, body))
     client = RelayClient(KEY, base_url="https://relay.test", clock=FakeClock())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -18,6 +19,7 @@ from sunogen.runtime.exceptions import (
     RateLimitError,
     ResponseValidationError,
     SunoError,
+    TaskFailedError,
     TaskTimeoutError,
 )
 from sunogen.runtime.tasks import TaskProgress
@@ -254,3 +256,70 @@ def test_a_clip_exposes_every_field_the_spec_maps(respx_mock: respx.MockRouter) 
     with AcmeClient(KEY, clock=FakeClock()) as client:
         (got,) = client._wait("t-1", response_model=TaskResponse).clips
     assert (got.video_url, got.tags, got.extra) == ("https://cdn1.suno.ai/c1.mp4", "pop", {"play_count": 3})
+
+
+# -- the paid task is never lost, whatever ends the call --------------------------------------------------------------
+
+MALFORMED_CREATE = {"code": 202, "message": {"en": "accepted"}, "data": {"task_id": "t-1"}}
+
+
+def test_a_create_whose_answer_names_its_task_but_breaks_the_model_says_which_task_exists(
+    respx_mock: respx.MockRouter,
+) -> None:
+    create = respx_mock.post(CREATE_URL).mock(json_response(202, MALFORMED_CREATE))
+    with AcmeClient(KEY, clock=FakeClock()) as client, pytest.raises(ResponseValidationError) as caught:
+        client._create_and_wait("create_task", body={}, response_model=CreateResponse, poll_response_model=TaskResponse)
+    assert create.call_count == 1
+    assert caught.value.task_id == "t-1"
+    assert "client.wait('t-1')" in str(caught.value)
+
+
+def test_an_exception_raised_by_on_progress_carries_the_task_it_interrupted(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(CREATE_URL).mock(json_response(202, {"code": 202, "data": {"task_id": "t-1"}}))
+    respx_mock.get(TASK_URL).mock(json_response(200, acme_task("running")))
+
+    def give_up(progress: TaskProgress[Any]) -> None:
+        raise KeyboardInterrupt
+
+    with AcmeClient(KEY, clock=FakeClock()) as client, pytest.raises(KeyboardInterrupt) as caught:
+        client._create_and_wait(
+            "create_task", body={}, response_model=CreateResponse, poll_response_model=TaskResponse, on_progress=give_up
+        )
+    assert caught.value.task_id == "t-1"  # type: ignore[attr-defined]
+    assert any("client.wait('t-1')" in note for note in caught.value.__notes__)
+
+
+async def test_a_wait_cancelled_around_create_and_wait_carries_the_task_in_its_cancellation(
+    respx_mock: respx.MockRouter,
+) -> None:
+    respx_mock.post(CREATE_URL).mock(json_response(202, {"code": 202, "data": {"task_id": "t-1"}}))
+    respx_mock.get(TASK_URL).mock(json_response(200, acme_task("running")))
+    async with AsyncAcmeClient(KEY) as client:
+        with pytest.raises(TimeoutError) as caught:
+            async with asyncio.timeout(0.2):
+                await client._create_and_wait(
+                    "create_task",
+                    body={},
+                    response_model=CreateResponse,
+                    poll_response_model=TaskResponse,
+                    poll_interval=0.05,
+                )
+    cancelled = caught.value.__context__
+    assert isinstance(cancelled, asyncio.CancelledError)
+    assert cancelled.task_id == "t-1"  # type: ignore[attr-defined]
+
+
+def test_a_failed_or_timed_out_task_keeps_no_echoed_key_in_its_raw_body(respx_mock: respx.MockRouter) -> None:
+    failed = acme_task("failure", error=f"key {KEY} is not allowed to use this model")
+    respx_mock.get(TASK_URL).mock(json_response(200, failed))
+    with AcmeClient(KEY, clock=FakeClock()) as client, pytest.raises(TaskFailedError) as caught:
+        client._wait("t-1", response_model=TaskResponse)
+    assert KEY not in json.dumps(caught.value.raw)
+    assert "not allowed" in json.dumps(caught.value.raw)
+
+    running = acme_task("running")
+    running["data"]["note"] = f"queued for {KEY}"
+    respx_mock.get(TASK_URL).mock(json_response(200, running))
+    with AcmeClient(KEY, clock=FakeClock()) as client, pytest.raises(TaskTimeoutError) as timed_out:
+        client._wait("t-1", response_model=TaskResponse, timeout=10)
+    assert KEY not in json.dumps(timed_out.value.raw)

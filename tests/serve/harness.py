@@ -14,9 +14,10 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import wave
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -240,3 +241,13 @@ def png_size(data: bytes) -> tuple[int, int]:
     assert chunks[-1] == b"IEND"
     assert len(zlib.decompress(idat)) == height * (1 + 3 * width)
     return width, height
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Whether `condition` came true within `seconds` (what the emulator logs arrives on its own thread)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

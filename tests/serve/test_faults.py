@@ -16,7 +16,18 @@ import pytest
 import suno_clients
 from suno_clients._runtime import exceptions as errors
 
-from .harness import Create, Running, auth_headers, client_kwargs, create_raw, creates, emulator, vendor_ir, vendors
+from .harness import (
+    Create,
+    Running,
+    auth_headers,
+    client_kwargs,
+    create_raw,
+    creates,
+    emulator,
+    vendor_ir,
+    vendors,
+    wait_for,
+)
 
 Serve = Callable[[str], Running]
 FIRST_CREATES = [creates(vendor)[0] for vendor in vendors()]
@@ -79,9 +90,13 @@ def test_a_server_error_is_an_internal_server_error_and_the_create_is_not_sent_a
 
 @pytest.mark.parametrize("create", FIRST_CREATES, ids=IDS)
 def test_slow_is_a_timeout_and_the_create_is_not_sent_again(create: Create, serve: Serve) -> None:
-    error, sent = _create(create, serve(create.vendor), "slow=10", max_retries=2, timeout=0.5)
+    running = serve(create.vendor)
+    error, sent = _create(create, running, "slow=10", max_retries=2, timeout=0.5)
     assert isinstance(error, errors.APITimeoutError)
     assert len(sent) == 1
+    # the emulator notices the hang-up and says so in its log, without a traceback
+    assert wait_for(lambda: "the client hung up" in running.output), running.output
+    assert "Traceback" not in running.output
 
 
 @pytest.mark.parametrize("form", ["malformed", "malformed=html"])

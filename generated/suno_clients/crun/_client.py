@@ -146,6 +146,7 @@ VENDOR = Vendor(
             without_clips=(),
             task_id=(("task_id",),),
         ),
+        secret=(),
     ),
 )
 """Everything the runtime needs to know about crun.ai Suno API, from specs/crun.yaml."""

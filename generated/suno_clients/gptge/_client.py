@@ -201,6 +201,7 @@ VENDOR = Vendor(
             without_clips=("LYRICS",),
             task_id=(("task_id",),),
         ),
+        secret=(),
     ),
 )
 """Everything the runtime needs to know about api.gpt.ge Suno API, from specs/gptge.yaml."""

@@ -201,6 +201,7 @@ VENDOR = Vendor(
             without_clips=("LYRICS",),
             task_id=(("task_id",),),
         ),
+        secret=(),
     ),
 )
 """Everything the runtime needs to know about Suno relay API (/suno/submit protocol), from specs/relay.yaml."""

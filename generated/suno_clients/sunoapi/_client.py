@@ -146,6 +146,7 @@ VENDOR = Vendor(
             without_clips=(),
             task_id=(("task_id",), ("data", "0", "task_id")),
         ),
+        secret=(("webhook_secret",),),
     ),
 )
 """Everything the runtime needs to know about sunoapi.com AI Music API, from specs/sunoapi.yaml."""

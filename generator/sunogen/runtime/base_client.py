@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -16,7 +17,7 @@ from .clock import Clock, SystemClock
 from .exceptions import APIConnectionError, APIStatusError, ConfigurationError
 from .exchange import DEFAULT_MAX_RESPONSE_BYTES, Exchange, Received
 from .outcomes import Outcomes
-from .paths import MISSING, first_present, format_paths
+from .paths import MISSING, first_present, format_paths, lookup
 from .redaction import Redactor, key_problem
 from .retries import may_retry_error, parse_retry_after, retry_delay
 from .spec_data import Operation, Poll, TaskRef, Vendor
@@ -34,6 +35,7 @@ __all__ = [
     "CallResult",
     "NotGiven",
     "log",
+    "remember_task",
 ]
 
 log = logging.getLogger("suno_clients")
@@ -43,6 +45,14 @@ HttpxClientT = TypeVar("HttpxClientT", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES: Final = 2
+
+
+def remember_task(error: BaseException, task_id: str) -> None:
+    """Mark an exception that is not ours (a cancellation, a timeout around the call, one raised by on_progress)
+    with the task that was created before it: as `task_id`, and in a note its traceback shows."""
+    with contextlib.suppress(AttributeError, TypeError):  # an exception type that takes no attributes keeps the note
+        error.task_id = task_id  # type: ignore[attr-defined]
+    error.add_note(f"task {task_id} was created; resume with client.wait({task_id!r}) instead of creating it again")
 
 
 @functools.lru_cache(maxsize=64)
@@ -89,6 +99,8 @@ class BaseClient(Generic[HttpxClientT]):
             where = "api_key" if api_key is not None else vendor.env_key
             raise ConfigurationError(f"{vendor.id}: the API key in {where} cannot be sent: {problem}", vendor=vendor.id)
         self._redactor = Redactor(key.strip(), vendor.auth.header)
+        # where a create's body carries a webhook signing secret: once sent, it is scrubbed like the key
+        self._body_secrets = vendor.callback.secret if vendor.callback is not None else ()
         self.base_url = check_base_url(vendor, base_url if base_url is not None else vendor.base_url)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ConfigurationError(f"{vendor.id}: max_retries must be an integer >= 0", vendor=vendor.id)
@@ -142,6 +154,10 @@ class BaseClient(Generic[HttpxClientT]):
                 raise TypeError(f"{operation.id} takes no request body")
             content = json_bytes(dict(body))  # the validators refused any value JSON has no word for
             headers = self._headers.with_json
+            for secret_path in self._body_secrets:
+                secret = lookup(body, secret_path)
+                if isinstance(secret, str):
+                    self._redactor.learn(secret)
         extra: dict[str, Any] = {"timeout": self.timeout} if self._per_request_timeout else {}
         url = self.base_url + path
         # params=None when there is no query: an empty dict makes httpx parse and merge the URL again

@@ -43,6 +43,7 @@ class ClientOptions(TypedDict, total=False):
     base_url: str | None
     timeout: float | httpx.Timeout | NotGiven | None
     max_retries: int
+    max_response_bytes: int
     http_client: httpx.Client | None
     default_headers: Mapping[str, str] | None
     clock: Clock | None
@@ -55,6 +56,7 @@ class AsyncClientOptions(TypedDict, total=False):
     base_url: str | None
     timeout: float | httpx.Timeout | NotGiven | None
     max_retries: int
+    max_response_bytes: int
     http_client: httpx.AsyncClient | None
     default_headers: Mapping[str, str] | None
     clock: Clock | None

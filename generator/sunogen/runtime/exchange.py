@@ -9,8 +9,8 @@ whichever comes first, and holds every step to it:
 - the body is read chunk by chunk, the deadline and the size cap checked after each chunk;
 - async: an alarm (one timer per event loop, alarms.py) cancels the exchange at the deadline, wherever it waits;
 - sync: the watchdog thread shuts the connection's socket down at the deadline, which ends a read that waits for
-  the next byte. It knows a connection opened by this attempt, and any connection once its response has begun; a
-  reused keep-alive connection that trickles the response's *headers* is bounded by the per-read timeout alone.
+  the next byte. It knows a connection opened by this attempt from httpcore's connect events, and a reused
+  keep-alive connection from the connection object that sends the request (see `_stream_sending`).
 
 Redirects are never followed here: the API key must not travel to a host the caller did not configure, and httpx
 only strips `Authorization` from a redirected request. A redirect is answered to the caller as an error.
@@ -18,8 +18,10 @@ only strips `Authorization` from a redirected request. A redirect is answered to
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from types import FrameType
 from typing import Any, Final
 
 import httpx
@@ -62,7 +64,7 @@ class Exchange:
     httpcore's trace events, which say when the request starts to leave and which connection carries it.
     """
 
-    __slots__ = ("_clock", "_timeouts", "_watch", "asynchronous", "deadline", "request", "sent", "traced")
+    __slots__ = ("_clock", "_timeouts", "_watch", "asynchronous", "deadline", "handed", "request", "sent", "traced")
 
     def __init__(
         self,
@@ -83,8 +85,9 @@ class Exchange:
             timeouts = _capped(timeouts, deadline - now)
         self.request = request
         self.deadline = deadline
+        self.handed = False  # the request went to the transport: from here, only the trace can say it did not leave
         self.sent = False  # the request started to leave: the server may act on it
-        self.traced = False  # httpcore reported its phases (a mock transport reports none)
+        self.traced = False  # httpcore reported its phases (a mock or ASGI transport reports none)
         self._clock = clock
         self.asynchronous = asynchronous
         self._watch: watchdog.Watch | None = None  # made with the first socket of a sync exchange with a deadline
@@ -105,10 +108,14 @@ class Exchange:
             raise self.timeout_error()
 
     def timeout_error(self) -> httpx.TimeoutException:
-        """The httpx timeout that says how far the exchange got: ConnectTimeout while nothing was sent."""
-        if self.sent:
-            return httpx.ReadTimeout("no complete response before the deadline", request=self.request)
-        return httpx.ConnectTimeout("the deadline passed before the request was sent", request=self.request)
+        """The httpx timeout that says how far the exchange got: ConnectTimeout only while nothing provably left.
+
+        Nothing left before the request went to the transport, or while httpcore's trace says it is still
+        connecting; a transport that traces nothing may have delivered it, so its timeout is a ReadTimeout.
+        """
+        if not self.handed or (self.traced and not self.sent):
+            return httpx.ConnectTimeout("the deadline passed before the request was sent", request=self.request)
+        return httpx.ReadTimeout("no complete response before the deadline", request=self.request)
 
     def may_have_reached_server(self, error: httpx.RequestError) -> bool:
         """Whether the server may have received (and acted on) the request, judging by what failed and when."""
@@ -127,6 +134,9 @@ class Exchange:
         if stage == "started":
             if phase in ("send_request_headers", "send_request_body"):
                 self.sent = True
+                if self._watch is None and not self.asynchronous and self.deadline is not None:
+                    # no connect was traced: the pool reused a keep-alive connection, whose socket no event names
+                    self.watch(_stream_sending())
             left = self.left()
             if left is not None:
                 if left <= 0:
@@ -162,6 +172,29 @@ class Exchange:
         """Say the exchange is over, before its connection goes back to the pool: the watchdog must not touch it."""
         if self._watch is not None:
             self._watch.finish()
+
+
+def _stream_sending() -> Any:
+    """The network stream of the httpcore connection that is sending a request, found from inside its trace event.
+
+    httpcore names a connection's stream in its connect events only, so a reused keep-alive connection's socket is
+    reachable nowhere in its public API; the connection object sending the request is a caller of this trace
+    callback, and holds it as `_network_stream` (HTTP/1.1 and HTTP/2 alike). A newer httpcore that moves it only
+    leaves such an exchange to its per-read timeouts again, and tests/network/test_deadlines.py says so.
+    """
+    frame: FrameType | None = sys._getframe(1)
+    for _ in range(_FRAMES_UP_TO_THE_CONNECTION):
+        if frame is None:
+            break
+        stream = getattr(frame.f_locals.get("self"), "_network_stream", None)
+        if stream is not None:
+            return stream
+        frame = frame.f_back
+    return None
+
+
+# Exchange._trace <- Trace.trace <- Trace.__enter__ <- HTTP11Connection.handle_request, with a margin.
+_FRAMES_UP_TO_THE_CONNECTION: Final = 8
 
 
 def _capped(timeouts: dict[str, float | None], left: float) -> dict[str, float | None]:
@@ -278,6 +311,7 @@ def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Receive
     """
     try:
         exchange.check()
+        exchange.handed = True
         response = client.send(exchange.request, stream=True, follow_redirects=False)
         try:
             exchange.watch(response.extensions.get("network_stream"))
@@ -313,6 +347,7 @@ async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes
         raise exchange.timeout_error()
     alarm = None if left is None else set_alarm(left)
     try:
+        exchange.handed = True
         response = await client.send(exchange.request, stream=True, follow_redirects=False)
         try:
             limit = _limit(response, max_bytes)

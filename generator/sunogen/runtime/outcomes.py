@@ -11,7 +11,7 @@ from .calls import CallResult
 from .errors import error_class, match_error
 from .exceptions import APIConnectionError, APIStatusError, APITimeoutError, ResponseValidationError
 from .jsontext import MalformedJSON
-from .paths import MISSING
+from .paths import MISSING, first_present
 from .responses import (
     decode_body,
     decode_or_missing,
@@ -37,10 +37,11 @@ M = TypeVar("M", bound="BaseModel")
 class Outcomes:
     """How one client reads its answers: its gateway's envelope and error tables, its key to redact, its body cap."""
 
-    __slots__ = ("_redactor", "max_response_bytes", "vendor")
+    __slots__ = ("_redactor", "_tasks", "max_response_bytes", "vendor")
 
     def __init__(self, vendor: Vendor, redactor: Redactor, max_response_bytes: int) -> None:
         self.vendor = vendor
+        self._tasks = dict(vendor.tasks)
         self._redactor = redactor
         self.max_response_bytes = max_response_bytes
 
@@ -89,7 +90,13 @@ class Outcomes:
         except RecursionError:
             problem = f"the body is nested too deeply to read as {response_model.__name__}"
         if problem is not None:
-            raise self.invalid_response(operation, response, problem, errors=errors)
+            error = self.invalid_response(operation, response, problem, errors=errors)
+            # a paid create whose answer names its task but breaks the model: the task exists, say which
+            ref = self._tasks.get(operation.id)
+            task_id = MISSING if ref is None else first_present(data, ref.id, skip_empty=True)
+            if isinstance(task_id, str | int) and not isinstance(task_id, bool):
+                error.attach_task(str(task_id))
+            raise error
         return CallResult(model, data, response, self._redactor)
 
     def envelope_failed(self, data: Any) -> bool:

@@ -21,6 +21,7 @@ from .exceptions import (
     TaskTimeoutError,
 )
 from .reading import MalformedTaskError, Snapshot, read_task, report
+from .redaction import scrub_json
 from .retries import may_retry_error, parse_retry_after, retry_delay
 from .spec_data import Clips, Operation, Poll
 from .tasks import TaskProgress, TaskResult
@@ -182,5 +183,5 @@ class Waiter(Generic[M]):
             vendor=self._vendor,
             waited=self._clock.monotonic() - self._start,
             detail=None if detail is None else self._scrub(detail),
-            raw=self._last_data,
+            raw=scrub_json(self._last_data, self._scrub),
         )

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from .exceptions import TaskFailedError
 from .paths import MISSING, first_present, format_paths
+from .redaction import scrub_json
 from .spec_data import Clips, Poll, UrlPattern
 from .tasks import Clip, TaskProgress, TaskResult
 
@@ -156,6 +157,10 @@ def _finish(poll: Poll, clips: Clips | None, views: list[_View] | None, status: 
         if success and view.status is not None and view.status not in success:
             return _partial(views, status or view.status, f"clip {_name(view)} has status {view.status}")
         if view.clip is None or view.clip.audio_url is None:
+            if audio_kind(view.audio, clips) == "placeholder":
+                # what Suno writes once a clip failed: no later poll brings its audio (research-notes 0.1)
+                note = f"clip {_name(view)} has no audio: its URL is a placeholder ({view.audio})"
+                return Snapshot("failure", status or view.status, tuple(v.clip for v in views if v.clip), note=note)
             if view.clip is not None or audio_kind(view.audio, clips) != "file":
                 shown = view.audio if isinstance(view.audio, str) and view.audio else "no audio URL"
                 return _partial(views, status or view.status, f"clip {_name(view)} is not finished ({shown})")
@@ -242,6 +247,10 @@ def report(
         reason = first_present(data, poll.reason, skip_empty=True)
         text = snapshot.note if reason is MISSING else str(reason)
         raise TaskFailedError(
-            task_id, None if text is None else scrub(text), data, vendor=vendor, status=snapshot.status
+            task_id,
+            None if text is None else scrub(text),
+            scrub_json(data, scrub),
+            vendor=vendor,
+            status=snapshot.status,
         )
     return TaskProgress(task_id, snapshot.stage, snapshot.status, snapshot.clips, data, model, vendor)

@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 import httpx
 
-__all__ = ["EXCERPT_BYTES", "REDACTED", "Redactor", "key_problem"]
+__all__ = ["EXCERPT_BYTES", "REDACTED", "Redactor", "key_problem", "scrub_json"]
 
 REDACTED = "[redacted]"
+
+# In a path or query, the marker as it can stand there (percent-encoded brackets)
+_REDACTED_IN_URL = quote(REDACTED, safe="").encode()
 
 EXCERPT_BYTES = 64 * 1024
 """How much of a body an exception keeps: enough to read any error page, bounded whatever the server sends."""
 
 # An error's response copy keeps what says what the response was; the live connection stays behind.
 _KEPT_EXTENSIONS = ("http_version", "reason_phrase")
+
+
+def scrub_json(value: Any, scrub: Callable[[str], str]) -> Any:
+    """A copy of a decoded JSON value with `scrub` applied to every string in it, keys included."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub(key) if isinstance(key, str) else key: scrub_json(item, scrub) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub_json(item, scrub) for item in value]
+    return value
+
+
+def _spellings(secret: str) -> set[str]:
+    return {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}
 
 
 def key_problem(key: str) -> str | None:
@@ -35,15 +55,28 @@ def key_problem(key: str) -> str | None:
 class Redactor:
     """Knows the secret and the header it travels in; returns copies of text, requests and responses without it."""
 
-    __slots__ = ("_forms", "_forms_bytes", "_header")
+    __slots__ = ("_forms", "_forms_bytes", "_header", "_secrets")
 
     def __init__(self, secret: str, header: str) -> None:
-        # Servers echo a rejected key as it arrived, inside JSON strings or URLs: every spelling is scrubbed. Any
-        # length is: a short key is an odd key, and showing it is worse than a message with a word blanked out.
-        forms = {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}
-        self._forms = tuple(sorted((form for form in forms if form), key=len, reverse=True))
-        self._forms_bytes = tuple(form.encode() for form in self._forms)
         self._header = header.lower()
+        self._secrets: frozenset[str] = frozenset()
+        self._forms: tuple[str, ...] = ()
+        self._forms_bytes: tuple[bytes, ...] = ()
+        self.learn(secret)
+
+    def learn(self, secret: str) -> None:
+        """Scrub `secret` too from now on (a webhook signing secret the client sent in a request body).
+
+        Servers echo a rejected key as it arrived, inside JSON strings or URLs: every spelling is scrubbed. Any
+        length is: a short key is an odd key, and showing it is worse than a message with a word blanked out.
+        """
+        if not secret or secret in self._secrets:
+            return
+        self._secrets |= {secret}
+        forms = {form for known in self._secrets for form in _spellings(known)}
+        # each tuple swapped in whole: a concurrent reader sees the old forms or the new ones, never half of them
+        self._forms = forms_sorted = tuple(sorted((form for form in forms if form), key=len, reverse=True))
+        self._forms_bytes = tuple(form.encode() for form in forms_sorted)
 
     def __repr__(self) -> str:
         return f"Redactor(header={self._header!r})"
@@ -62,6 +95,19 @@ class Redactor:
                 content = content.replace(form, REDACTED.encode())
         return content
 
+    def url(self, url: httpx.URL) -> httpx.URL:
+        """`url` with the secret blanked out of its path and query, where a server could have echoed it.
+
+        Scheme, host and port are the client's own configuration, never an echo: a short key that happens to spell
+        part of `127.0.0.1` must not turn the host into something that no longer parses.
+        """
+        raw = url.raw_path
+        scrubbed = raw
+        for form in self._forms_bytes:
+            if form in scrubbed:
+                scrubbed = scrubbed.replace(form, _REDACTED_IN_URL)
+        return url if scrubbed == raw else url.copy_with(raw_path=scrubbed)
+
     def request(self, request: httpx.Request) -> httpx.Request:
         """A copy of `request` whose auth header reads `[redacted]`; method, URL, other headers and body are kept."""
         headers = [
@@ -72,7 +118,7 @@ class Redactor:
             content: bytes | None = self.content(request.content)
         except httpx.RequestNotRead:
             content = None
-        copy = httpx.Request(request.method, self.text(str(request.url)), headers=headers, content=content)
+        copy = httpx.Request(request.method, self.url(request.url), headers=headers, content=content)
         copy.extensions = {}  # a trace callback or a timeout is the live request's, not the record's
         return copy
 

@@ -145,10 +145,12 @@ class Signature:
 
 @dataclass(frozen=True, slots=True)
 class Callback:
-    """A documented callback: its signature (None when unsigned) and how to read the task it reports."""
+    """A documented callback: its signature (None when unsigned), how to read the task it reports, and where a
+    create's request body carries the signing secret (a secret like the API key: never shown in an error)."""
 
     signature: Signature | None
     read: Poll
+    secret: tuple[JsonPath, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

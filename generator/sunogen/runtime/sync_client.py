@@ -16,6 +16,7 @@ from .base_client import (
     CallResult,
     NotGiven,
     log,
+    remember_task,
 )
 from .clock import Clock
 from .exceptions import APIConnectionError, APIStatusError, ConfigurationError, SunoError, TaskFailedError
@@ -241,4 +242,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         except SunoError as error:
             if not isinstance(error, TaskFailedError):
                 error.attach_task(task_id)
+            raise
+        except BaseException as error:  # cancelled, interrupted, or raised by on_progress: the task still exists
+            remember_task(error, task_id)
             raise

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -91,7 +91,10 @@ class Emulator:
     def _endpoint(self, op: ir.Operation) -> Endpoint:
         async def endpoint(request: Request) -> Response:
             started = time.monotonic()
-            response, note = await self._handle(op, request)
+            try:
+                response, note = await self._handle(op, request)
+            except ClientDisconnect:  # gone while its body was read: a client that gave up, not the emulator's fault
+                response, note = Response(status_code=499), ", the client hung up"
             if not self.options.quiet:
                 took = (time.monotonic() - started) * 1000
                 log.info("%s %s -> %d%s, %.0f ms", op.method, request.url.path, response.status_code, note, took)
@@ -110,7 +113,11 @@ class Emulator:
         acts = fault is not None and (fault.name != "fail-task" or op.creates_task)
         note = f", fault {fault.name}" if fault is not None and acts else ""
         if fault is not None and fault.name == "slow":
+            # the body first: watching for a hang-up reads the request's messages, and would drop an unread body
+            await request.body()
             await linger(request, fault.seconds)
+            if await request.is_disconnected():  # the client timed out: there is no one left to answer
+                return Response(status_code=499), f"{note}, the client hung up"
         if not self._authorised(request):
             return self._error(op, ("authentication",)), note
         if fault is not None and fault.name in ("429", "500", "503"):
