@@ -304,3 +304,66 @@ def cpu_count() -> str:
     total = os.cpu_count() or 0
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else total
     return str(total) if usable == total else f"{usable} usable of {total}"
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What one whole process took: wall seconds, CPU seconds (user + system, its waited-for children too), peak RSS."""
+
+    wall: float
+    cpu: float
+    peak_rss: int
+    """Bytes: the largest resident set the process (or any child it waited for) reached."""
+
+
+# Runs argv[2:] in a child of its own and writes what the kernel says the child used (wait4) to the file argv[1].
+# A process forked from the bench's own (large) process would have the bench's resident set counted as its peak;
+# this small one's peak is under any Python process's, so the child's own peak is what is read.
+TRAMPOLINE = """
+import json, os, sys, time
+report, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, used = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+with open(report, "w") as file:
+    json.dump({"wall": wall, "cpu": used.ru_utime + used.ru_stime, "peak": used.ru_maxrss * 1024}, file)
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
+def usage_of(command: Command, *, stdin: Path | None = None) -> Usage:
+    """Run one whole process (output discarded) and read its own resource usage from the kernel (wait4).
+
+    Wall time is the child's alone (the small process that starts it and reads its usage is not counted).
+    """
+    import json
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sunogen-bench-") as tmp:
+        report = Path(tmp) / "usage.json"
+        with open(stdin if stdin is not None else os.devnull, "rb") as source:
+            done = subprocess.run(
+                (str(PYTHON), "-c", TRAMPOLINE, str(report), *command.argv),
+                cwd=ROOT,
+                stdin=source,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                check=False,
+            )
+        if done.returncode != command.expect:
+            shown = f"`{command.text}` exited {done.returncode}, expected {command.expect}"
+            raise RuntimeError(f"{shown}:\n{done.stderr.decode()}")
+        used = json.loads(report.read_text(encoding="utf-8"))
+    return Usage(used["wall"], used["cpu"], used["peak"])
+
+
+def megabytes(value: int) -> str:
+    """A size in MB (10^6 bytes)."""
+    return f"{value / 1e6:.1f} MB"

@@ -15,7 +15,8 @@ import respx
 import suno_clients
 import sunogen
 from suno_clients import NewTask
-from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
+from suno_clients._runtime.async_client import AsyncAPIClient
+from suno_clients._runtime.sync_client import SyncAPIClient
 from sunogen.build import thaw
 from sunogen.methods import METHOD_NAMES, WAIT_OPTIONS, client_attributes
 

@@ -9,9 +9,10 @@ import pytest
 import respx
 from pydantic import BaseModel, ConfigDict, Field
 
-from sunogen.runtime.client import AsyncAPIClient, SyncAPIClient
+from sunogen.runtime.async_client import AsyncAPIClient
 from sunogen.runtime.exceptions import ResponseValidationError
 from sunogen.runtime.spec_data import Auth, Envelope, Operation, TaskRef, Vendor
+from sunogen.runtime.sync_client import SyncAPIClient
 from sunogen.runtime.tasks import NewTask
 
 KEY = "sk-test-0123456789abcdef"

@@ -57,10 +57,6 @@ def vendor_validators(vendor: str) -> dict[str, Callable[[object], list[Violatio
 
 
 def _validator(vendor: str, operation: str) -> Callable[[object], list[Violation]]:
-    try:
-        return _loaded[vendor][operation]  # the common case: one lookup each
-    except KeyError:
-        pass
     validators = vendor_validators(vendor)
     if operation not in validators:
         raise KeyError(f"{vendor} has no operation {operation!r} with a request body; try one of {sorted(validators)}")
@@ -77,28 +73,15 @@ def validate(vendor: str, operation: str, payload: object) -> list[Violation]:
     return _validator(vendor, operation)(payload)
 
 
-_parse_json: Callable[[str | bytes | bytearray], object] | None = None
-
-
 def validate_json(vendor: str, operation: str, data: str | bytes | bytearray) -> list[Violation]:
     """Every violation of the JSON text `data` as the request body of `vendor`'s `operation`; empty when valid.
 
     Parses strictly (NaN is not JSON) and fast, with pydantic_core, imported on first use. Raises MalformedJSON
     (a ValueError, with the line and column) when `data` is not JSON, KeyError for an unknown vendor or operation.
     """
-    check = _validator(vendor, operation)
-    parse = _parse_json
-    if parse is None:
-        parse = _load_parser()
-    return check(parse(data))
+    from ._runtime.jsontext import parse_json  # pydantic_core's parser, imported by the first call
 
-
-def _load_parser() -> Callable[[str | bytes | bytearray], object]:
-    global _parse_json
-    from ._runtime.jsontext import parse_json
-
-    _parse_json = parse_json
-    return parse_json
+    return _validator(vendor, operation)(parse_json(data))
 
 
 # What a create, a wait and a callback hand back (tasks.py), exported here for annotations.

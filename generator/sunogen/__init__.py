@@ -1,18 +1,24 @@
 """sunogen: turns one OpenAPI spec per Suno-style gateway into the typed `suno_clients` package.
 
-`generate()` below is the whole pipeline, top to bottom: load, check, build, models, rules, render (then the
-spec's own request examples run against the rendered validators), format.
-What it returns is a function of the spec files' text alone, and nothing before `write` touches the output folder.
-The models stage runs in a worker process of ours (`python -m sunogen.datamodels`, calling datamodel-code-generator as
-a library) started first thing, so that importing datamodel-code-generator, the slowest step and about half of
-what one datamodel-codegen run costs, overlaps all the others; the worker is given only the shapes the IR holds.
+`generate()` below is the whole pipeline, top to bottom: each spec on its own (vendor_files.py: load, check, build,
+rules, render, the spec's own request examples run against the rendered validators, models), then the package's own
+files, then one format of everything made. What it returns is a function of the spec files' text (and of the
+generator) alone, and nothing before `write` touches the output folder. A content-addressed cache (cache.py) makes
+regenerating cost what changed: an unchanged spec is not made again, and a vendor whose shapes did not change does
+not run datamodel-code-generator (nor import it); the specs that must be made are shared among one worker process
+per core (workers.py).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from .diagnostics import SpecError, SpecErrors
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 __all__ = ["SpecError", "SpecErrors", "generate", "read_specs"]
 
@@ -25,47 +31,44 @@ def read_specs(specs: Path) -> dict[str, str]:
     return {str(path): read_spec(path.read_bytes()) for path in paths}
 
 
-def generate(sources: dict[str, str]) -> dict[str, str]:
-    """Every file of the generated package, keyed by relative path. Raises SpecErrors with every spec error."""
-    from .datamodels import ModelsProcess, models_input
+def generate(sources: dict[str, str], *, cache: Cache | None = None, jobs: int = 1) -> dict[str, str]:
+    """Every file of the generated package, keyed by relative path. Raises SpecErrors with every spec error.
+
+    `cache` holds what earlier runs made (none by default): a vendor, a vendor's models or the package's own files
+    whose inputs and generator are unchanged are taken from it, never made again. `jobs` is how many worker
+    processes make the other specs (1: this process).
+    """
+    from .cache import Cache
+    from .format import format_files
+    from .render import render_package, runtime_files
+    from .vendor_files import Made
+    from .workers import make_each
 
     if not sources:
         raise SpecErrors([SpecError("specs", 1, 1, "no-specs", "no <vendor>.yaml files found")])
-    # datamodel-code-generator imports in a child process, on the other core, while this one does everything else
-    with ModelsProcess() as models_process:
-        from .build import build
-        from .check import check
-        from .examples import check_examples, validators_path
-        from .format import format_files
-        from .load import load
-        from .render import VendorParts, render, render_models, runtime_files
-        from .rules.compiler import compile_rules
-
-        errors: list[SpecError] = []
-        built = []
-        loaded = []  # the specs built, for the examples check: it points at their lines
-        for file, text in sources.items():
-            try:
-                spec = load(file, text)
-                found = check(spec)
-                errors.extend(found)
-                if not found:  # building finds what only deciding the methods can (a name clash): every spec's too
-                    built.append(build(spec))
-                    loaded.append(spec)
-            except SpecErrors as exc:
-                errors.extend(exc.errors)
-        if errors:
-            raise SpecErrors(errors)
-        vendors = tuple(built)
-        models_process.send(models_input(v) for v in vendors)
-        rendered = render(tuple(VendorParts(v, compile_rules(v)) for v in vendors))
-        errors = [e for spec in loaded for e in check_examples(spec, rendered[validators_path(spec.vendor)])]
-        if errors:
-            raise SpecErrors(errors)
-        # formatted while the child still works; the runtime is hand-written and kept ruff-clean, so copied as it is
-        files = runtime_files() | format_files(rendered)
-        models = models_process.results()
-    made_from_models: dict[str, str] = {}
-    for vendor, vendor_models in zip(vendors, models, strict=True):
-        made_from_models |= render_models(vendor, vendor_models)
-    return files | format_files(made_from_models)
+    cache = cache if cache is not None else Cache(None)
+    # 1. each spec on its own (stages 1 to 5): taken from the cache when an earlier run made it, else made now
+    keys = {file: cache.key("vendor", PurePath(file).name, text) for file, text in sources.items()}
+    cached = {file: Made(**entry) for file in sources if (entry := cache.get(keys[file])) is not None}
+    made = make_each({file: text for file, text in sources.items() if file not in cached}, cache, jobs)
+    errors = [error for result in made.values() for error in result.errors]
+    if errors:
+        raise SpecErrors(errors)
+    # 2. the package's own files, from every vendor's id and content hash in spec order
+    vendors = tuple((result.vendor, result.content_hash) for result in (cached.get(f) or made[f] for f in sources))
+    package_key = cache.key("package", json.dumps(vendors))
+    package: dict[str, str] | None = cache.get(package_key)
+    rendered = render_package(vendors) if package is None else {}
+    # 3. format, in one batch, what was made (ruff formats each file on its own: the batch changes no byte)
+    batch = rendered | {path: text for result in made.values() for path, text in result.files.items()}
+    formatted = format_files(batch) if batch else {}
+    if package is None:
+        package = {path: formatted[path] for path in rendered}
+        cache.put(package_key, package)
+    for file, result in made.items():
+        made[file] = Made(result.vendor, result.content_hash, {path: formatted[path] for path in result.files})
+        cache.put(keys[file], {"vendor": result.vendor, "content_hash": result.content_hash, "files": made[file].files})
+    files = runtime_files() | package
+    for file in sources:
+        files |= (cached.get(file) or made[file]).files
+    return files

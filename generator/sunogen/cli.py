@@ -51,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=text, description=text)
         cmd.add_argument("--specs", type=Path, default=Path("specs"), help="folder of <vendor>.yaml (default: specs)")
         cmd.add_argument("--out", type=Path, default=Path("generated"), help="output folder (default generated/)")
+        cmd.add_argument(
+            "--no-cache", action="store_true", help="make every file again, neither reading nor writing the cache"
+        )
+        cmd.add_argument(
+            "--jobs",
+            type=_positive,
+            default=None,
+            help="worker processes for the specs to make (default: one per core this process may use)",
+        )
     val = sub.add_parser(
         "validate",
         help="validate JSON request bodies offline",
@@ -85,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 # -- generate and check -------------------------------------------------------------------------------------------
 
 _GENERATOR_MODULES = ("yaml", "jinja2", "datamodel_code_generator", "ruff")
@@ -114,6 +129,8 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
         )
         return EXIT_USAGE
     from . import SpecErrors, generate, read_specs
+    from .cache import Cache, default_folder
+    from .workers import usable_cores
 
     if not args.specs.is_dir():
         print(f"sunogen: error: no specs folder {str(args.specs)!r}", file=sys.stderr)
@@ -122,13 +139,14 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
         print(f"sunogen: error: --out {str(args.out)!r} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
     try:
-        files = generate(read_specs(args.specs))
+        cache = Cache(None if args.no_cache else default_folder())
+        files = generate(read_specs(args.specs), cache=cache, jobs=args.jobs or usable_cores())
     except SpecErrors as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
         print(f"sunogen: {len(exc.errors)} error(s); nothing written", file=sys.stderr)
         return EXIT_INVALID
-    from .write import stale  # imported after generate(), which starts its child process first thing
+    from .write import stale
     from .write import write as write_files
 
     if write:
@@ -214,7 +232,7 @@ def _open_lines(name: str, stdin: IO[Any]) -> IO[bytes]:
 
 
 def _line_result(shown: str, lineno: int, violations: list[Any], *, as_json: bool) -> str:
-    """One line's result when it has violations (the rare case, off the hot loop)."""
+    """One line's result when it has violations."""
     if not as_json:
         return f"{shown}:{lineno}: {_summary(violations)}: {'; '.join(map(str, violations))}\n"
     entry = {"file": shown, "line": lineno, "valid": not _errors(violations)}
@@ -233,47 +251,44 @@ def _line_error(shown: str, lineno: int, problem: str, *, as_json: bool) -> str:
     )
 
 
-def _validate_lines(args: argparse.Namespace, check: Check, out: TextIO, err: TextIO, stdin: IO[Any]) -> int:
-    """JSON Lines: one result a line, as a stream, in constant memory; the worst status of all lines.
+def _valid_line(shown: str, *, as_json: bool) -> tuple[str, str]:
+    """The result of a valid line of file `shown` is this text before and after the line's number.
 
-    This loop is the batch mode (millions of payloads): per line it reads, parses, checks and writes, and nothing
-    else; what is rare (a malformed line, a violation) is worded by the helpers above.
+    Built once per file: wording it per line (json.dumps of an entry) was half the time of a --jsonl run whose
+    lines are valid (bench/RESULTS.md, "what each kept optimisation buys").
     """
+    if as_json:
+        return f'{{"file":{json.dumps(shown, ensure_ascii=False)},"line":', ',"valid":true,"violations":[]}\n'
+    return f"{shown}:", ": valid\n"
+
+
+def _validate_lines(args: argparse.Namespace, check: Check, out: TextIO, err: TextIO, stdin: IO[Any]) -> int:
+    """JSON Lines: one result a line, as a stream, in constant memory; the worst status of all lines."""
     from suno_clients._runtime.jsontext import MalformedJSON, parse_json
 
     worst = EXIT_OK
-    strict, as_json, write = args.strict, args.json, out.write
     for name in args.files:
         shown = _shown(name)
-        # a valid line's result is this text around its number
-        if as_json:
-            before, after = (
-                f'{{"file":{json.dumps(shown, ensure_ascii=False)},"line":',
-                ',"valid":true,"violations":[]}\n',
-            )
-        else:
-            before, after = f"{shown}:", ": valid\n"
+        before, after = _valid_line(shown, as_json=args.json)
         lineno = 0
         try:
             with _open_lines(name, stdin) as lines:
-                for line in lines:
-                    lineno += 1
+                for lineno, line in enumerate(lines, 1):
                     line = line.rstrip(b"\r\n")  # so an error's column is the line's own
-                    if not line or line.isspace():
+                    if not line.strip():
                         continue  # JSON Lines readers may skip blank lines
                     try:
                         violations = check(parse_json(line))
                     except MalformedJSON as exc:
                         worst = EXIT_USAGE
                         where = "" if exc.colno is None else f" at column {exc.colno}"
-                        write(_line_error(shown, lineno, f"malformed JSON: {exc.msg}{where}", as_json=as_json))
+                        out.write(_line_error(shown, lineno, f"malformed JSON: {exc.msg}{where}", as_json=args.json))
                         continue
                     if not violations:
-                        write(f"{before}{lineno}{after}")
+                        out.write(f"{before}{lineno}{after}")
                         continue
-                    if worst < EXIT_INVALID and _status(violations, strict):
-                        worst = EXIT_INVALID
-                    write(_line_result(shown, lineno, violations, as_json=as_json))
+                    worst = max(worst, _status(violations, args.strict))
+                    out.write(_line_result(shown, lineno, violations, as_json=args.json))
         except BrokenPipeError:  # our reader left, not the file: main() ends quietly
             raise
         except OSError as exc:

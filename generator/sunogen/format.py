@@ -1,11 +1,10 @@
 """Stage 6, format: ruff (pinned, with the project's one ruff.toml) over a batch of rendered files.
 
-`generate` formats two batches: the files the models do not touch while the models process works, then the rest.
+`generate` formats everything one run made in one batch: ruff shares the files among its threads.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -28,17 +27,10 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         ruff = _ruff()
-        # One thread (rayon's own setting): the first batch then leaves the other core to the models process, which
-        # the whole run waits for, and the last (ten small files) is done sooner without a second thread: 15 ms, not 17.
-        env = {**os.environ, "RAYON_NUM_THREADS": "1"}
         common = ["--config", str(CONFIG), "--no-cache", "--quiet"]
-        # concise: rendering each finding with its source lines was a seventh of check's CPU time, for a report
-        # nobody reads unless ruff fails
-        for command in (["check", "--fix", "--output-format", "concise"], ["format"]):
+        for command in (["check", "--fix"], ["format"]):
             # run from the folder: ruff.toml's per-file patterns for generated code resolve against it
-            done = subprocess.run(
-                [ruff, *command, *common, "."], capture_output=True, text=True, check=False, env=env, cwd=root
-            )
+            done = subprocess.run([ruff, *command, *common, "."], capture_output=True, text=True, check=False, cwd=root)
             if done.returncode != 0:  # our bug, not the user's: generated code ruff cannot parse or does not pass
                 raise RuntimeError(f"ruff {command[0]} fails on the generated code:\n{done.stdout}{done.stderr}")
         return {rel: (root / rel).read_text(encoding="utf-8") for rel in files}

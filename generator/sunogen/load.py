@@ -168,16 +168,6 @@ def load(file: str, text: str) -> LoadedSpec:
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
 
-_STR = "tag:yaml.org,2002:str"
-
-
-def _scalar(node: yaml.ScalarNode) -> Any:
-    if node.tag == _STR:  # most scalars of a spec: SafeConstructor would return the node's text as it is
-        return node.value
-    # SafeConstructor alone turns a resolved scalar node into its Python value, as yaml.safe_load would.
-    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-
-
 class _Refused(Exception):
     """Raised out of the construction when the document must not be expanded any further."""
 
@@ -197,6 +187,8 @@ class _Builder:
         self._open: set[int] = set()  # the collections being built, to catch one that contains itself
         self._aliases = 0
         self._nodes = 0
+        # turns a resolved scalar node into its Python value, as yaml.safe_load would
+        self._constructor = yaml.constructor.SafeConstructor()
 
     def _refuse(self, node: yaml.Node, code: str, message: str) -> _Refused:
         mark = node.start_mark
@@ -239,7 +231,7 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, pointer: str, within_alias: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key, str):
                 self.errors.append(
@@ -255,8 +247,11 @@ class _Builder:
             self.marks[child] = Mark(line, column)
         return result
 
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        return self._constructor.construct_object(node, deep=True)
+
     def _scalar_value(self, node: yaml.ScalarNode) -> Any:
-        value = _scalar(node)
+        value = self._scalar(node)
         if not isinstance(value, _JSON_SCALARS):
             self.errors.append(
                 SpecError(

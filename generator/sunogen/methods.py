@@ -36,7 +36,11 @@ WAIT_OPTIONS = ("timeout", "poll_interval", "on_progress")
 METHOD_NAMES = ("self", "request", "fields", "body", "models", "params", "prepare_body")
 """The names the methods of templates/client.py.jinja use besides their path and query parameters."""
 # The runtime's client classes, in the modules that define them: a generated client inherits all their names.
-_CLIENT_CLASSES = (("client.py", "SyncAPIClient"), ("client.py", "AsyncAPIClient"), ("base_client.py", "BaseClient"))
+_CLIENT_CLASSES = (
+    ("sync_client.py", "SyncAPIClient"),
+    ("async_client.py", "AsyncAPIClient"),
+    ("base_client.py", "BaseClient"),
+)
 
 
 @functools.cache

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from . import ir
+from .cache import templates_folder
 from .datamodels import Models
 from .exports import error_names
 from .rules.compiler import CompiledRules, validator_name
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 RUNTIME = Path(__file__).resolve().parent / "runtime"
 PACKAGE = "suno_clients"
 POLL_FIELDS = tuple(f.name for f in fields(ir.Poll))
@@ -49,7 +49,7 @@ def _environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(templates_folder()),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -59,10 +59,6 @@ def _environment() -> Any:
     env.filters["pyrepr"] = repr
     env.filters["docstring"] = docstring
     env.globals["errors"] = error_names()
-    # Compile every template now: `render` runs while the models process works, `render_models` after it,
-    # when all that is left to do is in the way of the result.
-    for name in env.list_templates(extensions=["jinja"]):
-        env.get_template(name)
     return env
 
 
@@ -81,35 +77,40 @@ def runtime_files() -> dict[str, str]:
     return files
 
 
-def render(parts: tuple[VendorParts, ...]) -> dict[str, str]:
-    """Every file of the package but the runtime's and the two per vendor that `render_models` makes, keyed by path."""
-    env = _environment()
+def render_package(vendors: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """The package's own files, made from every vendor's id and content hash (in spec order), keyed by path."""
     files = {f"{PACKAGE}/py.typed": ""}
     files[f"{PACKAGE}/_validators/__init__.py"] = (
         f"{header('generator/sunogen/render.py', '0' * 16)}\n"
         '"""Compiled offline validators, one module per vendor; importing one imports neither pydantic nor httpx."""\n'
     )
-    combined = hashlib.sha256("".join(p.vendor.content_hash for p in parts).encode()).hexdigest()[:16]
-    files[f"{PACKAGE}/__init__.py"] = env.get_template("package_init.py.jinja").render(
+    combined = hashlib.sha256("".join(content_hash for _, content_hash in vendors).encode()).hexdigest()[:16]
+    files[f"{PACKAGE}/__init__.py"] = template("package_init.py.jinja").render(
         header=header("specs/*.yaml", combined),
-        vendors=tuple(p.vendor.id for p in parts),
+        vendors=tuple(vendor for vendor, _ in vendors),
     )
-    for part in parts:
-        vendor = part.vendor
-        context = {"header": header(vendor.file, vendor.content_hash), "vendor": vendor}
-        by_model = dict(part.rules.entry_points)
-        operation_validators = tuple(
-            (op.id, validator_name(op.request)) for op in vendor.operations if op.request and op.request in by_model
-        )
-        files[f"{PACKAGE}/{vendor.id}/_client.py"] = env.get_template("client.py.jinja").render(
-            context, poll_fields=POLL_FIELDS
-        )
-        files[f"{PACKAGE}/{vendor.id}/params.py"] = env.get_template("params.py.jinja").render(context)
-        files[f"{PACKAGE}/{vendor.id}/_song.py"] = env.get_template("song.py.jinja").render(context)
-        files[f"{PACKAGE}/_validators/{vendor.id}.py"] = env.get_template("_validators.py.jinja").render(
-            context, rules=part.rules, operation_validators=operation_validators
-        )
     return files
+
+
+def render_vendor(part: VendorParts) -> dict[str, str]:
+    """A vendor's files but the two that `render_models` makes: its client, keyword types, song and validators."""
+    env = _environment()
+    vendor = part.vendor
+    context = {"header": header(vendor.file, vendor.content_hash), "vendor": vendor}
+    by_model = dict(part.rules.entry_points)
+    operation_validators = tuple(
+        (op.id, validator_name(op.request)) for op in vendor.operations if op.request and op.request in by_model
+    )
+    return {
+        f"{PACKAGE}/{vendor.id}/_client.py": env.get_template("client.py.jinja").render(
+            context, poll_fields=POLL_FIELDS
+        ),
+        f"{PACKAGE}/{vendor.id}/params.py": env.get_template("params.py.jinja").render(context),
+        f"{PACKAGE}/{vendor.id}/_song.py": env.get_template("song.py.jinja").render(context),
+        f"{PACKAGE}/_validators/{vendor.id}.py": env.get_template("_validators.py.jinja").render(
+            context, rules=part.rules, operation_validators=operation_validators
+        ),
+    }
 
 
 def render_models(vendor: ir.Vendor, models: Models) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -37,6 +38,16 @@ class Endless(httpx.SyncByteStream, httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         for chunk in self._chunks():
             yield chunk
+
+
+class Chunks(httpx.SyncByteStream):
+    """A body served as a real transport serves it, chunk by chunk from the stream (not already in memory)."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.chunks
 
 
 def client_for(transport: httpx.MockTransport, max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES) -> AcmeClient:
@@ -81,6 +92,24 @@ def test_a_declared_length_over_the_cap_reads_only_an_excerpt() -> None:
     with client_for(httpx.MockTransport(lambda request: answer)) as client, pytest.raises(ResponseValidationError):
         client._call("get_balance", response_model=BalanceResponse)
     assert body.pulled <= EXCERPT_BYTES + CHUNK
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+def test_a_declared_length_over_a_cap_below_an_excerpt_is_still_refused(encoding: str) -> None:
+    # The excerpt an error keeps (64 KiB) must never become the limit of a body when the cap is smaller: a 3 kB body
+    # is refused by a 1,000-byte cap however it arrives (two chunks; or gzip, whose compressed length is the one
+    # declared, over the cap too: hex digits compress to about half).
+    text = json.dumps({**BALANCE, "pad": os.urandom(1500).hex()}).encode()
+    content = gzip.compress(text) if encoding == "gzip" else text
+    assert len(content) > 1000
+    headers = {"content-length": str(len(content)), "content-encoding": encoding}
+    chunks = [content] if encoding == "gzip" else [content[:500], content[500:]]
+    answer = httpx.Response(200, headers=headers, stream=Chunks(chunks))
+    with (
+        client_for(httpx.MockTransport(lambda request: answer), max_response_bytes=1000) as client,
+        pytest.raises(ResponseValidationError, match="larger than max_response_bytes"),
+    ):
+        client._call("get_balance", response_model=BalanceResponse)
 
 
 def test_the_cap_counts_the_decoded_body_so_a_compressed_bomb_is_refused() -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from sunogen.runtime.client import AsyncAPIClient, SyncAPIClient
+from sunogen.runtime.async_client import AsyncAPIClient
 from sunogen.runtime.spec_data import (
     Auth,
     Callback,
@@ -23,6 +24,7 @@ from sunogen.runtime.spec_data import (
     UrlPattern,
     Vendor,
 )
+from sunogen.runtime.sync_client import SyncAPIClient
 
 KEY = "sk-live-0123456789abcdef-TOPSECRET"
 
@@ -262,7 +264,7 @@ HOOK = Vendor(
 )
 
 # A gateway whose spec says nothing about its errors: HTTP's meanings decide.
-PLAIN = ACME._replace(id="plain", env_key="SUNOGEN_PLAIN_API_KEY", errors=())
+PLAIN = replace(ACME, id="plain", env_key="SUNOGEN_PLAIN_API_KEY", errors=())
 
 
 class AcmeClient(SyncAPIClient):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -44,8 +45,9 @@ STAGED_READ = Poll(
     clips=(("data", "data"),),
     task_id=(("data", "task_id"),),
 )
-STAGED = HOOK._replace(id="staged", callback=Callback(signature=None, read=STAGED_READ))
-STAMPED = HOOK._replace(
+STAGED = replace(HOOK, id="staged", callback=Callback(signature=None, read=STAGED_READ))
+STAMPED = replace(
+    HOOK,
     id="stamped",
     callback=Callback(
         signature=Signature(
@@ -88,7 +90,7 @@ def test_signature_header_name_is_case_insensitive_and_a_str_body_is_accepted() 
 def test_a_prefix_the_spec_lists_is_accepted_and_one_it_does_not_is_rejected() -> None:
     headers = {"X-Signature": "sha256=" + signature(BODY)}
     assert parse_callback(BODY, headers, vendor=HOOK, model=HookResponse, secret=SECRET).task_id == "h-1"
-    bare_only = HOOK._replace(callback=Callback(Signature("X-Signature", "hmac-sha256"), HOOK_READ))
+    bare_only = replace(HOOK, callback=Callback(Signature("X-Signature", "hmac-sha256"), HOOK_READ))
     with pytest.raises(CallbackSignatureError, match="does not match"):
         parse_callback(BODY, headers, vendor=bare_only, model=HookResponse, secret=SECRET)
 

@@ -273,7 +273,7 @@ def test_repr_shows_the_base_url_and_not_the_key() -> None:
 
 
 def test_a_client_class_without_a_vendor_is_a_type_error() -> None:
-    from sunogen.runtime.client import SyncAPIClient
+    from sunogen.runtime.sync_client import SyncAPIClient
 
     with pytest.raises(TypeError, match="vendor"):
         SyncAPIClient(KEY)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 import respx
@@ -130,7 +132,7 @@ def test_success_envelope_is_not_an_error(respx_mock: respx.MockRouter) -> None:
 
 def test_a_boolean_code_never_counts_as_a_numeric_success(respx_mock: respx.MockRouter) -> None:
     class OneClient(AcmeClient):
-        vendor = ACME._replace(envelope=ACME.envelope._replace(success=(1,)))
+        vendor = replace(ACME, envelope=replace(ACME.envelope, success=(1,)))
 
     respx_mock.get(BALANCE_URL).mock(json_response(200, {"code": True, "data": {"available": 1, "frozen": 0}}))
     with OneClient(KEY) as client, pytest.raises(APIStatusError):

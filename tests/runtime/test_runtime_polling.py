@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -326,7 +327,7 @@ def test_an_audio_url_is_a_file_a_stream_or_a_placeholder_by_the_specs_patterns(
 
 def test_without_patterns_every_http_url_is_a_file() -> None:
     assert audio_kind("https://audiopipe.suno.ai/?item_id=1", None) == "file"
-    assert audio_kind("https://cdn1.suno.ai/None.mp3", CLIPS._replace(placeholders=())) == "file"
+    assert audio_kind("https://cdn1.suno.ai/None.mp3", replace(CLIPS, placeholders=())) == "file"
 
 
 @pytest.mark.parametrize(

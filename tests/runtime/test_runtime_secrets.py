@@ -9,7 +9,6 @@ import httpx
 import pytest
 import respx
 
-from sunogen.runtime.client import SyncAPIClient
 from sunogen.runtime.exceptions import (
     APIConnectionError,
     APIError,
@@ -21,6 +20,7 @@ from sunogen.runtime.exceptions import (
     TaskTimeoutError,
 )
 from sunogen.runtime.redaction import REDACTED
+from sunogen.runtime.sync_client import SyncAPIClient
 
 from .support import (
     KEY,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Unpack, overload
 
-from suno_clients._runtime.client import AsyncAPIClient, SyncAPIClient
+from suno_clients._runtime.async_client import AsyncAPIClient
 from suno_clients._runtime.lazy import LazyModule
 from suno_clients._runtime.request_bodies import prepare_body
 from suno_clients._runtime.spec_data import (
@@ -22,6 +22,7 @@ from suno_clients._runtime.spec_data import (
     UrlPattern,
     Vendor,
 )
+from suno_clients._runtime.sync_client import SyncAPIClient
 from suno_clients._runtime.tasks import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
+import functools
 import logging
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
 import httpx
-from pydantic_core import ValidationError  # pydantic's own ValidationError, without importing pydantic's models
+from pydantic_core import to_json as json_bytes  # pydantic's encoder: compact UTF-8 JSON, as json.dumps would write
 
 from .calls import NOT_GIVEN, CallResult, NotGiven, RequestHeaders, check_base_url, render_params
 from .clock import Clock, SystemClock
-from .errors import error_class, match_error
-from .exceptions import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    ConfigurationError,
-    ResponseValidationError,
-)
+from .exceptions import APIConnectionError, APIStatusError, ConfigurationError
 from .exchange import DEFAULT_MAX_RESPONSE_BYTES, Exchange, Received
+from .outcomes import Outcomes
 from .paths import MISSING, first_present, format_paths, lookup
 from .redaction import Redactor, key_problem
-from .responses import decode_or_missing, describe_non_json, numeric_code, redirect_note, same_code, snippet
 from .retries import may_retry_error, parse_retry_after, retry_delay
 from .spec_data import Operation, Poll, TaskRef, Vendor
 from .tasks import NewTask
@@ -41,6 +35,7 @@ __all__ = [
     "CallResult",
     "NotGiven",
     "log",
+    "remember_task",
 ]
 
 log = logging.getLogger("suno_clients")
@@ -50,9 +45,21 @@ HttpxClientT = TypeVar("HttpxClientT", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES: Final = 2
-_MAX_PARSED_URLS = 64
-# Bodies are encoded with one encoder: json.dumps with options builds a new JSONEncoder on every call.
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def remember_task(error: BaseException, task_id: str) -> None:
+    """Mark an exception that is not ours (a cancellation, a timeout around the call, one raised by on_progress)
+    with the task that was created before it: as `task_id`, and in a note its traceback shows."""
+    with contextlib.suppress(AttributeError, TypeError):  # an exception type that takes no attributes keeps the note
+        error.task_id = task_id  # type: ignore[attr-defined]
+    error.add_note(f"task {task_id} was created; resume with client.wait({task_id!r}) instead of creating it again")
+
+
+@functools.lru_cache(maxsize=64)
+def parsed_url(url: str) -> httpx.URL:
+    """`url` parsed, once per distinct URL: httpx parses a URL string on every request (a tenth of a call, bench/
+    RESULTS.md's figure "what each kept optimisation buys"), and a fixed path's URL is the same every time."""
+    return httpx.URL(url)
 
 
 class BaseClient(Generic[HttpxClientT]):
@@ -113,9 +120,7 @@ class BaseClient(Generic[HttpxClientT]):
         auth = vendor.auth
         secret = f"Bearer {key.strip()}" if auth.kind == "bearer" else key.strip()
         self._headers = RequestHeaders({"Accept": "application/json", **(default_headers or {}), auth.header: secret})
-        success = vendor.envelope.success
-        self._success_ints = frozenset(s for s in success if isinstance(s, int) and not isinstance(s, bool))
-        self._urls: dict[str, httpx.URL] = {}
+        self._outcomes = Outcomes(vendor, self._redactor, max_response_bytes)
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._operations = {operation.id: operation for operation in vendor.operations}
         self._tasks = dict(vendor.tasks)
@@ -147,7 +152,7 @@ class BaseClient(Generic[HttpxClientT]):
         if body is not None:
             if not operation.has_body:
                 raise TypeError(f"{operation.id} takes no request body")
-            content = _ENCODER.encode(body if type(body) is dict else dict(body)).encode()
+            content = json_bytes(dict(body))  # the validators refused any value JSON has no word for
             headers = self._headers.with_json
             for secret_path in self._body_secrets:
                 secret = lookup(body, secret_path)
@@ -155,15 +160,10 @@ class BaseClient(Generic[HttpxClientT]):
                     self._redactor.learn(secret)
         extra: dict[str, Any] = {"timeout": self.timeout} if self._per_request_timeout else {}
         url = self.base_url + path
-        parsed = self._urls.get(url)
-        if parsed is None and "{" not in operation.path and len(self._urls) < _MAX_PARSED_URLS:
-            # httpx parses a URL string on every request (about a third of building one); a fixed path's URL is
-            # parsed once, keyed by the whole URL so a changed base_url is never sent to the old host.
-            parsed = self._urls[url] = httpx.URL(url)
         # params=None when there is no query: an empty dict makes httpx parse and merge the URL again
         return self._client.build_request(
             operation.method,
-            url if parsed is None else parsed,
+            parsed_url(url) if "{" not in operation.path else url,
             params=query or None,
             content=content,
             headers=headers,
@@ -189,143 +189,18 @@ class BaseClient(Generic[HttpxClientT]):
     def _handle_response(
         self, operation: Operation, received: Received, response_model: type[M], *, unwrap: bool
     ) -> CallResult[M]:
-        """Check the HTTP status and the envelope, then validate the body (or its data field) into the model.
+        """The checked result of an answer, or the typed error it means (outcomes.py)."""
+        return self._outcomes.result(operation, received, response_model, unwrap=unwrap, base_url=self.base_url)
 
-        Every error is raised outside the `except` that found it: a chained parse error would hold the raw body.
-        """
-        response = received.response
-        if not response.is_success:
-            raise self._status_error(operation, response, MISSING if received.oversize else decode_or_missing(response))
-        problem: str | None = None
-        if received.oversize is not None:
-            problem = (
-                f"the body is larger than max_response_bytes ({self.max_response_bytes} bytes); "
-                f"stopped reading after {received.oversize} bytes"
-            )
-            raise self._invalid_response(operation, response, problem)
-        try:
-            data = json.loads(response.content)
-        except ValueError as exc:
-            problem = describe_non_json(response, exc)
-        except RecursionError:
-            problem = "the body is nested too deeply to read"
-        if problem is not None:
-            raise self._invalid_response(operation, response, problem)
-        if self._envelope_failed(data):
-            raise self._status_error(operation, response, data)
-        payload = data
-        envelope = self.vendor.envelope
-        if unwrap and envelope.data is not None:
-            if not isinstance(data, dict) or envelope.data not in data:
-                raise self._invalid_response(operation, response, f"the body has no {envelope.data!r} field")
-            payload = data[envelope.data]
-        errors: Any = ()
-        try:
-            model = response_model.model_validate(payload)
-        except ValidationError as exc:
-            errors = exc.errors(include_url=False, include_input=False)
-            summary = "; ".join(
-                f"{'.'.join(str(part) for part in e['loc']) or '(body)'}: {e['msg']}" for e in errors[:5]
-            )
-            more = f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""
-            problem = f"the body does not match {response_model.__name__}: {summary}{more}"
-        except RecursionError:
-            problem = f"the body is nested too deeply to read as {response_model.__name__}"
-        if problem is not None:
-            error = self._invalid_response(operation, response, problem, errors=errors)
-            # a paid create whose answer names its task but breaks the model: the task exists, say which
-            ref = self._tasks.get(operation.id)
-            task_id = MISSING if ref is None else first_present(data, ref.id, skip_empty=True)
-            if isinstance(task_id, str | int) and not isinstance(task_id, bool):
-                error.attach_task(str(task_id))
-            raise error
-        return CallResult(model, data, response, self._redactor)
-
-    def _envelope_failed(self, data: Any) -> bool:
-        """True when a 2xx body's envelope code is present and not a success value (bools never match numbers)."""
-        envelope = self.vendor.envelope
-        if envelope.code is None or not isinstance(data, dict) or data.get(envelope.code) is None:
-            return False
-        code = data[envelope.code]
-        if type(code) is int:  # the common case, decided by a set lookup (a bool is not an int here)
-            return code not in self._success_ints
-        return not any(same_code(code, success) for success in envelope.success)
-
-    def _status_error(self, operation: Operation, response: httpx.Response, data: Any) -> APIStatusError:
-        """The typed error for an error response or a 2xx body that reports failure.
-
-        The operation's and then the gateway's error table (x-sunogen-errors) decide its kind by HTTP status,
-        envelope code and message; what no entry matches means what HTTP says of the effective status (the
-        envelope's numeric code when it is 400-599, else the HTTP status). A 2xx body with an unmatched string
-        code has no kind: the generic APIStatusError, whose `code` says which.
-        """
-        response = self._redact(response)
-        envelope = self.vendor.envelope
-        code = data.get(envelope.code) if envelope.code and isinstance(data, dict) else None
-        numeric = numeric_code(code)
-        status = numeric if numeric is not None and 400 <= numeric < 600 else response.status_code
-        message_field = data.get(envelope.message) if envelope.message and isinstance(data, dict) else None
-        rule = match_error(
-            operation.errors + self.vendor.errors, status=response.status_code, code=code, message=message_field
-        )
-        text = response.text
-        detail = message_field if isinstance(message_field, str) and message_field.strip() else snippet(text)
-        detail = redirect_note(response, self.base_url) or detail
-        shown_code = f", code {code!r}" if code is not None else ""
-        if response.is_success:
-            head = f"the body reports failure (HTTP {response.status_code}{shown_code})"
-        else:
-            head = f"HTTP {response.status_code} {response.reason_phrase}".rstrip() + (
-                f" (code {code!r})" if code is not None else ""
-            )
-        message = self._redactor.text(f"{self.vendor.id} {operation.id}: {head}: {detail}")
-        kind = None if rule is None else rule.kind
-        retryable = rule is not None and (rule.retry_create if operation.creates_task else rule.retry_query)
-        return error_class(kind)(
-            message,
-            response=response,
-            body=text,
-            vendor=self.vendor.id,
-            operation=operation.id,
-            status_code=status,
-            code=code,
-            kind=kind,
-            retryable=retryable,
-        )
-
-    def _invalid_response(
-        self, operation: Operation, response: httpx.Response, problem: str, *, errors: Any = ()
-    ) -> ResponseValidationError:
-        response = self._redact(response)
-        message = self._redactor.text(f"{self.vendor.id} {operation.id}: malformed response: {problem}")
-        return ResponseValidationError(
-            message, response=response, body=response.text, vendor=self.vendor.id, operation=operation.id, errors=errors
-        )
-
-    def _redact(self, response: httpx.Response) -> httpx.Response:
-        """The copy of a response an error carries: request redacted, headers and body scrubbed, body an excerpt."""
-        return self._redactor.response(response)
+    def _invalid_response(self, operation: Operation, response: httpx.Response, problem: str) -> Exception:
+        """The ResponseValidationError for a response that is not what the spec says."""
+        return self._outcomes.invalid_response(operation, response, problem)
 
     def _connection_error(
         self, operation: Operation, exchange: Exchange, exc: httpx.RequestError
     ) -> APIConnectionError:
         """The error for a failed exchange; for a paid create, it says whether the task may exist."""
-        # The chained cause is printed in tracebacks: neither it nor what it chains may carry the key.
-        self._redactor.exception_chain(exc)
-        redacted = self._redactor.request(exchange.request)
-        error_class = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        what = "timed out" if error_class is APITimeoutError else "connection error"
-        reason = self._redactor.text(str(exc)) or type(exc).__name__
-        message = f"{self.vendor.id} {operation.id}: {what} ({type(exc).__name__}: {reason})"
-        may_exist = operation.creates_task and exchange.may_have_reached_server(exc)
-        if may_exist:
-            message += (
-                ". The request may have reached the gateway, so the task may exist and be charged: do not send it"
-                " again blindly; look for the task (the gateway's task list or your balance) first"
-            )
-        return error_class(
-            message, request=redacted, vendor=self.vendor.id, operation=operation.id, task_may_exist=may_exist
-        )
+        return self._outcomes.connection_error(operation, exchange, exc)
 
     # -- retries ------------------------------------------------------------------------------------------------
 

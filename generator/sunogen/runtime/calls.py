@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 from urllib.parse import quote
 
@@ -31,6 +32,7 @@ class NotGiven:
 NOT_GIVEN: Final = NotGiven()
 
 
+@dataclass(slots=True)
 class CallResult(Generic[M]):
     """One successful call: the validated model, the decoded JSON body and the response (its request redacted).
 
@@ -38,15 +40,11 @@ class CallResult(Generic[M]):
     malformed) carries no key, and a call whose response nobody reads pays nothing for the copy.
     """
 
-    # A plain class rather than a dataclass: one is made per call, and a frozen dataclass's __init__ is slower.
-    __slots__ = ("_raw", "_redacted", "_redactor", "data", "model")
-
-    def __init__(self, model: M, data: Any, response: httpx.Response, redactor: Redactor) -> None:
-        self.model = model
-        self.data = data
-        self._raw = response
-        self._redactor = redactor
-        self._redacted: httpx.Response | None = None
+    model: M
+    data: Any
+    _raw: httpx.Response
+    _redactor: Redactor
+    _redacted: httpx.Response | None = None
 
     @property
     def response(self) -> httpx.Response:

@@ -20,9 +20,10 @@ from .tasks import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, AsyncProgressCal
 if TYPE_CHECKING:
     import httpx
 
+    from .async_client import AsyncAPIClient
     from .base_client import NotGiven
-    from .client import AsyncAPIClient, SyncAPIClient
     from .clock import Clock
+    from .sync_client import SyncAPIClient
 
 __all__ = [
     "AsyncClientOptions",

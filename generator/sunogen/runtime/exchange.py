@@ -76,10 +76,8 @@ class Exchange:
         asynchronous: bool,
     ) -> None:
         now = clock.monotonic()
-        budget = None  # the attempt's whole time: the largest of the timeouts
-        for value in timeouts.values():
-            if value is not None and (budget is None or value > budget):
-                budget = value
+        # the attempt's whole time: the largest of the timeouts
+        budget = max((value for value in timeouts.values() if value is not None), default=None)
         deadline = None if budget is None else now + budget
         if call_deadline is not None and (deadline is None or call_deadline < deadline):
             deadline = call_deadline
@@ -221,10 +219,11 @@ def _settled(response: httpx.Response, content: bytes) -> httpx.Response:
     )
 
 
-def _declared_over(response: httpx.Response, max_bytes: int) -> bool:
-    """Whether the response's Content-Length already says the body is over the cap."""
+def _limit(response: httpx.Response, max_bytes: int) -> int:
+    """How much of the body to read: `max_bytes`, or no more than an excerpt when its Content-Length is already over
+    the cap (never more than the cap: a body that is not over it is not read as if it were)."""
     declared = response.headers.get("content-length", "")
-    return declared.isdigit() and int(declared) > max_bytes
+    return min(max_bytes, EXCERPT_BYTES) if declared.isdigit() and int(declared) > max_bytes else max_bytes
 
 
 def _identity(response: httpx.Response) -> bool:
@@ -241,33 +240,25 @@ class _Oversize(Exception):
 
 
 class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response's raw stream, held to the exchange's deadline and (for an identity body) to `max_bytes`.
+    """A response's raw stream, held to the exchange's deadline and to `limit` bytes (None: no limit).
 
     Put in place of `response.stream`, so httpx's own read() fills the response; it says the exchange is over the
-    moment the body ends, before httpx closes the response and hands the connection back to the pool. A body whose
-    Content-Length is over the cap is read no further than an excerpt (looked at once a second chunk comes: a
-    one-chunk body is already read).
+    moment the body ends, before httpx closes the response and hands the connection back to the pool.
     """
 
-    def __init__(self, inner: Any, exchange: Exchange, response: httpx.Response, max_bytes: int | None) -> None:
+    def __init__(self, inner: Any, exchange: Exchange, limit: int | None) -> None:
         self._inner = inner
         self._exchange = exchange
-        self._response = response
-        self._limit = max_bytes
+        self._limit = limit
         self._head = b""
         self._size = 0
-        self._chunks = 0
 
     def _take(self, chunk: bytes) -> None:
-        self._chunks += 1
         self._size += len(chunk)
         if len(self._head) < EXCERPT_BYTES:
             self._head += chunk[: EXCERPT_BYTES - len(self._head)]
-        if self._limit is not None:
-            if self._chunks == 2 and _declared_over(self._response, self._limit):
-                self._limit = EXCERPT_BYTES
-            if self._size > self._limit:
-                raise _Oversize(self._head, self._size)
+        if self._limit is not None and self._size > self._limit:
+            raise _Oversize(self._head, self._size)
         if not self._exchange.asynchronous:  # asyncio holds an async exchange to its deadline wherever it waits
             self._exchange.check()
 
@@ -324,13 +315,13 @@ def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Receive
         response = client.send(exchange.request, stream=True, follow_redirects=False)
         try:
             exchange.watch(response.extensions.get("network_stream"))
-            identity = _identity(response)
-            # a compressed body is capped once decoded, below, not as it arrives
-            response.stream = _Bounded(response.stream, exchange, response, max_bytes if identity else None)
-            if identity:
+            limit = _limit(response, max_bytes)
+            if _identity(response):
+                response.stream = _Bounded(response.stream, exchange, limit)
                 response.read()
                 return Received(response, None)
-            limit = EXCERPT_BYTES if _declared_over(response, max_bytes) else max_bytes
+            # a compressed body is capped once decoded, not as it arrives
+            response.stream = _Bounded(response.stream, exchange, None)
             return Received(_settled(response, _decoded(response.iter_bytes(), limit)), None)
         except _Oversize as over:
             return Received(_settled(response, over.head), over.size)
@@ -359,12 +350,12 @@ async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes
         exchange.handed = True
         response = await client.send(exchange.request, stream=True, follow_redirects=False)
         try:
-            identity = _identity(response)
-            response.stream = _Bounded(response.stream, exchange, response, max_bytes if identity else None)
-            if identity:
+            limit = _limit(response, max_bytes)
+            if _identity(response):
+                response.stream = _Bounded(response.stream, exchange, limit)
                 await response.aread()
                 return Received(response, None)
-            limit = EXCERPT_BYTES if _declared_over(response, max_bytes) else max_bytes
+            response.stream = _Bounded(response.stream, exchange, None)
             return Received(_settled(response, await _adecoded(response.aiter_bytes(), limit)), None)
         except _Oversize as over:
             return Received(_settled(response, over.head), over.size)

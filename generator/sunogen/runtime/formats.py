@@ -6,7 +6,7 @@ Each accepts exactly what the package jsonschema uses for it accepts (rfc3986-va
 
 from __future__ import annotations
 
-import functools
+import calendar
 import re
 
 __all__ = ["is_date_time", "is_uri"]
@@ -40,20 +40,16 @@ _URI = (
 )
 
 
-# The common shape (https://host/path?query) in a pattern the full grammar also accepts, tried first: it is
-# several times faster, and anything it does not match goes to the full grammar.
+_FULL_URI = re.compile(_URI)
+# The common shape (https://host/path?query) in a pattern the full grammar also accepts, tried first: a quarter of
+# the full grammar's time on such a URL (bench/RESULTS.md, "what each kept optimisation buys"); anything it does not
+# match goes to the full grammar.
 _SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?(?:\?[A-Za-z0-9._~=&/-]*)?")
 
 
 def is_uri(value: str) -> bool:
     """Whether a string is an absolute URI (RFC 3986), the meaning of JSON Schema's `format: uri`."""
-    return _SIMPLE_URL.fullmatch(value) is not None or _full_uri().match(value) is not None
-
-
-@functools.cache
-def _full_uri() -> re.Pattern[str]:
-    # compiled on first need (most URIs match the simple pattern): it is most of this module's import time
-    return re.compile(_URI)
+    return _SIMPLE_URL.fullmatch(value) is not None or _FULL_URI.match(value) is not None
 
 
 # RFC 3339 `date-time`, as rfc3339-validator reads it: jsonschema hands it the string upper-cased (so "t" and "z"
@@ -65,23 +61,13 @@ _DATE_TIME = (
 )
 
 
-@functools.cache
-def _date_time() -> re.Pattern[str]:
-    # compiled on first need: most validators never check a date-time
-    return re.compile(_DATE_TIME, re.ASCII)
+_DATE_TIME_PATTERN = re.compile(_DATE_TIME, re.ASCII)
 
 
 def is_date_time(value: str) -> bool:
     """Whether a string is an RFC 3339 date-time (`2024-05-01T12:30:00Z`), the meaning of `format: date-time`."""
-    match = _date_time().match(value.upper())
+    match = _DATE_TIME_PATTERN.match(value.upper())
     if match is None:
         return False
     year, month, day = (int(part) for part in match.groups())
-    return year != 0 and 1 <= day <= _days_in(year, month)
-
-
-def _days_in(year: int, month: int) -> int:
-    # (what calendar.monthrange says, without importing calendar, which imports datetime and locale)
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+    return year != 0 and 1 <= day <= calendar.monthrange(year, month)[1]

@@ -15,6 +15,7 @@ import json
 import math
 import re
 import sys
+from fractions import Fraction
 from typing import Any
 
 from .violations import MISSING, Violation, path_index, path_key
@@ -46,7 +47,11 @@ _SCALARS = (str, int, float, bool, type(None))
 
 def is_text(value: str) -> bool:
     """Whether a string holds no surrogate code point: text that UTF-8, and so JSON, can carry."""
-    return _SURROGATE.search(value) is None
+    try:
+        value.encode("utf-8")  # strict UTF-8 refuses exactly the surrogates
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_json_scalar(value: object) -> bool:
@@ -182,8 +187,6 @@ def is_multiple(value: int | float, divisor: int | float) -> bool:
             quotient = value / divisor
             return int(quotient) == quotient
         except OverflowError:  # a quotient too large for a float: exact arithmetic decides
-            from fractions import Fraction  # here: fractions imports decimal, which most payloads never need
-
             return (Fraction(value) / Fraction(divisor)).denominator == 1
     return value % divisor == 0
 

@@ -1,13 +1,14 @@
-"""Strict JSON text to Python values, fast: what `validate_json` and `sunogen validate` parse with.
+"""JSON text to Python values, fast: what `validate_json`, `sunogen validate` and the clients' responses parse with.
 
 pydantic_core's parser (Rust, and a dependency already) reads the text first: on request-sized bodies it takes a
 third to a seventh of json.loads's time. It gives the same value as json.loads for every text it accepts
 (tests/test_json_text.py holds it to that). A text it refuses goes to json.loads, which decides: json.loads
 accepts a few texts pydantic_core does not (bytes with a UTF-8 BOM or in UTF-16 or UTF-32, lone surrogate
 escapes, nesting deeper than 200 levels, integers of more than 4300 digits), and words the error for the rest.
-The constants NaN and Infinity are refused: they are not JSON. A number too large for a float (1e400) is JSON and
-becomes inf, as json.loads makes it, and an integer of any length is an integer; validation then reports what a
-client could not send (runtime/json_values.py), never this parser.
+The constants NaN and Infinity are refused (they are not JSON), except in a response (`constants=True`), which
+reads them as json.loads does: a gateway's odd body is its model's to judge. A number too large for a float (1e400)
+is JSON and becomes inf, as json.loads makes it, and an integer of any length is an integer; validation then reports
+what a client could not send (runtime/json_values.py), never this parser.
 """
 
 from __future__ import annotations
@@ -48,14 +49,17 @@ def _integer(digits: str) -> int:
     return high + _integer(digits[-half:])
 
 
-def parse_json(data: str | bytes | bytearray) -> Any:
-    """The value of the JSON text `data`, as json.loads gives it; raises MalformedJSON when it is not JSON."""
+def parse_json(data: str | bytes | bytearray, *, constants: bool = False) -> Any:
+    """The value of the JSON text `data`, as json.loads gives it; raises MalformedJSON when it is not JSON.
+
+    `constants`: read NaN, Infinity and -Infinity as json.loads does by default, rather than refuse them.
+    """
     try:
-        return from_json(data, allow_inf_nan=False)
+        return from_json(data, allow_inf_nan=constants)
     except ValueError:
         pass
     try:
-        return json.loads(data, parse_constant=_reject_constant, parse_int=_integer)
+        return json.loads(data, parse_constant=None if constants else _reject_constant, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise MalformedJSON(exc.msg, exc.lineno, exc.colno) from None
     except RecursionError:

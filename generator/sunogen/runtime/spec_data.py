@@ -1,27 +1,28 @@
 """Spec data: the frozen descriptors each generated vendor module fills in for the hand-written client.
 
-Named tuples rather than frozen dataclasses: just as immutable and typed, and a client module that defines its
-vendor with them imports several times faster (a frozen dataclass generates and compiles its methods at import).
 Every gateway meaning (what an error code says, which statuses are final, which URLs are not audio yet, how a
 callback is signed) arrives here from the spec; the runtime only reads it.
 """
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from dataclasses import dataclass
+from typing import Literal
 
 # A dotted path into a JSON body ("data.output.result"); alternatives are tried in order, first present wins.
 JsonPath = tuple[str, ...]
 
 
-class Auth(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Auth:
     """How the API key travels: an `apiKey` header (x-api-key) or `Authorization: Bearer <key>`."""
 
     kind: Literal["header", "bearer"]
     header: str
 
 
-class Envelope(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Envelope:
     """How a gateway wraps its JSON bodies: the status code field, its success values, message and data."""
 
     code: str | None
@@ -30,7 +31,8 @@ class Envelope(NamedTuple):
     data: str | None
 
 
-class ErrorRule(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ErrorRule:
     """One entry of a spec's error table: which answers it matches, their kind, and who may retry them.
 
     It matches an answer when every matcher it gives matches: `status` the HTTP status, `code` the envelope's code
@@ -45,7 +47,8 @@ class ErrorRule(NamedTuple):
     retry_create: bool = False
 
 
-class Param(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Param:
     """A path or query parameter of an operation."""
 
     name: str
@@ -54,7 +57,8 @@ class Param(NamedTuple):
     required: bool
 
 
-class Operation(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Operation:
     """One HTTP operation: method, path template, parameters, whether it costs credits, its own error table."""
 
     id: str
@@ -66,21 +70,24 @@ class Operation(NamedTuple):
     errors: tuple[ErrorRule, ...] = ()
 
 
-class TaskRef(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class TaskRef:
     """On a create operation: where the new task id is in the response and which operation polls it."""
 
     id: tuple[JsonPath, ...]
     poll: str
 
 
-class UrlPattern(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class UrlPattern:
     """A regular expression (searched, case-insensitive) for audio URLs that are not a finished file."""
 
     pattern: str
     example: str
 
 
-class Clips(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Clips:
     """What a clip is, wherever a gateway reports one: its fields, its own status words, and unfinished URLs.
 
     `fields` maps a clip field name (id, audio_url, stream_url, image_url, title, duration, status, or any other)
@@ -97,7 +104,8 @@ class Clips(NamedTuple):
     placeholders: tuple[UrlPattern, ...] = ()
 
 
-class Poll(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Poll:
     """How to read a task from a body (a poll response or a callback): status words, reason, clips, task type.
 
     `pending` statuses keep a wait going, `partial` ones too but carry the clips made so far, `success` and
@@ -116,7 +124,8 @@ class Poll(NamedTuple):
     task_id: tuple[JsonPath, ...] = ()
 
 
-class Timestamp(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Timestamp:
     """A timestamped signature: the header with the unix time, what is signed, and how old it may be."""
 
     header: str
@@ -124,7 +133,8 @@ class Timestamp(NamedTuple):
     tolerance: float
 
 
-class Signature(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Signature:
     """How a callback is signed: a header carrying an HMAC of the raw body (or of a timestamped message)."""
 
     header: str
@@ -133,7 +143,8 @@ class Signature(NamedTuple):
     timestamp: Timestamp | None = None
 
 
-class Callback(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Callback:
     """A documented callback: its signature (None when unsigned), how to read the task it reports, and where a
     create's request body carries the signing secret (a secret like the API key: never shown in an error)."""
 
@@ -142,14 +153,16 @@ class Callback(NamedTuple):
     secret: tuple[JsonPath, ...] = ()
 
 
-class SongTarget(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SongTarget:
     """Where one field of a Song goes in a request body: the Song field's dotted name and the body's path."""
 
     field: str
     path: JsonPath
 
 
-class SongMode(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SongMode:
     """One way a gateway takes a song (inspiration, custom, continuation): the body's constant parts (a mode
     switch, a fixed model name) and where each Song field it honours goes. A field it does not list it lacks."""
 
@@ -158,7 +171,8 @@ class SongMode(NamedTuple):
     fields: tuple[SongTarget, ...]
 
 
-class SongMapping(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SongMapping:
     """How a vendor-neutral Song becomes one gateway's request: the create operation it is sent to, its modes,
     and the gateway's word for each value of an enumerated field (a model it does not list it does not offer)."""
 
@@ -167,7 +181,8 @@ class SongMapping(NamedTuple):
     values: tuple[tuple[str, tuple[tuple[str, str | int | float | bool], ...]], ...] = ()
 
 
-class Vendor(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Vendor:
     """Everything the runtime client needs to know about one gateway, generated from its spec."""
 
     id: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Literal, NamedTuple
 
 from .missing import MISSING
@@ -79,12 +78,10 @@ def violation(path: str, keyword: str, detail: str, rule: Rule | None) -> Violat
     return Violation(path, keyword, f"{rule.message} ({detail})", rule.id, rule.severity)
 
 
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
 def path_key(path: str, key: str) -> str:
     """The JSON path of an object member: `$.input.prompt`, or `$["odd key"]` when the key needs quoting."""
-    return f"{path}.{key}" if _IDENT.fullmatch(key) else f"{path}[{json.dumps(key)}]"
+    # an ASCII identifier is [A-Za-z_][A-Za-z0-9_]*: the keys a dotted path can spell
+    return f"{path}.{key}" if key.isascii() and key.isidentifier() else f"{path}[{json.dumps(key)}]"
 
 
 def path_index(path: str, index: int) -> str:

@@ -1,4 +1,4 @@
-"""Figure 5, CLI: `sunogen validate` on one file, as a whole process, against `python -c "import httpx, pydantic"`."""
+"""Figure 6, CLI: `sunogen validate` on one file, as a whole process, against `python -c "import httpx, pydantic"`."""
 
 from __future__ import annotations
 
@@ -7,21 +7,21 @@ from pathlib import Path
 
 from bench import profiling
 from bench.core import PAIR_HEADER, Figure, Settings, Target, compare_processes, pair_rows, table
-from bench.fig4_import import REFERENCE, payload_file, validate_command
+from bench.fig5_import import REFERENCE, payload_file, validate_command
 
 TARGET = 1.5
 
 
 def run(settings: Settings) -> Figure:
     """Time the validate command and the reference import in fresh processes, alternating."""
-    figure = Figure(5, "CLI")
+    figure = Figure(6, "CLI")
     rounds = settings.rounds_or(21)
     with tempfile.TemporaryDirectory(prefix="sunogen-bench-") as tmp:
         validate = validate_command(payload_file(Path(tmp)))
         pair = compare_processes(rounds, validate, REFERENCE, ("sunogen validate, 1 file", "import httpx, pydantic"))
         figure.targets.append(
             Target(
-                5,
+                6,
                 f"`sunogen validate` on one file ≤ {TARGET:.1f}× `import httpx, pydantic`",
                 f"{pair.ratio:.2f}×",
                 f"≤ {TARGET:.1f}×",

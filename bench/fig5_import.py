@@ -1,4 +1,4 @@
-"""Figure 4, import: cold `import suno_clients.crun` against `import httpx, pydantic`; what must stay unimported."""
+"""Figure 5, import: cold `import suno_clients.crun` against `import httpx, pydantic`; what must stay unimported."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bench.core import (
     Settings,
     Target,
     pair_rows,
+    run_process,
     table,
     time_processes,
 )
@@ -37,10 +38,11 @@ GENERATOR_ONLY = ("jinja2", "yaml", "datamodel_code_generator")
 
 def payload_file(folder: Path) -> Path:
     """The crun create_task payload (the spec's first request example) as a JSON file in `folder`."""
-    from bench.fig2_validate import request_of
+    from bench.payloads import examples
 
     path = folder / "crun-create_task.json"
-    path.write_text(json.dumps(request_of("crun", "create_task").example, indent=2), encoding="utf-8")
+    first = next(value for operation, value in examples("crun").values() if operation == "create_task")
+    path.write_text(json.dumps(first, indent=2), encoding="utf-8")
     return path
 
 
@@ -52,11 +54,28 @@ def validate_command(path: Path) -> Command:
     )
 
 
+# Runs the statement or the command given after it, then prints every module name in sys.modules, one a line.
+MODULES = """
+import sys
+argv = sys.argv[1:]
+if argv[0] == "-c":
+    sys.argv = ["-c", *argv[2:]]
+    exec(compile(argv[1], "<string>", "exec"), {"__name__": "__main__"})
+print("\\n".join(sorted(sys.modules)), file=sys.__stderr__)
+"""
+
+
+def imported_modules(argv: list[str]) -> set[str]:
+    """Every module in sys.modules after running `python -c <statement> [args]` (argv: `["-c", statement, *args]`)."""
+    done = run_process(Command((str(PYTHON), "-c", MODULES, *argv)))
+    return {line for line in done.stderr.splitlines() if line and " " not in line}
+
+
 def run(settings: Settings) -> Figure:
     """Time the two imports in fresh processes, alternating; check what `import suno_clients` and validate load."""
     import suno_clients
 
-    figure = Figure(4, "Import")
+    figure = Figure(5, "Import")
     rounds = settings.rounds_or(21)
     ours = Command((str(PYTHON), "-c", "import suno_clients.crun"))
     mine, theirs, floor, client = time_processes(
@@ -74,7 +93,7 @@ def run(settings: Settings) -> Figure:
     with_client = Pair(client, theirs)
     figure.targets.append(
         Target(
-            4,
+            5,
             f"cold `import suno_clients.crun` ≤ {TARGET:.1f}× `import httpx, pydantic`",
             f"{pair.ratio:.2f}×",
             f"≤ {TARGET:.1f}×",
@@ -82,7 +101,7 @@ def run(settings: Settings) -> Figure:
         )
     )
 
-    bare = {m.name for m in profiling.import_times(["-c", "import suno_clients"])}
+    bare = imported_modules(["-c", "import suno_clients"])
     vendor_modules = sorted(
         m
         for m in bare
@@ -92,7 +111,7 @@ def run(settings: Settings) -> Figure:
     )
     figure.targets.append(
         Target(
-            4,
+            5,
             "`import suno_clients` imports no vendor module",
             ", ".join(vendor_modules) or "none imported",
             "none",
@@ -101,12 +120,14 @@ def run(settings: Settings) -> Figure:
     )
     with tempfile.TemporaryDirectory(prefix="sunogen-bench-") as tmp:
         validate = validate_command(payload_file(Path(tmp)))
-        validating = profiling.import_times(validate.argv)
-    loaded = {m.name.split(".")[0] for m in validating}
+        validating = imported_modules(
+            ["-c", "import sys; from sunogen.cli import main; main(sys.argv[1:])", *validate.argv[1:]]
+        )
+    loaded = {m.split(".")[0] for m in validating}
     forbidden = [p for p in GENERATOR_ONLY if p in loaded]
     figure.targets.append(
         Target(
-            4,
+            5,
             "`sunogen validate` imports none of jinja2, yaml, datamodel_code_generator",
             ", ".join(forbidden) or "none imported",
             "none",
@@ -137,7 +158,7 @@ def run(settings: Settings) -> Figure:
         CLIENT.text,
         "```",
         "",
-        "What stays unimported, from `-X importtime` of the real processes:",
+        "What stays unimported: `sys.modules` at the end of each process (every module imported, by any means):",
         "",
         *table(
             ("process", "modules", "vendor modules", "httpx", "pydantic", "jinja2 / yaml / datamodel_code_generator"),
@@ -154,7 +175,7 @@ def run(settings: Settings) -> Figure:
                     f"`{validate.text}`",
                     str(len(validating)),
                     "crun validators only"
-                    if not any(m.name.startswith("suno_clients.crun") for m in validating)
+                    if not any(m.startswith("suno_clients.crun") for m in validating)
                     else "crun (package)",
                     has(loaded, "httpx"),
                     has(loaded, "pydantic"),

@@ -1,0 +1,168 @@
+"""The generator's cache: output never differs from a clean run's, and a run redoes only what its change touched."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import sunogen
+from sunogen import cache as cache_module
+from sunogen import datamodels, render, vendor_files
+from sunogen.cache import Cache, fingerprint
+
+from .conftest import ROOT, SPECS
+
+RULE_EDIT = ("maxLength: 3000", "maxLength: 2999")
+"""A change to one of crun's rules (v4-tags-and-lyrics-max-length): no model's shape changes."""
+SHAPE_EDIT = ("description: 'Generation mode: simple or custom.'", "description: 'Generation mode, simple or custom.'")
+"""A change to one of crun's shapes (a description, which its model's docstring prints)."""
+
+
+def _specs(tmp_path: Path, *edits: tuple[str, str]) -> dict[str, str]:
+    """specs/ with the edits made to crun.yaml, as `generate` takes them."""
+    sources = sunogen.read_specs(SPECS)
+    crun = next(file for file in sources if file.endswith("/crun.yaml"))
+    for old, new in edits:
+        assert sources[crun].count(old) == 1, f"the edit's anchor must be unique: {old!r}"
+        sources[crun] = sources[crun].replace(old, new)
+    return sources
+
+
+class Made:
+    """Counts what a run makes: specs (stages 1 to 5) and models (datamodel-code-generator runs)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.specs: list[str] = []
+        self.models: list[str] = []
+        make_vendor, models_source = vendor_files.make_vendor, datamodels.models_source
+
+        def counted_vendor(file: str, text: str, cache: Cache) -> object:
+            self.specs.append(Path(file).stem)
+            return make_vendor(file, text, cache)
+
+        def counted_models(request: dict[str, object]) -> str:
+            self.models.append(str(request["file"]))
+            return models_source(request)
+
+        monkeypatch.setattr(vendor_files, "make_vendor", counted_vendor)
+        monkeypatch.setattr(datamodels, "models_source", counted_models)
+
+    def clear(self) -> None:
+        self.specs.clear()
+        self.models.clear()
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> Made:
+    return Made(monkeypatch)
+
+
+def test_a_cached_run_writes_what_a_clean_run_writes(
+    tmp_path: Path, generated_files: dict[str, str], made: Made
+) -> None:
+    cache = Cache(tmp_path / "cache")
+    assert sunogen.generate(sunogen.read_specs(SPECS), cache=cache) == generated_files
+    made.clear()
+    assert sunogen.generate(sunogen.read_specs(SPECS), cache=cache) == generated_files
+    assert (made.specs, made.models) == ([], [])
+
+
+@pytest.mark.parametrize(("edit", "models_made"), [(RULE_EDIT, []), (SHAPE_EDIT, ["specs/crun.yaml"])])
+def test_after_a_change_to_one_spec_only_that_spec_is_made_and_the_output_is_a_clean_runs(
+    tmp_path: Path, made: Made, edit: tuple[str, str], models_made: list[str]
+) -> None:
+    cache = Cache(tmp_path / "cache")
+    before = sunogen.generate(_specs(tmp_path), cache=cache)
+    made.clear()
+    after = sunogen.generate(_specs(tmp_path, edit), cache=cache)
+    assert made.specs == ["crun"]
+    assert made.models == models_made  # a change that touched no shape runs no datamodel-code-generator
+    assert after == sunogen.generate(_specs(tmp_path, edit))
+    assert after != before
+
+
+def test_an_unreadable_or_foreign_entry_is_a_miss_not_an_output(
+    tmp_path: Path, generated_files: dict[str, str]
+) -> None:
+    cache = Cache(tmp_path / "cache")
+    sunogen.generate(sunogen.read_specs(SPECS), cache=cache)
+    entries = sorted((tmp_path / "cache").rglob("*.json"))
+    assert entries
+    for index, entry in enumerate(entries):
+        # half cut short, half replaced by another entry (stored under its own key)
+        entry.write_bytes(entry.read_bytes()[:100] if index % 2 else entries[index - 1].read_bytes())
+    assert sunogen.generate(sunogen.read_specs(SPECS), cache=cache) == generated_files
+
+
+def test_no_cache_reads_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUNOGEN_CACHE", str(tmp_path / "cache"))
+    from sunogen.cli import main
+
+    assert main(["generate", "--no-cache", "--jobs", "1", "--out", str(tmp_path / "out")]) == 0
+    assert not (tmp_path / "cache").exists()
+    assert main(["check", "--jobs", "1", "--out", str(tmp_path / "out")]) == 0
+    assert any((tmp_path / "cache").rglob("*.json"))
+
+
+def test_the_generators_fingerprint_covers_every_file_of_its_source_and_templates(tmp_path: Path) -> None:
+    package, templates = tmp_path / "sunogen", tmp_path / "templates"
+    shutil.copytree(cache_module.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(cache_module.TEMPLATES, templates)
+    roots = (package, templates)
+    seen = {fingerprint(roots)}
+    edits = [
+        templates / "client.py.jinja",
+        package / "rules" / "compiler.py",
+        package / "runtime" / "exchange.py",
+        package / "ruff.toml",
+    ]
+    for path in edits:
+        path.write_bytes(path.read_bytes() + b"\n")
+        seen.add(fingerprint(roots))
+    (package / "rules" / "new_keyword.py").write_text('"""A module added to the generator."""\n')
+    seen.add(fingerprint(roots))
+    assert len(seen) == len(edits) + 2
+
+
+def test_the_fingerprinted_folders_are_the_ones_the_generator_reads() -> None:
+    assert render.RUNTIME.is_relative_to(cache_module.PACKAGE)
+    assert Path(sunogen.__file__).parent == cache_module.PACKAGE
+    assert cache_module.TEMPLATES == ROOT / "templates"
+
+
+def test_after_a_template_change_the_cache_gives_what_a_clean_run_of_the_new_template_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, generated_files: dict[str, str]
+) -> None:
+    folder = tmp_path / "cache"
+    sunogen.generate(sunogen.read_specs(SPECS), cache=Cache(folder))
+    templates = tmp_path / "templates"
+    shutil.copytree(cache_module.TEMPLATES, templates)
+    client = templates / "client.py.jinja"
+    client.write_text(client.read_text().replace('"Blocking" }} client of', '"Blocking" }} client, of', 1))
+    monkeypatch.setattr(cache_module, "TEMPLATES", templates)
+    render._environment.cache_clear()
+    cache_module._this_generator.cache_clear()
+    try:
+        cached = sunogen.generate(sunogen.read_specs(SPECS), cache=Cache(folder))
+        clean = sunogen.generate(sunogen.read_specs(SPECS))
+    finally:
+        render._environment.cache_clear()
+        cache_module._this_generator.cache_clear()
+    assert cached == clean
+    assert "Blocking client, of" in cached["suno_clients/crun/_client.py"]
+    assert cached != generated_files
+
+
+def test_worker_processes_make_what_this_process_makes(tmp_path: Path, generated_files: dict[str, str]) -> None:
+    assert sunogen.generate(sunogen.read_specs(SPECS), jobs=2) == generated_files
+
+
+def test_a_spec_error_found_in_a_worker_is_reported_with_the_others(tmp_path: Path) -> None:
+    sources = sunogen.read_specs(SPECS)
+    broken = ROOT / "tests" / "specs_with_errors" / "duplicate_key.yaml"
+    sources["specs/example.yaml"] = broken.read_text()
+    with pytest.raises(sunogen.SpecErrors) as raised:
+        sunogen.generate(sources, jobs=2)
+    assert [e.code for e in raised.value.errors] == ["duplicate-key"]
