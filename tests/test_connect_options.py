@@ -6,8 +6,9 @@ import inspect
 
 import pytest
 
-from sunogen.runtime.client import AsyncAPIClient, SyncAPIClient
+from sunogen.runtime.async_client import AsyncAPIClient
 from sunogen.runtime.connect import AsyncClientOptions, ClientOptions
+from sunogen.runtime.sync_client import SyncAPIClient
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ below httpx) and with a five-character key too, which no length heuristic may sp
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -303,7 +304,9 @@ WEBHOOK_SECRET = "whsec-0123456789-DO-NOT-SHOW"
 
 class SecretHookClient(AcmeClient):
     # a gateway whose create carries a webhook signing secret in its body, as sunoapi.com's `webhook_secret` does
-    vendor = ACME._replace(callback=Callback(signature=None, read=ACME.polls[0][1], secret=(("webhook_secret",),)))
+    vendor = dataclasses.replace(
+        ACME, callback=Callback(signature=None, read=ACME.polls[0][1], secret=(("webhook_secret",),))
+    )
 
 
 def test_a_webhook_secret_sent_in_a_create_never_shows_in_its_error(respx_mock: respx.MockRouter) -> None:
