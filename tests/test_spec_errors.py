@@ -109,6 +109,17 @@ CODE = re.compile(r"^[a-z]+(?:-[a-z0-9]+)*$")
 NOT_IN_A_SPEC = {"no-specs": "test_an_empty_specs_folder_is_an_error (a folder without specs has no file to show)"}
 
 
+def _dotted(node: ast.expr) -> str | None:
+    """A callee spelt as a dotted name (`spec.error`), as ast.unparse spells it; None for any other expression.
+    (Unparsing every call of every stage was most of what collecting this file cost.)"""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        owner = _dotted(node.value)
+        return None if owner is None else f"{owner}.{node.attr}"
+    return None
+
+
 def _emitted() -> dict[str, list[str]]:
     """Each error code the stages can emit, with where (file:line) each is named, read from their source."""
     found: dict[str, list[str]] = {}
@@ -117,10 +128,9 @@ def _emitted() -> dict[str, list[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
         for node in ast.walk(tree):
-            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
             named: list[ast.expr] = []
             if isinstance(node, ast.Call):
-                callee = ast.unparse(node.func)
+                callee = _dotted(node.func) or ""
                 position = REPORTERS.get(callee)
                 if position is not None and len(node.args) > position:
                     named.append(node.args[position])
@@ -133,6 +143,9 @@ def _emitted() -> dict[str, list[str]]:
                 # a keyword's value problems: (code, message) pairs, as rules/values.Problem types them
                 if function is not None and function.returns is not None and "Problem" in ast.unparse(function.returns):
                     named.append(node.value.elts[0])
+            if not named:
+                continue
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
             for expr in named:
                 if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
                     assert CODE.match(expr.value), f"{where}: {expr.value!r} is not an error code"
