@@ -12,14 +12,14 @@ import pytest
 
 from .harness import KEY, Running, start
 
-# Short enough to keep the suite quick, long enough that a poll sees a task before it ends.
-TASK_SECONDS = "0.6"
+# Short enough to keep the suite quick, long enough that a poll (every 0.05 s in these tests) sees a task run.
+TASK_SECONDS = "0.3"
 
 
 @pytest.fixture(scope="session")
 def emulators() -> Iterator[dict[str, Running]]:
-    """Started on first use, one per vendor, with --task-seconds 0.6 and --api-key KEY; each stopped by SIGTERM at
-    the end of the session, which must make it exit 0."""
+    """Started on first use, one per vendor, with --task-seconds TASK_SECONDS and --api-key KEY; each stopped by
+    SIGTERM at the end of the session, which must make it exit 0."""
     running: dict[str, Running] = {}
 
     yield running
