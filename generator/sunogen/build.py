@@ -26,10 +26,13 @@ _PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "b
 
 
 def python_name(name: str) -> str:
-    """A JSON field or parameter name as a Python identifier (`taskId` -> `task_id`, `from` -> `from_`)."""
+    """A JSON field or parameter name as a Python identifier (`taskId` -> `task_id`, `from` -> `from_`,
+    `2nd` -> `_2nd`: an identifier cannot start with a digit, so the underscore goes in front)."""
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
     snake = re.sub(r"\W", "_", snake)
-    return f"{snake}_" if keyword.iskeyword(snake) or snake[:1].isdigit() else snake
+    if snake[:1].isdigit():
+        return f"_{snake}"
+    return f"{snake}_" if keyword.iskeyword(snake) else snake
 
 
 def schema(node: Any, pointer: str, *, rules: bool, severity: Severity = "error") -> ir.Schema:
