@@ -1,5 +1,8 @@
 """Stage 2, check: every mistake in a loaded spec, at its line, before anything is built or written.
 
+This module checks the document and its operations; the components' schemas are checked by check_schemas, the
+x-sunogen extensions of meaning by check_semantics and the Song mapping by check_song.
+
 The spec boundary is strict: unknown keys are errors, every `$ref` must resolve, and a JSON Schema keyword
 outside the subset the rule compiler supports is an error at its line, never dropped silently.
 """
@@ -9,33 +12,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .check_schemas import SchemaChecker
 from .check_semantics import SemanticsChecker, needs_clips
 from .check_song import SongChecker
 from .diagnostics import SpecError
-from .exports import reserved_names
 from .load import LoadedSpec, escape
 from .schema_keywords import REF_PREFIX as REF_PREFIX  # re-exported: the build stages read it from here
-from .schema_keywords import (
-    REQUEST_FORMATS,
-    SCHEMA_EXTENSIONS,
-    SEVERITIES,
-    UNITS,
-    children,
-    json_type,
-    keyword_problems,
-    names_a_rule,
-    ref_cycles,
-    request_components,
-)
+from .schema_keywords import json_type, request_components
 
-RESPONSE_FORMATS = REQUEST_FORMATS | {"uuid"}
 METHODS = frozenset({"get", "post"})
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
-COMPONENT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# A warning is advice next to the rules that decide validity: only an entry of a request component's own allOf
-# may be one (under anyOf, oneOf, not or if it would change what those decide).
-TOP_LEVEL_RULE = re.compile(r"^/components/schemas/[^/]+/allOf/[0-9]+$")
 
 ALLOWED: dict[str, frozenset[str]] = {
     "root": frozenset({"openapi", "info", "servers", "security", "paths", "components", "tags",
@@ -70,8 +56,9 @@ class _Checker:
         components = doc.get("components") if isinstance(doc.get("components"), dict) else {}
         schemas = components.get("schemas") if isinstance(components, dict) else None
         self.schemas: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
-        self.rule_ids: dict[str, str] = {}
         self.operation_ids: dict[str, str] = {}
+        # the components' schemas: keywords, formats, units, severities and named rules
+        self.schema_checks = SchemaChecker(self.error, self.schemas)
         # the extensions that say what the gateway's errors, statuses, clips and callbacks mean
         self.semantics = SemanticsChecker(self.error, self.ref_only)
         self.clips = doc.get("x-sunogen-clips")
@@ -122,21 +109,7 @@ class _Checker:
         self.security(doc)
         self.envelope(doc.get("x-sunogen-envelope"))
         self.paths(doc.get("paths"))
-        requests = self.request_components(doc.get("paths"))
-        for name, schema in self.schemas.items():
-            pointer = f"/components/schemas/{escape(name)}"
-            if not COMPONENT_NAME.match(name):
-                self.error(pointer, "bad-name", f"component {name!r} must be PascalCase")
-            elif name in reserved_names():
-                self.error(pointer, "reserved-name", f"component {name!r} would clash with the client's own {name}")
-            self.schema(schema, pointer, request=name in requests)
-        for name, chain in ref_cycles(self.schemas):
-            self.error(
-                f"/components/schemas/{escape(name)}",
-                "ref-cycle",
-                f"component {name!r} contains itself through {' -> '.join(chain)} without descending into a member "
-                "or an item: validating it would never end",
-            )
+        self.schema_checks.components(self.request_components(doc.get("paths")))
         if "x-sunogen-callback" in doc:
             self.semantics.callback(doc["x-sunogen-callback"], self.clips, self.create_fields(doc.get("paths")))
         if "x-sunogen-errors" in doc:
@@ -285,7 +258,7 @@ class _Checker:
             if "schema" not in p:
                 self.error(f"{pointer}/parameters/{i}", "missing-key", "a parameter needs a schema")
             else:
-                self.schema(p["schema"], f"{pointer}/parameters/{i}/schema", request=True)
+                self.schema_checks.schema(p["schema"], f"{pointer}/parameters/{i}/schema", request=True)
         for name in sorted(declared - seen):
             self.error(pointer, "bad-parameter", f"path parameter {{{name}}} is not declared in parameters")
         if "requestBody" in op:
@@ -388,6 +361,10 @@ class _Checker:
             return None
         return self.ref(value["$ref"], f"{pointer}/$ref")
 
+    def request_components(self, paths: Any) -> set[str]:
+        """The components some request body reaches, directly or through $refs: these get the strict checks."""
+        return request_components(self.schemas, _request_schemas(paths))
+
     def ref(self, value: Any, pointer: str) -> str | None:
         if not isinstance(value, str) or not value.startswith(REF_PREFIX):
             self.error(pointer, "bad-ref", f"a $ref must point into {REF_PREFIX!r}, got {value!r}")
@@ -397,71 +374,6 @@ class _Checker:
             self.error(pointer, "unresolved-ref", f"{value!r} does not resolve: no component {name!r}")
             return None
         return name
-
-    # -- schemas ---------------------------------------------------------------------------------------------
-
-    def request_components(self, paths: Any) -> set[str]:
-        """The components some request body reaches, directly or through $refs: these get the strict checks."""
-        return request_components(self.schemas, _request_schemas(paths))
-
-    def schema(self, value: Any, pointer: str, *, request: bool) -> None:
-        """Check one schema node; with `request`, also what only the rule compiler needs (formats, rule ids)."""
-        if isinstance(value, bool):
-            return
-        if not isinstance(value, dict):
-            self.error(pointer, "wrong-type", f"a schema must be a mapping, got {json_type(value)}")
-            return
-        for key in value:
-            where = f"{pointer}/{escape(key)}"
-            if key.startswith("x-"):
-                if key not in SCHEMA_EXTENSIONS:
-                    self.error(where, "unknown-key", f"unknown extension {key!r} in a schema")
-                continue
-            for code, message in keyword_problems(value, key):
-                self.error(where, code, message)
-        ref = value.get("$ref")
-        if isinstance(ref, str) and ref.startswith(REF_PREFIX) and ref.removeprefix(REF_PREFIX) not in self.schemas:
-            self.error(
-                f"{pointer}/$ref",
-                "unresolved-ref",
-                f"{ref!r} does not resolve: no component {ref[len(REF_PREFIX) :]!r}",
-            )
-        if "x-sunogen-unit" in value and (request or value["x-sunogen-unit"] not in UNITS):
-            self.error(
-                f"{pointer}/x-sunogen-unit",
-                "bad-unit",
-                f"x-sunogen-unit must be one of {sorted(UNITS)} and only in responses",
-            )
-        if "x-sunogen-severity" in value:
-            self.severity(value, pointer, request=request)
-        if request and "format" in value and value["format"] not in REQUEST_FORMATS:
-            self.error(f"{pointer}/format", "unsupported-format", f"format {value['format']!r} is not checked")
-        elif "format" in value and value["format"] not in RESPONSE_FORMATS:
-            self.error(f"{pointer}/format", "unsupported-format", f"format {value['format']!r} is not supported")
-        if request and names_a_rule(value, pointer):
-            self.rule(value, pointer)
-        for key, child in children(value):
-            self.schema(child, f"{pointer}/{key}", request=request)
-
-    def severity(self, value: dict[str, Any], pointer: str, *, request: bool) -> None:
-        where = f"{pointer}/x-sunogen-severity"
-        if value["x-sunogen-severity"] not in SEVERITIES:
-            self.error(where, "bad-severity", f"x-sunogen-severity must be one of {', '.join(SEVERITIES)}")
-        elif not (request and "title" in value and TOP_LEVEL_RULE.match(pointer)):
-            self.error(
-                where, "bad-severity", "only a rule (a titled entry of a request component's allOf) has a severity"
-            )
-
-    def rule(self, value: dict[str, Any], pointer: str) -> None:
-        title = value["title"]
-        if not isinstance(title, str) or not RULE_ID.match(title):
-            self.error(f"{pointer}/title", "bad-rule", f"a rule title must be a kebab-case id, got {title!r}")
-            return
-        if title in self.rule_ids and self.rule_ids[title] != pointer:
-            self.error(f"{pointer}/title", "duplicate-rule", f"rule {title!r} is already defined")
-        self.rule_ids.setdefault(title, pointer)
-        if not isinstance(value.get("description"), str) or not value["description"]:
-            self.error(pointer, "bad-rule", f"rule {title!r} needs a description: its message")
 
 
 def _operations(paths: Any) -> list[dict[str, Any]]:
