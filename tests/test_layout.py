@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from .conftest import ROOT
@@ -20,6 +21,15 @@ def test_no_two_generator_modules_share_a_name() -> None:
         if path.name != "__init__.py":
             seen.setdefault(path.name, []).append(str(path.relative_to(GENERATOR)))
     assert {name: where for name, where in seen.items() if len(where) > 1} == {}
+
+
+def test_the_readme_s_layout_names_every_module_of_the_generator() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `generator/sunogen/` |")]
+    named = set(re.findall(r"`(\w+)/?`", row))
+    modules = {p.stem for p in GENERATOR.glob("*.py") if p.name != "__init__.py"}
+    packages = {p.parent.name for p in GENERATOR.glob("*/__init__.py")} - {"runtime", "serve"}  # rows of their own
+    assert sorted((modules | packages) - named) == []
 
 
 def test_there_is_one_missing_sentinel() -> None:
