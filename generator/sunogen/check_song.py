@@ -250,7 +250,9 @@ class SongChecker:
                 self.report(f"{where}/send", "wrong-type", "send maps a dotted body path to the value it sends")
                 continue
             if when is not None and when in seen:
-                self.report(f"{where}/when", "duplicate-set", f"{when[0]}={when[1]!r} is already set by {seen[when]}")
+                self.report(
+                    f"{where}/when", "duplicate-set", f"{when[0]}={json_text(when[1])} is already set by {seen[when]}"
+                )
             elif when is not None:
                 seen[when] = pointer_to_path(where)
             for path, constant in send.items():
