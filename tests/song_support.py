@@ -144,9 +144,11 @@ def mapping_of(vendor: str) -> Any:
 
 
 def placed(vendor: str, mode: str) -> tuple[str, ...]:
-    """The Song fields a vendor's mode places, by the generated mapping."""
+    """The Song fields a vendor's mode honours, by the generated mapping: those it places, then those it sets."""
     found = next((m for m in mapping_of(vendor).modes if m.name == mode), None)
-    return () if found is None else tuple(target.field for target in found.fields)
+    if found is None:
+        return ()
+    return tuple(dict.fromkeys([*(target.field for target in found.fields), *(entry.field for entry in found.sets)]))
 
 
 def offered(vendor: str, field: str) -> tuple[str, ...]:

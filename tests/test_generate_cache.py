@@ -166,3 +166,37 @@ def test_a_spec_error_found_in_a_worker_is_reported_with_the_others(tmp_path: Pa
     with pytest.raises(sunogen.SpecErrors) as raised:
         sunogen.generate(sources, jobs=2)
     assert [e.code for e in raised.value.errors] == ["duplicate-key"]
+
+
+def test_the_command_takes_the_generators_fingerprint_once_for_every_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker is another process: left to take the fingerprint itself, it would key its entries by the files as
+    # they are when it starts, and an edit made during a run could be stored under the key of the generator before.
+    from sunogen import cli
+
+    given: list[Cache] = []
+
+    def generate(sources: dict[str, str], *, cache: Cache, jobs: int) -> dict[str, str]:
+        given.append(cache)
+        return {}
+
+    monkeypatch.setenv("SUNOGEN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(sunogen, "generate", generate)
+    assert cli.main(["generate", "--out", str(tmp_path / "out"), "--jobs", "2"]) == 0
+    assert [cache.generator for cache in given] == [fingerprint()]
+    assert given[0].folder == tmp_path / "cache"
+
+
+def test_a_worker_keys_its_entries_by_the_fingerprint_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sunogen.workers import make_each
+
+    sources = {file: text for file, text in sunogen.read_specs(SPECS).items() if "/crun." in file or "/relay." in file}
+    given = Cache(tmp_path / "cache", "a fingerprint no file has")
+    make_each(sources, given, jobs=2)
+    made = Made(monkeypatch)
+    make_each(sources, given, jobs=1)  # in this process: every model comes from the workers' entries
+    assert sorted(made.specs) == ["crun", "relay"]
+    assert made.models == []

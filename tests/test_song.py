@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from suno_clients import Continuation, Song, SongTask, connect
 from suno_clients._runtime.song import Mode, Model, VocalGender
-from suno_clients._runtime.song_fields import MODELS, MODES, SONG_FIELDS, VOCAL_GENDERS
+from suno_clients._runtime.song_fields import EXCLUSIVE, MODELS, MODES, SONG_FIELDS, VOCAL_GENDERS
 from tests.conformance.spec_gateway import gateway
 from tests.runtime.support import FakeClock
 
@@ -162,3 +162,13 @@ def test_an_error_after_the_task_was_made_carries_its_id_to_resume_without_payin
             client.generate_and_wait(song(name))
     assert caught.value.task_id == task_id
     assert f"resume with client.wait({task_id!r})" in str(caught.value)
+
+
+@pytest.mark.parametrize("pair", EXCLUSIVE, ids=lambda pair: f"{pair[0][0]}-{pair[1][0]}")
+def test_each_pair_the_vocabulary_calls_exclusive_is_one_a_song_refuses_so_a_set_may_share_its_path(
+    pair: tuple[tuple[str, object], tuple[str, object]],
+) -> None:
+    samples: dict[str, object] = {"description": "rain", "lyrics": "[Verse]\nRain", "instrumental": True}
+    fields = {field: samples[field] if value is None else value for field, value in pair}
+    with pytest.raises(ValidationError):
+        Song(**fields)  # type: ignore[arg-type]

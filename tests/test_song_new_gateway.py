@@ -127,3 +127,51 @@ def test_a_gateway_whose_spec_maps_no_song_refuses_one_saying_so(tmp_path: Path)
             generated.Song(description="rain").to_request("advice")
         with pytest.raises(generated.vendor_module("advice").ConfigurationError, match="maps no Song"):
             generated.connect("advice", api_key=KEY)
+
+
+# tests/fixture_specs/hush.yaml says an instrumental with `set` (lyricsType), not with a flag of its own.
+HUSH_GENERATE = "https://hush.invalid/api/v1/generate"
+
+
+def test_a_new_gateways_set_says_what_an_instrumental_sends_and_refuses_a_value_it_does_not_list(
+    tmp_path: Path,
+) -> None:
+    with generated_package(tmp_path, "hush") as generated:
+        instrumental = generated.Song(style="ambient", title="Still", instrumental=True, model="v5")
+        assert instrumental.to_request("hush").body == {
+            "customMode": True,
+            "lyricsType": "instrumental",
+            "style": "ambient",
+            "title": "Still",
+            "model": "V5",
+        }
+        sung = generated.Song(lyrics="[Verse]\nHush", instrumental=False, model="v4")
+        assert sung.to_request("hush").body == {
+            "customMode": True,
+            "lyrics": "[Verse]\nHush",
+            "lyricsType": "user",
+            "model": "V4",
+        }
+        with pytest.raises(generated.UnsupportedSongError) as caught:
+            generated.Song(description="a quiet song", instrumental=True, model="v4").to_request("hush")
+        assert caught.value.fields == ("instrumental",)
+        assert "hush's inspiration mode cannot send instrumental=True (it can send instrumental=False)" in str(
+            caught.value
+        )
+        with respx.mock() as router:
+            create = router.post(HUSH_GENERATE).mock(
+                httpx.Response(200, json={"code": 200, "msg": "success", "data": {"taskId": "h-1"}})
+            )
+            with generated.connect("hush", api_key=KEY, clock=FakeClock()) as client:
+                task = client.generate(instrumental)
+        assert task.id == "h-1"
+        assert json.loads(create.calls[0].request.content)["lyricsType"] == "instrumental"
+
+
+def test_the_new_gateways_set_shows_in_the_capability_matrix() -> None:
+    text = markdown(built({"specs/hush.yaml": (FIXTURE_SPECS / "hush.yaml").read_text(encoding="utf-8")}))
+    rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    assert rows["instrumental"] == (
+        '| instrumental | all modes; inspiration: false → nothing more; custom: true → `lyricsType="instrumental"`, '
+        'false → `lyricsType="user"` |'
+    )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import ir
-from .runtime.song_fields import MODES, SONG_FIELDS
+from .runtime.song_fields import MODES, SONG_FIELDS, choices
 from .song_schema import holds, max_length, resolve
 
 
@@ -20,7 +20,8 @@ def _path(dotted: str) -> ir.JsonPath:
 
 
 def song(value: Any) -> ir.SongMapping | None:
-    """The song mapping: each mode's constants (as written) and targets, and the values maps, in vocabulary order."""
+    """The song mapping: each mode's constants (as written), targets and sets, and the values maps, in vocabulary
+    order."""
     if value is None:
         return None
     modes = []
@@ -34,6 +35,7 @@ def song(value: Any) -> ir.SongMapping | None:
                 name=name,
                 constants=tuple((_path(path), constant) for path, constant in mode.get("constants", {}).items()),
                 fields=tuple(ir.SongTarget(field, _path(fields[field])) for field in SONG_FIELDS if field in fields),
+                sets=_sets(mode.get("set", [])),
             )
         )
     values = value.get("values", {})
@@ -45,6 +47,17 @@ def song(value: Any) -> ir.SongMapping | None:
             for field, kind in SONG_FIELDS.items()
             if kind.values is not None and field in values
         ),
+    )
+
+
+def _sets(entries: list[dict[str, Any]]) -> tuple[ir.SongSet, ...]:
+    """A mode's `set`: what each value it lists sends, in vocabulary order (fields, then each field's values)."""
+    sends = {next(iter(e["when"].items())): e["send"] for e in entries}
+    return tuple(
+        ir.SongSet(field, choice, tuple((_path(path), constant) for path, constant in sends[field, choice].items()))
+        for field in SONG_FIELDS
+        for choice in choices(field) or ()
+        if (field, choice) in sends
     )
 
 
@@ -132,7 +145,7 @@ def _sample(
 ) -> dict[str, Any]:
     """A body of the mode as a song would make it: constants, a short text in each free-text field, false in each
     flag, a number in each number, the first word of each enumerated field but the model, which is `model` (or
-    left out)."""
+    left out); and what the mode sets for such values of the fields it sets."""
     body: dict[str, Any] = {}
     for path, constant in mode.constants:
         _put(body, path, constant)
@@ -149,7 +162,24 @@ def _sample(
             _put(body, path, "x")
         elif kind.json_type == "number":
             _put(body, path, 0)
+    for field, value in _sample_sets(mode, model):
+        for path, constant in next(s.constants for s in mode.sets if (s.field, s.value) == (field, value)):
+            _put(body, path, constant)
     return body
+
+
+def _sample_sets(mode: ir.SongMode, model: str | None) -> list[tuple[str, str | bool]]:
+    """The value of each field the mode sets that a sample body has: false for a flag, `model` for the model (when
+    the mode lists it), the first value listed for any other."""
+    listed: dict[str, list[str | bool]] = {}
+    for entry in mode.sets:
+        listed.setdefault(entry.field, []).append(entry.value)
+    found: list[tuple[str, str | bool]] = []
+    for field, values in listed.items():
+        wanted: str | bool | None = model if field == "model" else False if False in values else values[0]
+        if wanted is not None and wanted in values:
+            found.append((field, wanted))
+    return found
 
 
 def _put(body: dict[str, Any], path: ir.JsonPath, value: Any) -> None:

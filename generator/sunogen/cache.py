@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parent
 """The generator's own source, the runtime it copies included."""
 TEMPLATES = PACKAGE.parents[1] / "templates"
 """The templates `render` reads."""
-LIBRARIES = ("datamodel-code-generator", "ruff", "jinja2", "pyyaml", "pydantic")
+LIBRARIES = ("datamodel-code-generator", "inflect", "ruff", "jinja2", "pyyaml", "pydantic")
 """The libraries whose version can change the bytes generated: they are part of every key."""
 
 

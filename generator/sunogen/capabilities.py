@@ -70,13 +70,30 @@ def built(sources: dict[str, str]) -> tuple[ir.Vendor, ...]:
 
 
 def _modes_placing(vendor: ir.Vendor, field: str) -> str:
-    """The modes whose mapping places a Song field: `all`, a list, or — when none does."""
+    """The modes whose mapping places (or sets) a Song field: `all`, a list, or — when none does."""
     if vendor.song is None:
         return NO
-    modes = [mode.name for mode in vendor.song.modes if any(t.field == field for t in mode.fields)]
+    modes = [mode.name for mode in vendor.song.modes if any(t.field == field for t in mode.fields + mode.sets)]
     if not modes:
         return NO
     return "all modes" if len(modes) == len(vendor.song.modes) and len(modes) > 1 else ", ".join(modes)
+
+
+def _with_sets(vendor: ir.Vendor, field: str) -> str:
+    """The modes that honour a field, then what the modes that set it send for each value, modes alike grouped:
+    `all modes; custom, continuation: true → `prompt=""`, false → nothing more`."""
+    cell = _modes_placing(vendor, field)
+    grouped: dict[str, list[str]] = {}
+    for mode in vendor.song.modes if vendor.song else ():
+        sends = [
+            f"{_json(entry.value)} → "
+            + (", ".join(f"`{'.'.join(path)}={_json(value)}`" for path, value in entry.constants) or "nothing more")
+            for entry in mode.sets
+            if entry.field == field
+        ]
+        if sends:
+            grouped.setdefault(", ".join(sends), []).append(mode.name)
+    return "; ".join([cell] + [f"{', '.join(modes)}: {sends}" for sends, modes in grouped.items()])
 
 
 def _mode(vendor: ir.Vendor, name: str) -> str:
@@ -205,7 +222,7 @@ def matrix(vendors: Sequence[ir.Vendor]) -> Matrix:
     rows += [
         row("continuation of a clip", _continuation),
         row("lyrics", lambda v: _modes_placing(v, "lyrics")),
-        row("instrumental", lambda v: _modes_placing(v, "instrumental")),
+        row("instrumental", lambda v: _with_sets(v, "instrumental")),
         row("style", lambda v: _modes_placing(v, "style")),
         row("negative style", lambda v: _modes_placing(v, "negative_style")),
         row("title", lambda v: _modes_placing(v, "title")),
@@ -244,6 +261,10 @@ def as_json(vendors: Sequence[ir.Vendor]) -> dict[str, Any]:
                     mode.name: {
                         "constants": {".".join(path): value for path, value in mode.constants},
                         "fields": {t.field: ".".join(t.path) for t in mode.fields},
+                        "set": [
+                            {"when": {e.field: e.value}, "send": {".".join(p): v for p, v in e.constants}}
+                            for e in mode.sets
+                        ],
                     }
                     for mode in song.modes
                 },

@@ -9,23 +9,40 @@ a field, a limit) is the vendor validator's to say when the song is made into a 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
-from .load import escape
-from .runtime.song_fields import FEATURES, MODES, SONG_FIELDS
+from .load import escape, pointer_to_path
+from .runtime.song_fields import EXCLUSIVE, FEATURES, MODES, SONG_FIELDS, choices
 from .song_schema import REF_PREFIX, Path, accepts, at_path, fits, fixed_values, json_type, resolve
 
 Report = Callable[[str, str, str], None]
 
 ALLOWED: dict[str, frozenset[str]] = {
     "song": frozenset({"operation", "modes", "values", "$comment"}),
-    "mode": frozenset({"constants", "fields", "$comment"}),
+    "mode": frozenset({"constants", "fields", "set", "$comment"}),
+    "set entry": frozenset({"when", "send", "$comment"}),
     "feature": frozenset({"operation", "when", "$comment"}),
 }
 CONTENT = {"inspiration": "description", "custom": "lyrics", "continuation": "continuation.clip_id"}
 """What each mode must place: without it the mode makes nothing."""
 SCALARS = (str, int, float, bool, type(None))
+
+
+def json_text(value: Any) -> str:
+    """A value as JSON writes it (true, "v5"), so a message tells true from "true"."""
+    return json.dumps(value)
+
+
+def exclusive(a: tuple[str, Any], b: tuple[str, Any]) -> bool:
+    """Whether a Song never gives field a with its value and field b with its (a value None: any value)."""
+
+    def matches(side: tuple[str, Any], rule: tuple[str, Any]) -> bool:
+        given, wanted = side[1], rule[1]
+        return side[0] == rule[0] and (wanted is None or (given is not None and json_text(given) == json_text(wanted)))
+
+    return any((matches(a, one) and matches(b, two)) or (matches(a, two) and matches(b, one)) for one, two in EXCLUSIVE)
 
 
 class SongChecker:
@@ -200,11 +217,116 @@ class SongChecker:
                     f"callback_url goes to {'.'.join(found)}, but x-sunogen-callback.url says the gateway reads "
                     f"it at {' or '.join(map(str, self.callback_url))}",
                 )
+        targets = {f: tuple(p.split(".")) for f, p in fields.items() if f in SONG_FIELDS and isinstance(p, str)}
+        sent = self.sets(item.get("set"), f"{pointer}/set", name, root, targets, claimed)
         if CONTENT[name] not in fields:
             self.report(pointer, "missing-key", f"the {name} mode must place {CONTENT[name]!r}: it is what it makes")
         if root is not None:
-            self.required(root, [path for path, _ in claimed], pointer, name)
+            self.required(root, [path for path, _ in claimed] + sent, pointer, name)
         return {field for field in fields if field in SONG_FIELDS}
+
+    def sets(
+        self, value: Any, pointer: str, mode: str, root: Any, targets: dict[str, Path], claimed: list[tuple[Path, str]]
+    ) -> list[Path]:
+        """A mode's `set`: entries `{when: {field: value}, send: {path: constant}, $comment}`, each saying what a
+        value of a flag or an enumerated field sends where it is no field's value. Returns the paths they send."""
+        if value is None:
+            return []
+        if not isinstance(value, list) or not value:
+            self.report(pointer, "wrong-type", "set lists entries {when: {field: value}, send: {path: constant}}")
+            return []
+        seen: dict[tuple[str, Any], str] = {}
+        sent: list[tuple[Path, str, tuple[str, Any]]] = []
+        for index, entry in enumerate(value):
+            where = f"{pointer}/{index}"
+            item = self.mapping(entry, where, "set entry")
+            if item is None:
+                continue
+            if not isinstance(item.get("$comment"), str) or not item["$comment"].strip():
+                self.report(where, "missing-key", "a set entry needs a $comment citing the document that says so")
+            when = self.when(item.get("when"), f"{where}/when", mode, targets)
+            send = item.get("send")
+            if not isinstance(send, dict):
+                self.report(f"{where}/send", "wrong-type", "send maps a dotted body path to the value it sends")
+                continue
+            if when is not None and when in seen:
+                self.report(
+                    f"{where}/when", "duplicate-set", f"{when[0]}={json_text(when[1])} is already set by {seen[when]}"
+                )
+            elif when is not None:
+                seen[when] = pointer_to_path(where)
+            for path, constant in send.items():
+                at = f"{where}/send/{escape(str(path))}"
+                found = self.constant(root, path, constant, at) if root is not None else self.body_path(path, at)
+                if found is not None and when is not None:
+                    self.shared(found, when, at, mode, claimed, targets, sent)
+                    sent.append((found, at, when))
+        return [path for path, _, _ in sent]
+
+    def when(self, value: Any, pointer: str, mode: str, targets: dict[str, Path]) -> tuple[str, Any] | None:
+        """The one Song field and value an entry is for: a flag's true or false, an enumerated field's value."""
+        if not isinstance(value, dict) or len(value) != 1:
+            self.report(pointer, "wrong-type", "when names one Song field and one of its values: {instrumental: true}")
+            return None
+        field, given = next(iter(value.items()))
+        where = f"{pointer}/{escape(field)}"
+        listed = choices(field) if field in SONG_FIELDS else None
+        if listed is None:
+            settable = ", ".join(f for f in SONG_FIELDS if choices(f) is not None)
+            self.report(where, "unknown-field", f"{field!r} is not a field set takes; it takes {settable}")
+            return None
+        if not any(isinstance(c, bool) == isinstance(given, bool) and c == given for c in listed):
+            shown = ", ".join(json_text(c) for c in listed)
+            self.report(where, "unknown-value", f"{json_text(given)} is not a value of {field}; its values are {shown}")
+            return None
+        if field in targets:
+            self.report(
+                where, "placed-twice", f"the {mode} mode places {field} at {'.'.join(targets[field])} and sets it too"
+            )
+            return None
+        return field, given
+
+    def shared(
+        self,
+        path: Path,
+        when: tuple[str, Any],
+        pointer: str,
+        mode: str,
+        claimed: list[tuple[Path, str]],
+        targets: dict[str, Path],
+        sent: list[tuple[Path, str, tuple[str, Any]]],
+    ) -> None:
+        """What a set entry sends shares no body path with anything a song could send along with it: the mode's
+        constants, a field the song may also give, another field's set value (the Song refuses EXCLUSIVE pairs)."""
+        owners = {tuple(p): f for f, p in targets.items()}
+        for other, _ in claimed:
+            shorter = min(len(other), len(path))
+            if other[:shorter] != path[:shorter]:
+                continue
+            owner = owners.get(other)
+            if owner is None:
+                self.report(
+                    pointer, "duplicate-target", f"the {mode} mode already sends a constant at {'.'.join(other)}"
+                )
+            elif not exclusive((owner, None), when):
+                self.report(
+                    pointer,
+                    "duplicate-target",
+                    f"the {mode} mode places {owner} at {'.'.join(other)}, and a song may give {owner} "
+                    f"with {when[0]}={json_text(when[1])}",
+                )
+            else:
+                continue
+            return
+        for other, _, by in sent:
+            shorter = min(len(other), len(path))
+            if other[:shorter] == path[:shorter] and by[0] != when[0] and not exclusive(by, when):
+                self.report(
+                    pointer,
+                    "duplicate-target",
+                    f"{by[0]}={json_text(by[1])} already sends {'.'.join(other)}, and a song may give both",
+                )
+                return
 
     def required(self, root: Any, placed: list[Path], pointer: str, mode: str) -> None:
         """Every member the schema always requires of an object the mode makes is placed by it: a body without

@@ -129,7 +129,7 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
         )
         return EXIT_USAGE
     from . import SpecErrors, generate, read_specs
-    from .cache import Cache, default_folder
+    from .cache import Cache, default_folder, fingerprint
     from .workers import usable_cores
 
     if not args.specs.is_dir():
@@ -139,7 +139,9 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
         print(f"sunogen: error: --out {str(args.out)!r} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
     try:
-        cache = Cache(None if args.no_cache else default_folder())
+        # the generator's fingerprint is taken once, here: every worker keys its entries by the generator this
+        # run started with, not by whatever the files hold when it starts
+        cache = Cache(None) if args.no_cache else Cache(default_folder(), fingerprint())
         files = generate(read_specs(args.specs), cache=cache, jobs=args.jobs or usable_cores())
     except SpecErrors as exc:
         for error in exc.errors:

@@ -260,12 +260,24 @@ class SongTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class SongSet:
+    """What one value of a Song field becomes in a mode's body when it is no field's value: the constants it sends
+    (none: the rest of the song already says it, as lyrics say a song is not an instrumental)."""
+
+    field: str
+    value: str | bool
+    constants: tuple[tuple[JsonPath, str | int | float | bool | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SongMode:
-    """One mode of a gateway's song mapping: the body's constants and the place of each Song field it honours."""
+    """One mode of a gateway's song mapping: the body's constants, the place of each Song field it honours, and
+    what each value of a field it sets sends."""
 
     name: str
     constants: tuple[tuple[JsonPath, str | int | float | bool | None], ...]
     fields: tuple[SongTarget, ...]
+    sets: tuple[SongSet, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,23 @@ import httpx
 import pytest
 
 from sunogen.runtime.callbacks import parse_callback
-from sunogen.runtime.exceptions import CallbackPayloadError, NotFoundError, ResponseValidationError
+from sunogen.runtime.exceptions import (
+    CallbackPayloadError,
+    InternalServerError,
+    NotFoundError,
+    ResponseValidationError,
+)
 from sunogen.runtime.exchange import DEFAULT_MAX_RESPONSE_BYTES
 from sunogen.runtime.redaction import EXCERPT_BYTES
-from tests.runtime.support import HOOK, KEY, AcmeClient, AsyncAcmeClient, BalanceResponse, HookResponse
+from tests.runtime.support import (
+    HOOK,
+    KEY,
+    AcmeClient,
+    AsyncAcmeClient,
+    BalanceResponse,
+    CreateResponse,
+    HookResponse,
+)
 
 CHUNK = 64 * 1024
 BALANCE = {"code": 200, "data": {"available": 950, "frozen": 10}}
@@ -177,3 +190,24 @@ def test_a_deeply_nested_error_response_keeps_its_status(body: str) -> None:
 def test_a_deeply_nested_callback_raises_the_typed_error_not_recursion_error(body: str) -> None:
     with pytest.raises(CallbackPayloadError):
         parse_callback(body, {}, vendor=HOOK, model=HookResponse)
+
+
+HUGE = "9" * 5000  # longer than Python converts to or from text at once (sys.get_int_max_str_digits(), 4300)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (200, f'{{"code": {HUGE}, "message": "x"}}', ResponseValidationError),
+        (500, f'{{"code": {HUGE}, "message": "x"}}', InternalServerError),
+        (200, f'{{"code": 200, "data": {{"task_id": {HUGE}}}}}', ResponseValidationError),
+    ],
+    ids=["as a 2xx envelope code", "in an error answer", "as the created task's id"],
+)
+def test_an_integer_too_long_to_show_in_an_answer_is_a_malformed_body_not_a_value_error(
+    status: int, body: str, error: type[Exception]
+) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, content=body.encode()))
+    with client_for(transport) as client, pytest.raises(error) as caught:
+        client._call("create_task", body={"prompt": "x"}, response_model=CreateResponse)
+    assert caught.value.__context__ is None

@@ -177,6 +177,22 @@ def test_json_body_is_sent_exactly_as_given(respx_mock: respx.MockRouter) -> Non
     assert created.data.task_id == "t-1"
 
 
+@pytest.mark.parametrize("depth", [10, 300], ids=["shallow", "deeper than pydantic's encoder goes"])
+def test_a_free_form_member_nested_deep_is_sent_as_the_validators_accepted_it(
+    respx_mock: respx.MockRouter, depth: int
+) -> None:
+    route = respx_mock.post("https://api.acme.test/api/v1/task").mock(
+        json_response(202, {"code": 202, "data": {"task_id": "t-1", "status": "pending"}})
+    )
+    deep: object = "leaf"
+    for _ in range(depth):
+        deep = {"a": [deep]}
+    body = {"model": "suno", "input": {"metadata": deep}}
+    with AcmeClient(KEY) as client:
+        client._call("create_task", body=body, response_model=CreateResponse)
+    assert route.calls.last.request.content == json.dumps(body, separators=(",", ":")).encode()
+
+
 def test_response_model_keeps_unknown_fields(respx_mock: respx.MockRouter) -> None:
     respx_mock.get("https://api.acme.test/api/v1/account/balance").mock(
         json_response(200, {**BALANCE, "brand_new": {"x": 1}})

@@ -98,6 +98,15 @@ def _serve(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     return status, captured.err
 
 
+def test_a_folder_without_specs_is_a_usage_error_saying_how_to_name_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, err = _serve(capsys, "--vendor", "crun", "--specs", str(tmp_path))
+    assert status == 2
+    assert "no <vendor>.yaml in" in err
+    assert "--specs DIR" in err
+
+
 def test_an_unknown_vendor_is_a_usage_error_naming_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
     status, err = _serve(capsys, "--vendor", "nosuch", "--specs", str(SPECS))
     assert status == 2

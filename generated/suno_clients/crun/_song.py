@@ -2,7 +2,8 @@
 """How a vendor-neutral Song becomes a request of crun.ai Suno API: the x-sunogen-song of specs/crun.yaml.
 
 Read by suno_clients._runtime.song, which knows no gateway: which modes this one has, where each Song field goes,
-and what it calls each model. Importing this module imports neither pydantic nor httpx.
+what it calls each model, and what a value sends where it is no field's value. Importing this module imports
+neither pydantic nor httpx.
 """
 
 from suno_clients._runtime.spec_data import SongMapping, SongMode, SongTarget
@@ -19,6 +20,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="model", path=("input", "model")),
                 SongTarget(field="callback_url", path=("callback_url",)),
             ),
+            sets=(),
         ),
         SongMode(
             name="custom",
@@ -33,6 +35,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="vocal_gender", path=("input", "vocal_gender")),
                 SongTarget(field="callback_url", path=("callback_url",)),
             ),
+            sets=(),
         ),
     ),
     values=(

@@ -2,7 +2,8 @@
 """How a vendor-neutral Song becomes a request of Suno relay API (/suno/submit protocol): the x-sunogen-song of specs/relay.yaml.
 
 Read by suno_clients._runtime.song, which knows no gateway: which modes this one has, where each Song field goes,
-and what it calls each model. Importing this module imports neither pydantic nor httpx.
+what it calls each model, and what a value sends where it is no field's value. Importing this module imports
+neither pydantic nor httpx.
 """
 
 from suno_clients._runtime.spec_data import SongMapping, SongMode, SongTarget
@@ -19,6 +20,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="model", path=("mv",)),
                 SongTarget(field="callback_url", path=("notify_hook",)),
             ),
+            sets=(),
         ),
         SongMode(
             name="custom",
@@ -32,6 +34,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="model", path=("mv",)),
                 SongTarget(field="callback_url", path=("notify_hook",)),
             ),
+            sets=(),
         ),
         SongMode(
             name="continuation",
@@ -48,6 +51,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="continuation.task_id", path=("task_id",)),
                 SongTarget(field="callback_url", path=("notify_hook",)),
             ),
+            sets=(),
         ),
     ),
     values=(("model", (("v3.5", "chirp-v3-5"), ("v4", "chirp-v4"))),),

@@ -2,7 +2,8 @@
 """How a vendor-neutral Song becomes a request of sunoapi.com AI Music API: the x-sunogen-song of specs/sunoapi.yaml.
 
 Read by suno_clients._runtime.song, which knows no gateway: which modes this one has, where each Song field goes,
-and what it calls each model. Importing this module imports neither pydantic nor httpx.
+what it calls each model, and what a value sends where it is no field's value. Importing this module imports
+neither pydantic nor httpx.
 """
 
 from suno_clients._runtime.spec_data import SongMapping, SongMode, SongTarget
@@ -20,6 +21,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="model", path=("mv",)),
                 SongTarget(field="callback_url", path=("webhook_url",)),
             ),
+            sets=(),
         ),
         SongMode(
             name="custom",
@@ -32,6 +34,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="model", path=("mv",)),
                 SongTarget(field="callback_url", path=("webhook_url",)),
             ),
+            sets=(),
         ),
         SongMode(
             name="continuation",
@@ -46,6 +49,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="continuation.at", path=("continue_at",)),
                 SongTarget(field="callback_url", path=("webhook_url",)),
             ),
+            sets=(),
         ),
     ),
     values=(("model", (("v3.5", "chirp-v3-5"), ("v4", "chirp-v4"), ("v4.5", "chirp-v4-5"))),),

@@ -2,7 +2,8 @@
 """How a vendor-neutral Song becomes a request of sunor.cc: the x-sunogen-song of specs/sunor.yaml.
 
 Read by suno_clients._runtime.song, which knows no gateway: which modes this one has, where each Song field goes,
-and what it calls each model. Importing this module imports neither pydantic nor httpx.
+what it calls each model, and what a value sends where it is no field's value. Importing this module imports
+neither pydantic nor httpx.
 """
 
 from suno_clients._runtime.spec_data import SongMapping, SongMode, SongTarget
@@ -18,6 +19,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="instrumental", path=("input", "make_instrumental")),
                 SongTarget(field="model", path=("input", "mv")),
             ),
+            sets=(),
         ),
         SongMode(
             name="custom",
@@ -30,6 +32,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="title", path=("input", "title")),
                 SongTarget(field="model", path=("input", "mv")),
             ),
+            sets=(),
         ),
         SongMode(
             name="continuation",
@@ -40,6 +43,7 @@ SONG: SongMapping | None = SongMapping(
                 SongTarget(field="continuation.clip_id", path=("input", "continue_clip_id")),
                 SongTarget(field="continuation.at", path=("input", "continue_at")),
             ),
+            sets=(),
         ),
     ),
     values=(("model", (("v3.5", "chirp-v3-5"), ("v4", "chirp-v4"), ("v5", "chirp-crow"), ("v5.5", "chirp-fenix"))),),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
 import httpx
+from pydantic_core import PydanticSerializationError
 from pydantic_core import to_json as json_bytes  # pydantic's encoder: compact UTF-8 JSON, as json.dumps would write
 
 from .calls import NOT_GIVEN, CallResult, NotGiven, RequestHeaders, check_base_url, render_params
@@ -45,6 +47,18 @@ HttpxClientT = TypeVar("HttpxClientT", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES: Final = 2
+
+
+def body_bytes(body: dict[str, Any]) -> bytes:
+    """A request body as compact UTF-8 JSON; the validators refused any value JSON has no word for.
+
+    pydantic's encoder writes it (a figure in bench/RESULTS.md); it stops at 255 levels of nesting, which a
+    free-form member may pass, and json.dumps, which has no such limit, writes those.
+    """
+    try:
+        return json_bytes(body)
+    except PydanticSerializationError:
+        return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 def remember_task(error: BaseException, task_id: str) -> None:
@@ -152,7 +166,7 @@ class BaseClient(Generic[HttpxClientT]):
         if body is not None:
             if not operation.has_body:
                 raise TypeError(f"{operation.id} takes no request body")
-            content = json_bytes(dict(body))  # the validators refused any value JSON has no word for
+            content = body_bytes(dict(body))
             headers = self._headers.with_json
             for secret_path in self._body_secrets:
                 secret = lookup(body, secret_path)

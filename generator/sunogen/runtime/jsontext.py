@@ -49,17 +49,22 @@ def _integer(digits: str) -> int:
     return high + _integer(digits[-half:])
 
 
-def parse_json(data: str | bytes | bytearray, *, constants: bool = False) -> Any:
+def parse_json(data: str | bytes | bytearray, *, constants: bool = False, any_length: bool = True) -> Any:
     """The value of the JSON text `data`, as json.loads gives it; raises MalformedJSON when it is not JSON.
 
     `constants`: read NaN, Infinity and -Infinity as json.loads does by default, rather than refuse them.
+    `any_length`: read an integer of any length; False refuses one longer than Python converts at once (as
+    json.loads does), for a gateway's answer: such an integer could not even be shown in an error message, and
+    converting millions of digits takes seconds no deadline would see.
     """
     try:
         return from_json(data, allow_inf_nan=constants)
     except ValueError:
         pass
     try:
-        return json.loads(data, parse_constant=None if constants else _reject_constant, parse_int=_integer)
+        return json.loads(
+            data, parse_constant=None if constants else _reject_constant, parse_int=_integer if any_length else int
+        )
     except json.JSONDecodeError as exc:
         raise MalformedJSON(exc.msg, exc.lineno, exc.colno) from None
     except RecursionError:

@@ -43,8 +43,8 @@ def same_code(code: object, success: str | int) -> bool:
 
 
 def decode_body(response: httpx.Response) -> Any:
-    """The JSON body (NaN and Infinity read as json.loads reads them); MalformedJSON when it is not JSON."""
-    return parse_json(response.content, constants=True)
+    """The JSON body (NaN, Infinity and integer lengths as json.loads reads them); MalformedJSON when not JSON."""
+    return parse_json(response.content, constants=True, any_length=False)
 
 
 def decode_or_missing(response: httpx.Response) -> Any:

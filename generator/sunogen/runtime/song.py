@@ -21,6 +21,8 @@ from .violations import path_key
 
 if TYPE_CHECKING:
     from .spec_data import JsonPath, SongMapping, SongMode
+
+    Constants = tuple[tuple[JsonPath, str | int | float | bool | None], ...]
     from .violations import Violation
 
 __all__ = ["Continuation", "Mode", "Model", "Song", "VendorRequest", "VocalGender", "song_mapping", "to_request"]
@@ -174,7 +176,7 @@ def to_request(song: Song, vendor: str) -> VendorRequest:
 
 def _body(mapping: SongMapping, song: Song, vendor: str) -> tuple[SongMode | None, dict[str, Any], list[SongProblem]]:
     """The body the mapping makes of the song (its mode's constants, then each field at its path, its value in the
-    gateway's words), and every field it cannot place."""
+    gateway's words, or what the mode sets for its value), and every field it cannot place."""
     modes = {mode.name: mode for mode in mapping.modes}
     mode = modes.get(song.mode)
     if mode is None:
@@ -186,8 +188,19 @@ def _body(mapping: SongMapping, song: Song, vendor: str) -> tuple[SongMode | Non
         _put(body, path, constant)
     targets = {target.field: target.path for target in mode.fields}
     words = {field: dict(pairs) for field, pairs in mapping.values}
+    sets = _sets(mode)
     problems: list[SongProblem] = []
     for field, given in song.items():
+        if field in sets:
+            sent = next((constants for value, constants in sets[field] if _same(value, given)), None)
+            if sent is None:
+                offered = ", ".join(f"{field}={value!r}" for value, _ in sets[field])
+                reason = f"{vendor}'s {mode.name} mode cannot send {field}={given!r} (it can send {offered})"
+                problems.append(SongProblem(field, reason))
+                continue
+            for path, constant in sent:
+                _put(body, path, constant)
+            continue
         if field not in targets:
             if field not in LOCATORS:
                 takes = ", ".join(targets)
@@ -203,6 +216,31 @@ def _body(mapping: SongMapping, song: Song, vendor: str) -> tuple[SongMode | Non
             given = words[field][given]
         _put(body, targets[field], given)
     return mode, body, problems
+
+
+def _sets(mode: SongMode) -> dict[str, list[tuple[str | bool, Constants]]]:
+    """The fields the mode sets, each with its values and the constants each sends."""
+    found: dict[str, list[tuple[str | bool, Constants]]] = {}
+    for entry in mode.sets:
+        found.setdefault(entry.field, []).append((entry.value, entry.constants))
+    return found
+
+
+def _same(value: str | bool, given: Any) -> bool:
+    """A listed value is the song's: equal and of one JSON type (true is not 1)."""
+    return isinstance(value, bool) == isinstance(given, bool) and value == given
+
+
+def _placed(mode: SongMode, song: Song) -> list[tuple[JsonPath, str]]:
+    """Each body path the song's fields fill in this mode, with the field: what the mode sets for the song's values
+    (first: it shares a path only with a field the song cannot also give), then each field's target."""
+    placed = [
+        (path, entry.field)
+        for entry in mode.sets
+        if _same(entry.value, song.value(entry.field))
+        for path, _ in entry.constants
+    ]
+    return placed + [(target.path, target.field) for target in mode.fields]
 
 
 def _mode_field(song: Song) -> str:
@@ -233,10 +271,10 @@ def json_path(path: JsonPath) -> str:
 def _blame(violation: Violation, mode: SongMode, song: Song, vendor: str) -> SongProblem:
     """A validator error told as the Song field whose path it is at (or under), None when no field's is."""
     field = None
-    for target in sorted(mode.fields, key=lambda t: len(t.path), reverse=True):
-        at = json_path(target.path)
+    for path, placer in sorted(_placed(mode, song), key=lambda item: len(item[0]), reverse=True):
+        at = json_path(path)
         if violation.path == at or violation.path.startswith((f"{at}.", f"{at}[")):
-            field = target.field
+            field = placer
             break
     if field is not None and song.value(field) is None:
         return SongProblem(field, f"{vendor} requires it here, and the song leaves it out: {violation}", violation)

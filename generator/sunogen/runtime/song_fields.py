@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final, NamedTuple
 
-__all__ = ["FEATURES", "LOCATORS", "MODELS", "MODES", "SONG_FIELDS", "VOCAL_GENDERS", "SongField"]
+__all__ = [
+    "EXCLUSIVE",
+    "FEATURES",
+    "LOCATORS",
+    "MODELS",
+    "MODES",
+    "SONG_FIELDS",
+    "VOCAL_GENDERS",
+    "SongField",
+    "choices",
+]
 
 MODES: Final = ("inspiration", "custom", "continuation")
 """How a song is asked for: from a description (inspiration), from lyrics or as an instrumental with a style
@@ -48,6 +58,20 @@ SONG_FIELDS: Final[Mapping[str, SongField]] = {
 LOCATORS: Final = frozenset({"continuation.task_id"})
 """Fields that only help a gateway find something the song already names (the clip id names the clip): sent where
 a mapping takes them, unused elsewhere. Every other field a mode does not map makes the song unsupported there."""
+
+EXCLUSIVE: Final = ((("description", None), ("lyrics", None)), (("lyrics", None), ("instrumental", True)))
+"""Pairs of (field, value) a Song never gives together (None: whatever its value), as Song's own validator refuses
+them: an instrumental has no lyrics. Two things a mode sends for such a pair may share a body path."""
+
+
+def choices(field: str) -> tuple[str | bool, ...] | None:
+    """The values a field can take, for a mode's `set` to say what each becomes: an enumerated field's values, a
+    flag's true and false; None for free text and numbers, which no list of values covers."""
+    kind = SONG_FIELDS[field]
+    if kind.values is not None:
+        return kind.values
+    return (True, False) if kind.json_type == "boolean" else None
+
 
 FEATURES: Final = ("lyrics", "upload", "concat", "cover", "persona", "stems")
 """What else a gateway may do besides making songs, as `x-sunogen-features` names it (the capability matrix)."""

@@ -162,13 +162,25 @@ class SongTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class SongSet:
+    """What one value of a Song field becomes in a mode's body when it is no field's value: the constants it sends
+    (none: the rest of the song already says it, as lyrics say a song is not an instrumental)."""
+
+    field: str
+    value: str | bool
+    constants: tuple[tuple[JsonPath, str | int | float | bool | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SongMode:
     """One way a gateway takes a song (inspiration, custom, continuation): the body's constant parts (a mode
-    switch, a fixed model name) and where each Song field it honours goes. A field it does not list it lacks."""
+    switch, a fixed model name), where each Song field it honours goes, and what each value of a field it `sets`
+    sends instead. A field it neither places nor sets it lacks; a value of a set field it does not list, too."""
 
     name: str
     constants: tuple[tuple[JsonPath, str | int | float | bool | None], ...]
     fields: tuple[SongTarget, ...]
+    sets: tuple[SongSet, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,8 @@ def load_served(specs: Path, vendor: str) -> Served:
     path = specs / f"{vendor}.yaml"
     if not path.is_file():
         known = sorted(p.stem for p in specs.glob("*.yaml")) if specs.is_dir() else []
-        hint = f"; try one of {', '.join(known)}" if known else f" (no <vendor>.yaml in {str(specs)!r})"
+        folder = f" (no <vendor>.yaml in {str(specs)!r}; --specs DIR names the folder)"
+        hint = f"; try one of {', '.join(known)}" if known else folder
         raise ServeError(f"no spec {str(path)!r}{hint}")
     try:
         text = path.read_text(encoding="utf-8")
