@@ -41,12 +41,23 @@ _STOP_SECONDS = 15.0
 
 @dataclass
 class Running:
-    """A running emulator process: its base URL and everything it printed so far."""
+    """A running emulator: its base URL and everything it printed so far.
 
-    process: subprocess.Popen[str]
+    `process` is None for an emulator another test process started (see tests/serve/conftest.py): what it printed
+    is then read from the `log` file its starter copies every line to.
+    """
+
+    process: subprocess.Popen[str] | None
     url: str = ""
-    lines: list[str] = field(default_factory=list)
+    printed: list[str] = field(default_factory=list)
     reader: threading.Thread | None = None
+    log: Path | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self.process is None and self.log is not None:
+            return self.log.read_text().splitlines()
+        return list(self.printed)
 
     @property
     def output(self) -> str:
@@ -54,6 +65,7 @@ class Running:
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Signal the process and wait for it; its exit status (raises if it does not exit in time)."""
+        assert self.process is not None, "only the test process that started an emulator stops it"
         if self.process.poll() is None:
             self.process.send_signal(sig)
         status = self.process.wait(timeout=_STOP_SECONDS)
@@ -79,8 +91,11 @@ def emulator(vendor: str, *options: str, specs: Path = SPECS, pythonpath: Path |
     assert status == 0, f"the emulator exited {status}:\n{running.output}"
 
 
-def start(vendor: str, *options: str, specs: Path = SPECS, pythonpath: Path | None = None) -> Running:
-    """Start an emulator and return once it has printed the URL it listens at."""
+def start(
+    vendor: str, *options: str, specs: Path = SPECS, pythonpath: Path | None = None, log: Path | None = None
+) -> Running:
+    """Start an emulator and return once it has printed the URL it listens at (each line it prints is also
+    appended to `log`, if given, for other processes to read)."""
     env = dict(os.environ)
     if pythonpath is not None:  # a package generated from fixture specs, imported before the installed one
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
@@ -92,17 +107,22 @@ def start(vendor: str, *options: str, specs: Path = SPECS, pythonpath: Path | No
         cwd=ROOT,
         env=env,
     )
-    running = Running(process)
+    running = Running(process, log=log)
     ready = threading.Event()
+    copy = None if log is None else log.open("a", buffering=1)  # line-buffered: a reader sees each line whole
 
     def read() -> None:  # drains the pipe for the process's whole life, so it never blocks on a full pipe
         assert process.stdout is not None
         for line in process.stdout:
-            running.lines.append(line.rstrip("\n"))
+            running.printed.append(line.rstrip("\n"))
+            if copy is not None:
+                copy.write(line if line.endswith("\n") else line + "\n")
             found = _URL.search(line.rstrip("\n"))
             if found and not running.url:
                 running.url = found.group(1)
                 ready.set()
+        if copy is not None:
+            copy.close()
         ready.set()
 
     running.reader = threading.Thread(target=read, daemon=True)
