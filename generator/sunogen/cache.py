@@ -91,6 +91,11 @@ class Cache:
             digest.update(b"\0" + part.encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
+    @property
+    def compiled_templates(self) -> Path | None:
+        """Where jinja keeps the templates compiled (render.py), or None without a cache."""
+        return None if self.folder is None else self.folder / "templates"
+
     def _path(self, key: str) -> Path:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key[2:]}.json"

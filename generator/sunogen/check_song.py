@@ -15,7 +15,8 @@ from typing import Any
 
 from .load import escape, pointer_to_path
 from .runtime.song_fields import EXCLUSIVE, FEATURES, MODES, SONG_FIELDS, choices
-from .song_schema import REF_PREFIX, Path, accepts, at_path, fits, fixed_values, json_type, resolve
+from .runtime.violations import json_type
+from .song_schema import REF_PREFIX, Path, accepts, at_path, fits, fixed_values, resolve
 
 Report = Callable[[str, str, str], None]
 

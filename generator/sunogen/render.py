@@ -44,12 +44,26 @@ def docstring(text: str, indent: int) -> str:
     return '"""' + body.splitlines()[0] + "\n" + "\n".join(lines) + f"\n{margin}" + '"""'
 
 
-@functools.cache  # one per process, shared by both render functions
-def _environment() -> Any:
+@functools.cache  # one per process (and bytecode folder), shared by both render functions
+def _environment(compiled: Path | None = None) -> Any:
+    """The templates' environment; with `compiled`, a folder where jinja keeps each template compiled to bytecode.
+
+    Compiling the templates is most of what rendering one spec costs, so a run that remakes one spec (the cache
+    gave the others) reads them compiled. jinja checks each entry against its template's source and this Python's
+    bytecode version, and writes one by renaming it into place, so a stale or half-written entry is never used.
+    """
     import jinja2
 
+    bytecode = None
+    if compiled is not None:
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
+        except OSError:  # a read-only or full disk costs this run time, never its result
+            pass
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_folder()),
+        bytecode_cache=bytecode,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -92,9 +106,12 @@ def render_package(vendors: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return files
 
 
-def render_vendor(part: VendorParts) -> dict[str, str]:
-    """A vendor's files but the two that `render_models` makes: its client, keyword types, song and validators."""
-    env = _environment()
+def render_vendor(part: VendorParts, compiled: Path | None = None) -> dict[str, str]:
+    """A vendor's files but the two that `render_models` makes: its client, keyword types, song and validators.
+
+    `compiled`: where the templates are kept compiled (the generation cache's folder for them), or None.
+    """
+    env = _environment(compiled)
     vendor = part.vendor
     context = {"header": header(vendor.file, vendor.content_hash), "vendor": vendor}
     by_model = dict(part.rules.entry_points)
@@ -113,9 +130,9 @@ def render_vendor(part: VendorParts) -> dict[str, str]:
     }
 
 
-def render_models(vendor: ir.Vendor, models: Models) -> dict[str, str]:
+def render_models(vendor: ir.Vendor, models: Models, compiled: Path | None = None) -> dict[str, str]:
     """A vendor's two files made from its models: models.py, and __init__.py, which re-exports every model."""
-    env = _environment()
+    env = _environment(compiled)
     context = {"header": header(vendor.file, vendor.content_hash), "vendor": vendor}
     docstring = vendor.description.splitlines()[0] if vendor.description else "generated client"
     base = f"{PACKAGE}/{vendor.id}"

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .runtime.missing import MISSING
+from .runtime.violations import json_type
 
 REF_PREFIX = "#/components/schemas/"
 Schemas = Mapping[str, Any]
@@ -40,21 +41,6 @@ def at_path(schemas: Schemas, root: Any, path: Path) -> Any:
             return None
         node = resolve(schemas, properties[segment])
     return node
-
-
-def json_type(value: Any) -> str:
-    """The JSON type of a scalar (a bool is not a number; a whole float is a number, as JSON has it)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def _type_fits(value_type: str, types: set[str]) -> bool:

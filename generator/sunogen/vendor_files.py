@@ -41,10 +41,10 @@ def make_vendor(file: str, text: str, cache: Cache) -> Made:
         vendor = build(spec)
     except SpecErrors as exc:
         return Made(stem, errors=exc.errors)
-    files = render_vendor(VendorParts(vendor, compile_rules(vendor)))
+    files = render_vendor(VendorParts(vendor, compile_rules(vendor)), cache.compiled_templates)
     # the spec's own request examples must pass the validators just rendered from it
     errors = check_examples(spec, files[validators_path(vendor.id)])
     if errors:
         return Made(vendor.id, errors=tuple(errors))
-    files |= render_models(vendor, vendor_models(vendor, cache))
+    files |= render_models(vendor, vendor_models(vendor, cache), cache.compiled_templates)
     return Made(vendor.id, vendor.content_hash, files)

@@ -16,6 +16,7 @@ from typing import Any, Final
 from sunogen import ir
 from sunogen.build import thaw
 from sunogen.runtime.missing import MISSING  # also what `fit` returns for a value the schema cannot take in any form
+from sunogen.runtime.violations import json_type  # one definition of a value's JSON type, the validators'
 
 ANY: Final = ir.Schema("")
 """The schema that accepts anything (an undeclared property of an open object)."""
@@ -26,23 +27,6 @@ _PLACEHOLDER_FORMATS: Final = {
     "date-time": "1970-01-01T00:00:00Z",
     "uuid": "00000000-0000-0000-0000-000000000000",
 }
-
-
-def json_type(value: object) -> str:
-    """The JSON type name of a Python value made of dicts, lists and scalars."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    return "object"
 
 
 class Shapes:
