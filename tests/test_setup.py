@@ -184,3 +184,54 @@ def test_the_generated_package_copied_into_another_project_works_without_sunogen
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.startswith("https://")
+
+
+def _closure(names: set[str]) -> set[str]:
+    """The distributions `names` install, with everything they require (as installed here), by normalised name."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    found: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        found.add(name)
+        try:
+            needed = requires(name) or []
+        except PackageNotFoundError:
+            continue
+        # requirements without a marker (an `extra == ...` marker installs only with that extra of theirs)
+        pending += [requirement_name(r) for r in needed if ";" not in r]
+    return found
+
+
+def _extra_closure(extra: str) -> set[str]:
+    direct: set[str] = set()
+    for requirement in extras()[extra]:
+        if requirement.startswith("sunogen["):
+            direct |= _extra_closure(requirement[len("sunogen[") : -1])
+        else:
+            direct.add(requirement_name(requirement))
+    return _closure(direct | {"pydantic", "httpx"})
+
+
+def test_every_library_the_tests_import_is_installed_by_the_test_extra() -> None:
+    # `make test` on a fresh machine installs the test extra only: a test that imports a library only the check
+    # extra brings passes wherever `make check` ran first, and fails on a fresh clone
+    import ast
+
+    providers = packages_distributions()
+    installed = _extra_closure("test")
+    missing: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            for module in modules:
+                top = module.split(".")[0]
+                dists = {requirement_name(d) for d in providers.get(top, [])}
+                if dists and not dists & installed and top not in ("sunogen", "suno_clients"):
+                    missing.setdefault(top, set()).add(str(path.relative_to(ROOT)))
+    assert not missing, f"imported by tests, not installed by the test extra: {missing}"
