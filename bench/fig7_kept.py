@@ -105,11 +105,6 @@ def _client(rounds: int) -> list[Kept]:
     without = _statement(statement, namespace, lambda: replaced(base_client, "parsed_url", str))
     mine, theirs = _alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
 
-    def dumps(body: Any) -> bytes:
-        return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
-
-    with_dumps = _statement(statement, namespace, lambda: replaced(base_client, "json_bytes", dumps))
-    encoded, dumped = _alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), with_dumps)
     return [
         Kept(
             "a fixed path's URL parsed once (lru_cache)",
@@ -117,13 +112,6 @@ def _client(rounds: int) -> list[Kept]:
             f"figure 4, sync `{VENDOR}.{OPERATION}` call",
             tuple(mine),
             tuple(theirs),
-        ),
-        Kept(
-            "the request body written by pydantic_core's encoder, not json.dumps",
-            "runtime/base_client.py `body_bytes`",
-            f"figure 4, sync `{VENDOR}.{OPERATION}` call",
-            tuple(encoded),
-            tuple(dumped),
         ),
         asyncio.run(_alarms(rounds, module, point)),
     ]

@@ -209,3 +209,31 @@ def test_a_worker_keys_its_entries_by_the_fingerprint_it_is_given(
     make_each(sources, given, jobs=1)  # in this process: every model comes from the workers' entries
     assert sorted(made.specs) == sorted(Path(file).stem for file in sources)
     assert made.models == []
+
+
+def test_templates_are_kept_compiled_per_generator(tmp_path: Path) -> None:
+    # jinja checks a compiled template against its text only: the environment's options (in render.py) and jinja's
+    # version are the generator's, so another generator must not read this one's compiled templates
+    one, other = Cache(tmp_path, "one generator"), Cache(tmp_path, "another generator")
+    assert one.compiled_templates is not None
+    assert one.compiled_templates != other.compiled_templates
+    assert one.compiled_templates.is_relative_to(tmp_path)
+    assert Cache(None).compiled_templates is None
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_time_not_the_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, generated_files: dict[str, str]
+) -> None:
+    import jinja2
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "dump_bytecode", refuse)
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "load_bytecode", refuse)
+    render._environment.cache_clear()
+    try:
+        made = sunogen.generate(sunogen.read_specs(SPECS), cache=Cache(tmp_path / "cache", "a full disk"), jobs=1)
+    finally:
+        render._environment.cache_clear()
+    assert made == generated_files

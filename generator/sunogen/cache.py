@@ -93,8 +93,12 @@ class Cache:
 
     @property
     def compiled_templates(self) -> Path | None:
-        """Where jinja keeps the templates compiled (render.py), or None without a cache."""
-        return None if self.folder is None else self.folder / "templates"
+        """Where jinja keeps the templates compiled (render.py), or None without a cache: a folder per generator,
+        since jinja checks an entry against its template's text only, not the environment's options or its own
+        version, which the fingerprint covers."""
+        if self.folder is None:
+            return None
+        return self.folder / "templates" / (self.generator or _this_generator())[:32]
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 from dataclasses import dataclass, fields
@@ -54,13 +55,22 @@ def _environment(compiled: Path | None = None) -> Any:
     """
     import jinja2
 
+    class Bytecode(jinja2.FileSystemBytecodeCache):
+        """jinja's folder of compiled templates, where a read-only or full disk costs time, never the result."""
+
+        def load_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):
+                super().load_bytecode(bucket)
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
     bytecode = None
     if compiled is not None:
-        try:
+        with contextlib.suppress(OSError):
             compiled.mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
-        except OSError:  # a read-only or full disk costs this run time, never its result
-            pass
+            bytecode = Bytecode(str(compiled))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_folder()),
         bytecode_cache=bytecode,
