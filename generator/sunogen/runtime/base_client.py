@@ -129,10 +129,10 @@ class BaseClient(Generic[HttpxClientT]):
         auth = vendor.auth
         secret = f"Bearer {key.strip()}" if auth.kind == "bearer" else key.strip()
         self._headers = RequestHeaders({"Accept": "application/json", **(default_headers or {}), auth.header: secret})
-        self._outcomes = Outcomes(vendor, self._redactor, max_response_bytes)
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._operations = {operation.id: operation for operation in vendor.operations}
         self._tasks = dict(vendor.tasks)
+        self._outcomes = Outcomes(vendor, self._tasks, self._redactor, max_response_bytes)
         self._polls = dict(vendor.polls)
 
     def __repr__(self) -> str:

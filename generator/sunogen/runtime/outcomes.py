@@ -23,11 +23,13 @@ from .responses import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from pydantic import BaseModel
 
     from .exchange import Exchange, Received
     from .redaction import Redactor
-    from .spec_data import Operation, Vendor
+    from .spec_data import Operation, TaskRef, Vendor
 
 __all__ = ["Outcomes"]
 
@@ -39,9 +41,11 @@ class Outcomes:
 
     __slots__ = ("_redactor", "_tasks", "max_response_bytes", "vendor")
 
-    def __init__(self, vendor: Vendor, redactor: Redactor, max_response_bytes: int) -> None:
+    def __init__(
+        self, vendor: Vendor, tasks: Mapping[str, TaskRef], redactor: Redactor, max_response_bytes: int
+    ) -> None:
         self.vendor = vendor
-        self._tasks = dict(vendor.tasks)
+        self._tasks = tasks  # the client's: which create names its task where
         self._redactor = redactor
         self.max_response_bytes = max_response_bytes
 
