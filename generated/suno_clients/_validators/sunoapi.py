@@ -176,7 +176,6 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
             out.append(
                 violation(path + ".prompt", "required", "'prompt' is required", _rule_custom_mode_requires_prompt)
             )
-    if "custom_mode" in x and x["custom_mode"] is True:
         if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999)):
             _check_custom_mode_lyrics_under_3000_characters_then(
                 x, path, out, _rule_custom_mode_lyrics_under_3000_characters

@@ -265,10 +265,8 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             )
         ):
             _check_udio_input_rejects_suno_fields_then(x, path, out, _rule_udio_input_rejects_suno_fields)
-    if "model" in x and x["model"] == "udio":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
             _check_udio_music_requires_prompt_then(x, path, out, _rule_udio_music_requires_prompt)
-    if "model" in x and x["model"] == "udio":
         if not ("input" not in x or _valid_udio_prompt_5_to_15_words_recommended_then_input(x["input"])):
             _check_udio_prompt_5_to_15_words_recommended_then(x, path, out, _rule_udio_prompt_5_to_15_words_recommended)
     if not (
@@ -279,7 +277,14 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         )
     ):
         _check_suno_mv_does_not_need_to_be_specified(x, path, out, r)
-    if _valid_suno_inspiration_mode_lists_only_its_fields_if(x):
+    if (
+        "model" in x
+        and "task_type" in x
+        and "input" in x
+        and x["model"] == "suno"
+        and x["task_type"] == "music"
+        and (isinstance(x["input"], dict) and "gpt_description_prompt" in x["input"])
+    ):
         if not (
             "input" not in x
             or (
@@ -290,7 +295,18 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             _check_suno_inspiration_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_inspiration_mode_lists_only_its_fields
             )
-    if _valid_suno_continuation_mode_lists_only_its_fields_if(x):
+    if (
+        "model" in x
+        and "task_type" in x
+        and "input" in x
+        and x["model"] == "suno"
+        and x["task_type"] == "music"
+        and (
+            isinstance(x["input"], dict)
+            and "continue_clip_id" in x["input"]
+            and not (not isinstance(x["input"], dict) or "gpt_description_prompt" in x["input"])
+        )
+    ):
         if not (
             "input" not in x
             or (
@@ -301,10 +317,22 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             _check_suno_continuation_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_continuation_mode_lists_only_its_fields
             )
-    if _valid_suno_custom_mode_requires_prompt_if(x):
+    if (
+        "model" in x
+        and "task_type" in x
+        and "input" in x
+        and x["model"] == "suno"
+        and x["task_type"] == "music"
+        and (
+            isinstance(x["input"], dict)
+            and not (
+                (not isinstance(x["input"], dict) or "gpt_description_prompt" in x["input"])
+                or (not isinstance(x["input"], dict) or "continue_clip_id" in x["input"])
+            )
+        )
+    ):
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
             _check_suno_custom_mode_requires_prompt_then(x, path, out, _rule_suno_custom_mode_requires_prompt)
-    if _valid_suno_custom_mode_lists_only_its_fields_if(x):
         if not (
             "input" not in x
             or (
@@ -318,7 +346,6 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
     if "task_type" in x and x["task_type"] == "lyrics":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
             _check_lyrics_requires_prompt_then(x, path, out, _rule_lyrics_requires_prompt)
-    if "task_type" in x and x["task_type"] == "lyrics":
         if not (
             "input" not in x
             or (not isinstance(x["input"], dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(x["input"]))
@@ -327,7 +354,6 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
     if "task_type" in x and x["task_type"] == "upload":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
             _check_upload_requires_url_then(x, path, out, _rule_upload_requires_url)
-    if "task_type" in x and x["task_type"] == "upload":
         if not (
             "input" not in x
             or (not isinstance(x["input"], dict) or _upload_lists_only_url_then_input_names.isdisjoint(x["input"]))
@@ -336,7 +362,6 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
     if "task_type" in x and x["task_type"] == "concat":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
             _check_concat_requires_clip_id_then(x, path, out, _rule_concat_requires_clip_id)
-    if "task_type" in x and x["task_type"] == "concat":
         if not (
             "input" not in x
             or (not isinstance(x["input"], dict) or _concat_lists_only_clip_id_then_input_names.isdisjoint(x["input"]))
@@ -459,27 +484,6 @@ def _check_suno_mv_does_not_need_to_be_specified_input(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/if (rule suno-inspiration-mode-lists-only-its-fields)
-def _valid_suno_inspiration_mode_lists_only_its_fields_if(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        if "task_type" not in x:
-            return False
-        if "input" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and v != "suno":
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and v != "music":
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (isinstance(v, dict) and "gpt_description_prompt" in v):
-            return False
-    return True
-
-
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/then (rule suno-inspiration-mode-lists-only-its-fields)
 def _check_suno_inspiration_mode_lists_only_its_fields_then(
     x: object, path: str, out: list[Violation], r: Rule | None
@@ -505,31 +509,6 @@ def _check_suno_inspiration_mode_lists_only_its_fields_then_input(
                     and k in _suno_inspiration_mode_lists_only_its_fields_then_input_propertyNames_not_enum
                 ):
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/if (rule suno-continuation-mode-lists-only-its-fields)
-def _valid_suno_continuation_mode_lists_only_its_fields_if(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        if "task_type" not in x:
-            return False
-        if "input" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and v != "suno":
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and v != "music":
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict)
-            and "continue_clip_id" in v
-            and not (not isinstance(v, dict) or "gpt_description_prompt" in v)
-        ):
-            return False
-    return True
 
 
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/then (rule suno-continuation-mode-lists-only-its-fields)
@@ -559,33 +538,6 @@ def _check_suno_continuation_mode_lists_only_its_fields_then_input(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/if (rule suno-custom-mode-requires-prompt)
-def _valid_suno_custom_mode_requires_prompt_if(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        if "task_type" not in x:
-            return False
-        if "input" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and v != "suno":
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and v != "music":
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict)
-            and not (
-                (not isinstance(v, dict) or "gpt_description_prompt" in v)
-                or (not isinstance(v, dict) or "continue_clip_id" in v)
-            )
-        ):
-            return False
-    return True
-
-
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/then (rule suno-custom-mode-requires-prompt)
 def _check_suno_custom_mode_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
@@ -594,33 +546,6 @@ def _check_suno_custom_mode_requires_prompt_then(x: object, path: str, out: list
             if isinstance(v, dict):
                 if "prompt" not in v:
                     out.append(violation(path + ".input.prompt", "required", "'prompt' is required", r))
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/if (rule suno-custom-mode-lists-only-its-fields)
-def _valid_suno_custom_mode_lists_only_its_fields_if(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        if "task_type" not in x:
-            return False
-        if "input" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and v != "suno":
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and v != "music":
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict)
-            and not (
-                (not isinstance(v, dict) or "gpt_description_prompt" in v)
-                or (not isinstance(v, dict) or "continue_clip_id" in v)
-            )
-        ):
-            return False
-    return True
 
 
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/then (rule suno-custom-mode-lists-only-its-fields)

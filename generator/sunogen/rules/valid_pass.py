@@ -147,8 +147,22 @@ class ValidPass:
         expression, _ = self.form(schema, x, known=known)
         return expression
 
-    def form(self, schema: ir.Schema, x: str, *, known: str | None = None) -> tuple[str, bool]:
-        """`ok`'s expression, and whether it is a call to the node's function (which walks the node itself)."""
+    def condition(self, schema: ir.Schema, x: str, *, known: str | None = None) -> str:
+        """`ok`'s expression for an `if`, written in place however long it is, unless it needs a loop.
+
+        A rule's `if` is asked once per payload and is mostly member tests: a call to a `_valid_` function cost more
+        than the test itself (bench/RESULTS.md, figure 7), and the test reads better where the rule is.
+        """
+        expression, _ = self.form(schema, x, known=known, limit=None)
+        return expression
+
+    def form(
+        self, schema: ir.Schema, x: str, *, known: str | None = None, limit: int | None = INLINE_LIMIT
+    ) -> tuple[str, bool]:
+        """`ok`'s expression, and whether it is a call to the node's function (which walks the node itself).
+
+        `limit`: the longest expression written in place (None: any length).
+        """
         s = self.resolve(schema)
         checks = self.checks(s, known)
         if not checks:
@@ -161,7 +175,7 @@ class ValidPass:
             expression = self._expression(s, checks, x, known)
         finally:
             self._expanding.discard(s.pointer)
-        if expression is not None and (self.leaf(s) or len(expression) <= INLINE_LIMIT):
+        if expression is not None and (self.leaf(s) or limit is None or len(expression) <= limit):
             return expression, False
         return call, True
 

@@ -180,7 +180,7 @@ class ViolationPass:
             self.err(branch.then, x, path, then, rule=rule, known=known)
         if branch.else_ is not None:
             self.err(branch.else_, x, path, else_, rule=rule, known=known)
-        test = self.valid.ok(branch.if_, x, known=known)
+        test = self.valid.condition(branch.if_, x, known=known)
         if not then.empty():
             with w.block(f"if {test}:"):
                 w.extend(then)
