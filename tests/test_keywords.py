@@ -100,6 +100,7 @@ CASES: dict[str, list[tuple[dict[str, Any], list[Any]]]] = {
     ],
     "propertyNames": [
         ({"propertyNames": {"maxLength": 1}}, [{"a": 1}, {"ab": 1}, {}]),
+        ({"type": "object", "propertyNames": {"maxLength": 1, "maxProperties": 0}}, [{"a": 1}, {"ab": 1}]),  # k: a str
         ({"propertyNames": {"enum": ["a", "b"]}}, [{"a": 1, "b": 2}, {"c": 1}]),
         ({"propertyNames": {"not": {"const": "b"}}}, [{"a": 1}, {"b": 1}]),
         ({"propertyNames": {"pattern": "^[a-z]+$"}}, [{"ab": 1}, {"a1": 1}]),
@@ -131,6 +132,9 @@ CASES: dict[str, list[tuple[dict[str, Any], list[Any]]]] = {
         ({"contains": {"type": "string"}, "maxContains": 1}, [["a"], ["a", "b"], [1]]),
         ({"contains": {"type": "string"}, "minContains": 0, "maxItems": 1}, [[], [1], [1, 2]]),
         ({"contains": {"type": "string"}, "minContains": 0, "maxContains": 1}, [[], ["a", "b"]]),
+        # under an applicator of a typed array, an item is still of no known type (an array keyword on it does
+        # not apply to 5): once a TypeError (len(5))
+        ({"type": "array", "allOf": [{"contains": {"minItems": 1}}]}, [[5], [[1]], [[]], []]),
     ],
     "minContains": [({"contains": {"const": 1}, "minContains": 2}, [[1, 1], [1, 2]])],
     "maxContains": [({"contains": {"const": 1}, "maxContains": 1}, [[1, 2], [1, 1]])],

@@ -304,7 +304,7 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         and (
             isinstance(x["input"], dict)
             and "continue_clip_id" in x["input"]
-            and not (not isinstance(x["input"], dict) or "gpt_description_prompt" in x["input"])
+            and "gpt_description_prompt" not in x["input"]
         )
     ):
         if not (
@@ -325,10 +325,7 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         and x["task_type"] == "music"
         and (
             isinstance(x["input"], dict)
-            and not (
-                (not isinstance(x["input"], dict) or "gpt_description_prompt" in x["input"])
-                or (not isinstance(x["input"], dict) or "continue_clip_id" in x["input"])
-            )
+            and not ("gpt_description_prompt" in x["input"] or "continue_clip_id" in x["input"])
         )
     ):
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):

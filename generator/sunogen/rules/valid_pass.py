@@ -38,7 +38,11 @@ applicators close), then its place in the table."""
 
 
 class NodeContext:
-    """The compiler as one keyword entry sees it while compiling a node (keywords.Context)."""
+    """The compiler as one keyword entry sees it while compiling a node (keywords.Context).
+
+    `known`: the JSON type the node's value is known to have when its keywords other than `type` run, which is
+    only once its `type` test passed; a part of the value (an item, a member's name) is of no known type.
+    """
 
     def __init__(self, valid: ValidPass, node: ir.Schema, known: str | None) -> None:
         self.valid = valid
@@ -47,6 +51,9 @@ class NodeContext:
 
     def ok(self, schema: ir.Schema, x: str) -> str:
         return self.valid.ok(schema, x, known=self.known)
+
+    def ok_part(self, schema: ir.Schema, x: str) -> str:
+        return self.valid.ok(schema, x)
 
     def constant(self, what: str, source: str) -> str:
         return self.valid.module.constant(self.node, what, source)
@@ -97,7 +104,7 @@ class ValidPass:
     def _compile(self, s: ir.Schema, known: str | None) -> list[Typed]:
         if s.never:
             return [(None, Assert("false", lambda x: "False", lambda x: repr("is not allowed here")))]
-        ctx = NodeContext(self, s, known)
+        ctx = NodeContext(self, s, known_after(s, known))
         found: list[tuple[tuple[int, int], Typed]] = []
         for name in sorted((name for name, _ in s.keywords), key=_ORDER.__getitem__):
             entry = KEYWORDS[name]
