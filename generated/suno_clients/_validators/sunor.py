@@ -244,10 +244,10 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         for k in x:
             if k not in _CreateTaskRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if "model" in x and x["model"] == "udio":
+    if x.get("model") == "udio":
         if not ("task_type" not in x or x["task_type"] == "music"):
             _check_udio_supports_music_only_then(x, path, out, _rule_udio_supports_music_only)
-    if "model" in x and x["model"] == "suno":
+    if x.get("model") == "suno":
         if not (
             "input" not in x
             or (
@@ -256,7 +256,7 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             )
         ):
             _check_suno_input_rejects_udio_fields_then(x, path, out, _rule_suno_input_rejects_udio_fields)
-    if "model" in x and x["model"] == "udio":
+    if x.get("model") == "udio":
         if not (
             "input" not in x
             or (
@@ -278,11 +278,9 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
     ):
         _check_suno_mv_does_not_need_to_be_specified(x, path, out, r)
     if (
-        "model" in x
-        and "task_type" in x
-        and "input" in x
-        and x["model"] == "suno"
-        and x["task_type"] == "music"
+        "input" in x
+        and x.get("model") == "suno"
+        and x.get("task_type") == "music"
         and (isinstance(x["input"], dict) and "gpt_description_prompt" in x["input"])
     ):
         if not (
@@ -296,11 +294,9 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
                 x, path, out, _rule_suno_inspiration_mode_lists_only_its_fields
             )
     if (
-        "model" in x
-        and "task_type" in x
-        and "input" in x
-        and x["model"] == "suno"
-        and x["task_type"] == "music"
+        "input" in x
+        and x.get("model") == "suno"
+        and x.get("task_type") == "music"
         and (
             isinstance(x["input"], dict)
             and "continue_clip_id" in x["input"]
@@ -318,11 +314,9 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
                 x, path, out, _rule_suno_continuation_mode_lists_only_its_fields
             )
     if (
-        "model" in x
-        and "task_type" in x
-        and "input" in x
-        and x["model"] == "suno"
-        and x["task_type"] == "music"
+        "input" in x
+        and x.get("model") == "suno"
+        and x.get("task_type") == "music"
         and (
             isinstance(x["input"], dict)
             and not ("gpt_description_prompt" in x["input"] or "continue_clip_id" in x["input"])
@@ -340,7 +334,7 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             _check_suno_custom_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_custom_mode_lists_only_its_fields
             )
-    if "task_type" in x and x["task_type"] == "lyrics":
+    if x.get("task_type") == "lyrics":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
             _check_lyrics_requires_prompt_then(x, path, out, _rule_lyrics_requires_prompt)
         if not (
@@ -348,7 +342,7 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             or (not isinstance(x["input"], dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(x["input"]))
         ):
             _check_lyrics_lists_only_prompt_then(x, path, out, _rule_lyrics_lists_only_prompt)
-    if "task_type" in x and x["task_type"] == "upload":
+    if x.get("task_type") == "upload":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
             _check_upload_requires_url_then(x, path, out, _rule_upload_requires_url)
         if not (
@@ -356,7 +350,7 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             or (not isinstance(x["input"], dict) or _upload_lists_only_url_then_input_names.isdisjoint(x["input"]))
         ):
             _check_upload_lists_only_url_then(x, path, out, _rule_upload_lists_only_url)
-    if "task_type" in x and x["task_type"] == "concat":
+    if x.get("task_type") == "concat":
         if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
             _check_concat_requires_clip_id_then(x, path, out, _rule_concat_requires_clip_id)
         if not (

@@ -189,16 +189,23 @@ class ValidPass:
     def _expression(self, s: ir.Schema, checks: list[Typed], x: str, known: str | None) -> str | None:
         """The whole node as one expression, or None when a check needs statements (a loop)."""
         tests: list[str] = []
+        fetched: set[str] = set()
         for kind, group in grouped(checks):
             parts = []
             for check in group:
                 test = self._test(s, check, x, known)
                 if test is None:
                     return None
+                if isinstance(check, Apply) and check.part.kind == "member":
+                    name = check.part.name
+                    if f"{x}.get({name!r})" in test:  # `required`'s test of it is this test's too
+                        fetched.add(f"{name!r} in {x}")
                 if test != "True":
                     parts.append(test)
                 if isinstance(check, Assert) and check.stop:
                     known = known_after(s, known)  # the tests after it in the conjunction run only if it held
+            # `"model" in x` says nothing `x.get("model") == "suno"` does not (see _applied)
+            parts = [part for part in parts if part not in fetched]
             if parts:
                 test = _conjunction(parts)
                 when = guard(kind, known, x)
@@ -222,6 +229,15 @@ class ValidPass:
             return f"({if_} or {else_})"
         return f"({then} if {if_} else {else_})"
 
+    def _refuses_null(self, schema: ir.Schema) -> bool:
+        """Whether the node's test is False for null, by its own type, const or enum."""
+        s = self.resolve(schema)
+        if s.has_const:
+            return s.const is not None
+        if s.enum is not None:
+            return None not in s.enum
+        return bool(s.types) and "null" not in s.types
+
     def _applied(self, s: ir.Schema, check: Apply, x: str, known: str | None) -> str | None:
         part = check.part
         if part.kind == "document":
@@ -230,6 +246,13 @@ class ValidPass:
             test = self.ok(check.schema, x, known=known)
             return test if check.when is None else f"(not {check.when(x)} or {test})"
         if part.kind == "member":
+            if part.name in s.required and self._refuses_null(check.schema):
+                # `x.get(name)` is None when the member is absent, which the test refuses: it says `required` too
+                # (_expression drops that test), for one lookup instead of two, where the value is read once
+                fetched = f"{x}.get({part.name!r})"
+                test = self.ok(check.schema, fetched)
+                if test.count(fetched) == 1:
+                    return test
             test = self.ok(check.schema, f"{x}[{part.name!r}]")
             # a member the node requires is there: the conjunction tested `required` first
             return test if part.name in s.required else f"({part.name!r} not in {x} or {test})"
