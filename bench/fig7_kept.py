@@ -377,7 +377,15 @@ def run(settings: Settings) -> Figure:
     figure = Figure(7, "What each kept optimisation buys")
     rounds = settings.rounds_or(9)
     with tempfile.TemporaryDirectory(prefix="sunogen-bench-") as tmp:
-        kept = [*_client(rounds), *_validation(rounds), *_batch(rounds), *_generation(rounds, tmp)]
+        from bench import fig7_validators
+
+        kept = [
+            *_client(rounds),
+            *_validation(rounds),
+            *_batch(rounds),
+            *fig7_validators.rows(rounds),
+            *_generation(rounds, tmp),
+        ]
     rows = [
         [
             k.name,

@@ -247,21 +247,6 @@ def _line_result(shown: str, lineno: int, violations: list[Any], *, as_json: boo
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _malformed(line: bytes) -> str | None:
-    """What is wrong with a line that is not JSON, at a column of the line without its end; None for a blank line."""
-    from suno_clients._runtime.jsontext import MalformedJSON, parse_json
-
-    line = line.rstrip(b"\r\n")
-    if not line.strip():
-        return None  # JSON Lines readers may skip blank lines
-    try:
-        parse_json(line)
-    except MalformedJSON as exc:
-        where = "" if exc.colno is None else f" at column {exc.colno}"
-        return f"malformed JSON: {exc.msg}{where}"
-    raise AssertionError(f"{line!r} is JSON without its line end, and not with it")
-
-
 def _line_error(shown: str, lineno: int, problem: str, *, as_json: bool) -> str:
     if not as_json:
         return f"{shown}:{lineno}: {problem}\n"
@@ -296,13 +281,15 @@ def _validate_lines(args: argparse.Namespace, check: Check, out: TextIO, err: Te
         try:
             with _open_lines(name, stdin) as lines:
                 for lineno, line in enumerate(lines, 1):
+                    line = line.rstrip(b"\r\n")  # so an error's column is the line's own
+                    if not line.strip():
+                        continue  # JSON Lines readers may skip blank lines
                     try:
-                        violations = check(parse_json(line))  # its end (\n, \r\n) is JSON whitespace
-                    except MalformedJSON:
-                        problem = _malformed(line)
-                        if problem is not None:
-                            worst = EXIT_USAGE
-                            out.write(_line_error(shown, lineno, problem, as_json=args.json))
+                        violations = check(parse_json(line))
+                    except MalformedJSON as exc:
+                        worst = EXIT_USAGE
+                        where = "" if exc.colno is None else f" at column {exc.colno}"
+                        out.write(_line_error(shown, lineno, f"malformed JSON: {exc.msg}{where}", as_json=args.json))
                         continue
                     if not violations:
                         out.write(f"{before}{lineno}{after}")
