@@ -206,9 +206,18 @@ def _validation(rounds: int) -> list[Kept]:
     def full_grammar_only() -> Any:
         return replaced(module, "is_uri", lambda value: formats._FULL_URI.match(value) is not None)
 
+    def frozen_violation(path: str, keyword: str, detail: str, rule: Any) -> Any:
+        # violations.violation as it would read for a dataclass: made by a call (tuple.__new__ is a tuple's)
+        if rule is None:
+            return _FrozenViolation(path, keyword, detail)
+        return _FrozenViolation(path, keyword, f"{rule.message} ({detail})", rule.id, rule.severity)
+
     @contextlib.contextmanager
     def frozen_violations() -> Iterator[None]:
-        with replaced(violations, "Violation", _FrozenViolation):
+        with (
+            replaced(violations, "Violation", _FrozenViolation),
+            replaced(several_module, "violation", frozen_violation),
+        ):
             if hasattr(several_module, "Violation"):
                 with replaced(several_module, "Violation", _FrozenViolation):
                     yield

@@ -1,4 +1,4 @@
-"""Figure 7's rows for figures 1 and 2 kept by the validation-speed work: each measured with it and without it.
+"""Figure 7's rows for figure 1 kept by the validation-speed work: each measured with it and without it.
 
 The same rules as bench/fig7_kept.py: the "without" side is made in this process from the code as it would read
 without the optimisation (a function put back, the rules compiler run with one of its steps taken out), never a
@@ -7,17 +7,12 @@ switch in the product. The payloads are picked from figure 1's by what each opti
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import importlib
-import io
 import json
 import sys
-import tempfile
-import time
 import types
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from bench import payloads
@@ -105,24 +100,24 @@ def _entry_points(rounds: int) -> list[Kept]:
     return [
         _row(
             rounds, "validate_json's parser imported by its first call, not by an import statement each call",
-            "`templates/package_init.py.jinja` `validate_json`", f"figure 1, {smallest.label}, bytes",
+            "templates/package_init.py.jinja `validate_json`", f"figure 1, {smallest.label}, bytes",
             "validate_json(vendor, operation, data)", smallest_names,
             lambda: swapped(smallest_names, "validate_json", importing_each_call),
         ),
         _row(
             rounds, "a loaded vendor's validator found by two dict lookups",
-            "`templates/package_init.py.jinja` `validate`", f"figure 1, {smallest.label}, dict",
+            "templates/package_init.py.jinja `validate`", f"figure 1, {smallest.label}, dict",
             "validate(vendor, operation, payload)", smallest_names,
             lambda: swapped(smallest_names, "validate", looked_up_each_call),
         ),
         _row(
             rounds, "a violation made by tuple.__new__ (not the named tuple's Python __new__)",
-            "`runtime/violations.py` `violation`", f"figure 1, {unknown.label}, dict",
+            "runtime/violations.py `violation`", f"figure 1, {unknown.label}, dict",
             "validate(vendor, operation, payload)", unknown_names, in_module(unknown, "violation", old_violation),
         ),
         _row(
             rounds, "a string checked for surrogates by encoding it to UTF-16, not UTF-8",
-            "`runtime/json_values.py` `is_text`", f"figure 1, {lyrics.label}, dict",
+            "runtime/json_values.py `is_text`", f"figure 1, {lyrics.label}, dict",
             "validate(vendor, operation, payload)", lyrics_names, in_module(lyrics, "is_text", utf8_is_text),
         ),
     ]  # fmt: skip
@@ -170,11 +165,11 @@ def _compiler(rounds: int) -> list[Kept]:
     rows = []
     steps: tuple[tuple[str, str, Callable[[], Any]], ...] = (
         ("a rule's `if` written in place, not called as a `_valid_..._if` function",
-         "`rules/valid_pass.py` `condition`", lambda: replaced(ValidPass, "condition", asked_by_a_call)),
+         "rules/valid_pass.py `condition`", lambda: replaced(ValidPass, "condition", asked_by_a_call)),
         ("an `if` opened where the same `if` just ended continues that block",
-         "`rules/writer.py` `Writer._continues`", lambda: replaced(Writer, "_continues", lambda self, header: False)),
+         "rules/writer.py `Writer._continues`", lambda: replaced(Writer, "_continues", lambda self, header: False)),
         ("a required member that refuses null tested as `x.get(name) == value`",
-         "`rules/valid_pass.py` `_refuses_null`", lambda: replaced(ValidPass, "_refuses_null", never_null)),
+         "rules/valid_pass.py `_refuses_null`", lambda: replaced(ValidPass, "_refuses_null", never_null)),
     )  # fmt: skip
     for name, where, taken_out in steps:
         with_it = _compiled(vendor)
@@ -195,48 +190,6 @@ def _compiler(rounds: int) -> list[Kept]:
     return rows
 
 
-# -- the batch loop (figure 2) ----------------------------------------------------------------------------------------
-
-
-def _batch(rounds: int) -> list[Kept]:
-    from bench.fig2_batch import OPERATION, VENDOR
-    from suno_clients import vendor_validators
-    from sunogen import cli
-
-    check = vendor_validators(VENDOR)[OPERATION]
-    lines = [p.data for p in payloads.payloads() if (p.vendor, p.operation, p.kind) == (VENDOR, OPERATION, "example")]
-    count = 100_000
-    text = b"".join(lines[index % len(lines)] + b"\n" for index in range(count))
-
-    def per_line(loop: Callable[[], object]) -> float:
-        start = time.perf_counter()
-        loop()
-        return (time.perf_counter() - start) / count
-
-    with tempfile.TemporaryDirectory(prefix="sunogen-bench-") as tmp:
-        path = Path(tmp) / "lines.jsonl"
-        path.write_bytes(text)
-        args = argparse.Namespace(json=False, strict=False, files=[str(path)])
-
-        def from_file() -> float:
-            return per_line(lambda: cli._validate_lines(args, check, io.StringIO(), sys.stderr, sys.stdin))
-
-        def default_buffer() -> float:
-            with replaced(cli, "READ_BUFFER", io.DEFAULT_BUFFER_SIZE):
-                return from_file()
-
-        mine, theirs = _alternate(rounds, from_file, default_buffer)
-    return [
-        Kept(
-            "a JSON Lines file read through a 64 KB buffer, not the default 8 KB",
-            "cli.py `READ_BUFFER`",
-            "figure 2's loop, valid lines from a file (page cache), in process, per line",
-            tuple(mine),
-            tuple(theirs),
-        )
-    ]
-
-
 def rows(rounds: int) -> list[Kept]:
-    """Every row this module measures, figure 1's then figure 2's."""
-    return [*_entry_points(rounds), *_compiler(rounds), *_batch(rounds)]
+    """Every row this module measures."""
+    return [*_entry_points(rounds), *_compiler(rounds)]

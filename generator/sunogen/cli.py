@@ -228,14 +228,9 @@ def _validate_files(args: argparse.Namespace, check: Check, out: TextIO, err: Te
     return worst
 
 
-READ_BUFFER = 1 << 16
-"""Bytes read from a JSON Lines file at a time: a line iterator over the default 8 KB buffer cost twice as much a
-line, its syscalls and the lines cut at its edges (bench/RESULTS.md, figure 7)."""
-
-
 def _open_lines(name: str, stdin: IO[Any]) -> IO[bytes]:
     """The lines of a file, or of standard input for `-`, as bytes (closing standard input's is harmless)."""
-    return _binary(stdin) if name == "-" else open(name, "rb", buffering=READ_BUFFER)
+    return _binary(stdin) if name == "-" else open(name, "rb")
 
 
 def _line_result(shown: str, lineno: int, violations: list[Any], *, as_json: bool) -> str:
