@@ -2,9 +2,9 @@
 
 It reads each node's checks (the keyword table's, plus the JSON-value checks of a place in the payload) and prints
 them: an Assert is its test, an Apply the child's own expression, an Each a loop (or its loop-free form), a Branch a
-conditional. A small node is an expression at the place that asks; a larger one, or one that loops, a function.
-The violation pass asks it before descending into anything, and this class also tells both passes what a node's
-checks are.
+conditional. A small node is an expression at the place that asks; a larger one, or one that loops, a function,
+except a rule's `if`, which is written where the rule is however long it is. The violation pass asks it before
+descending into anything, and this class also tells both passes what a node's checks are.
 """
 
 from __future__ import annotations
