@@ -172,11 +172,13 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
             if k not in _MusicGenerateInput_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
     if x.get("mode") == "simple":
+        # rule simple-mode-requires-prompt: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/0
         if "prompt" not in x:
             out.append(
                 violation(path + ".prompt", "required", "'prompt' is required", _rule_simple_mode_requires_prompt)
             )
     if x.get("mode") == "custom":
+        # rule custom-mode-requires-title-and-tags: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/1
         if "title" not in x:
             out.append(
                 violation(path + ".title", "required", "'title' is required", _rule_custom_mode_requires_title_and_tags)
@@ -186,11 +188,13 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
                 violation(path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_title_and_tags)
             )
     if x.get("mode") == "custom" and x.get("instrumental") is not True:
+        # rule custom-mode-vocal-requires-lyrics: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/2
         if "lyrics" not in x:
             out.append(
                 violation(path + ".lyrics", "required", "'lyrics' is required", _rule_custom_mode_vocal_requires_lyrics)
             )
     if x.get("model") == "v4":
+        # rule v4-tags-and-lyrics-max-length: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/3
         _check_v4_tags_and_lyrics_max_length_then(x, path, out, _rule_v4_tags_and_lyrics_max_length)
 
 

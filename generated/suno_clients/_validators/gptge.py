@@ -145,6 +145,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         "gpt_description_prompt" in x
         and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
     ):
+        # rule custom-mode-requires-prompt-title-tags: specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/0
         if "prompt" not in x:
             out.append(
                 violation(
@@ -169,6 +170,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         "gpt_description_prompt" in x
         and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
     ):
+        # rule continuation-mode-requires-task-id-continue-at-continue-clip-id: specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/1
         if not (
             "task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1)
         ):
@@ -182,6 +184,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         )
         or ("continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1))
     ):
+        # rule continuation-fields-need-continue-clip-id: specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/2
         if not _continuation_fields_need_continue_clip_id_then_names.isdisjoint(x):
             _check_continuation_fields_need_continue_clip_id_then(
                 x, path, out, _rule_continuation_fields_need_continue_clip_id
@@ -189,6 +192,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
     if "gpt_description_prompt" in x and (
         not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
     ):
+        # rule inspiration-mode-ignores-custom-mode-fields: specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/3
         if not (
             ("prompt" not in x or x["prompt"] == "")
             and _inspiration_mode_ignores_custom_mode_fields_then_names.isdisjoint(x)

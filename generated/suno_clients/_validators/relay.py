@@ -226,6 +226,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         "gpt_description_prompt" in x
         and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
     ):
+        # rule custom-mode-requires-prompt-title-tags: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/0
         if "prompt" not in x:
             out.append(
                 violation(
@@ -250,6 +251,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         "gpt_description_prompt" in x
         and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
     ):
+        # rule continuation-requires-task-id-continue-at-continue-clip-id: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/1
         if not (
             "task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1)
         ):
@@ -263,6 +265,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         )
         or ("continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1))
     ):
+        # rule continuation-fields-need-continue-clip-id: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/2
         if not (
             ("task" not in x or x["task"] != "extend")
             and _continuation_fields_need_continue_clip_id_then_names.isdisjoint(x)
@@ -273,6 +276,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
     if "gpt_description_prompt" in x and (
         not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
     ):
+        # rule inspiration-mode-ignores-custom-mode-fields: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/3
         if not (
             ("prompt" not in x or x["prompt"] == "")
             and _inspiration_mode_ignores_custom_mode_fields_then_names.isdisjoint(x)

@@ -245,9 +245,11 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             if k not in _CreateTaskRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
     if x.get("model") == "udio":
+        # rule udio-supports-music-only: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/0
         if not ("task_type" not in x or x["task_type"] == "music"):
             _check_udio_supports_music_only_then(x, path, out, _rule_udio_supports_music_only)
     if x.get("model") == "suno":
+        # rule suno-input-rejects-udio-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1
         if not (
             "input" not in x
             or (
@@ -257,6 +259,7 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         ):
             _check_suno_input_rejects_udio_fields_then(x, path, out, _rule_suno_input_rejects_udio_fields)
     if x.get("model") == "udio":
+        # rule udio-input-rejects-suno-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2
         if not (
             "input" not in x
             or (
@@ -265,8 +268,10 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             )
         ):
             _check_udio_input_rejects_suno_fields_then(x, path, out, _rule_udio_input_rejects_suno_fields)
+        # rule udio-music-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/3
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
             _check_udio_music_requires_prompt_then(x, path, out, _rule_udio_music_requires_prompt)
+        # rule udio-prompt-5-to-15-words-recommended: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4
         if not ("input" not in x or _valid_udio_prompt_5_to_15_words_recommended_then_input(x["input"])):
             _check_udio_prompt_5_to_15_words_recommended_then(x, path, out, _rule_udio_prompt_5_to_15_words_recommended)
     if not (
@@ -283,6 +288,7 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         and x.get("task_type") == "music"
         and (isinstance(x["input"], dict) and "gpt_description_prompt" in x["input"])
     ):
+        # rule suno-inspiration-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6
         if not (
             "input" not in x
             or (
@@ -303,6 +309,7 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             and "gpt_description_prompt" not in x["input"]
         )
     ):
+        # rule suno-continuation-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7
         if not (
             "input" not in x
             or (
@@ -322,8 +329,10 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             and not ("gpt_description_prompt" in x["input"] or "continue_clip_id" in x["input"])
         )
     ):
+        # rule suno-custom-mode-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
             _check_suno_custom_mode_requires_prompt_then(x, path, out, _rule_suno_custom_mode_requires_prompt)
+        # rule suno-custom-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9
         if not (
             "input" not in x
             or (
@@ -335,24 +344,30 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
                 x, path, out, _rule_suno_custom_mode_lists_only_its_fields
             )
     if x.get("task_type") == "lyrics":
+        # rule lyrics-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/10
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
             _check_lyrics_requires_prompt_then(x, path, out, _rule_lyrics_requires_prompt)
+        # rule lyrics-lists-only-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11
         if not (
             "input" not in x
             or (not isinstance(x["input"], dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(x["input"]))
         ):
             _check_lyrics_lists_only_prompt_then(x, path, out, _rule_lyrics_lists_only_prompt)
     if x.get("task_type") == "upload":
+        # rule upload-requires-url: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/12
         if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
             _check_upload_requires_url_then(x, path, out, _rule_upload_requires_url)
+        # rule upload-lists-only-url: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13
         if not (
             "input" not in x
             or (not isinstance(x["input"], dict) or _upload_lists_only_url_then_input_names.isdisjoint(x["input"]))
         ):
             _check_upload_lists_only_url_then(x, path, out, _rule_upload_lists_only_url)
     if x.get("task_type") == "concat":
+        # rule concat-requires-clip-id: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/14
         if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
             _check_concat_requires_clip_id_then(x, path, out, _rule_concat_requires_clip_id)
+        # rule concat-lists-only-clip-id: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15
         if not (
             "input" not in x
             or (not isinstance(x["input"], dict) or _concat_lists_only_clip_id_then_input_names.isdisjoint(x["input"]))
