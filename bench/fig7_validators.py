@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import re
 import sys
 import types
 from collections.abc import Callable, Iterator
@@ -141,42 +140,21 @@ def _compiled(vendor: str) -> types.ModuleType:
     return module
 
 
-def _grouped_pattern_rules(node: Any, rule: str | None = None) -> set[str]:
-    """The rules (titled nodes) of a spec under which a `pattern` has a capturing group."""
-    found: set[str] = set()
-    if isinstance(node, dict):
-        rule = node["title"] if isinstance(node.get("title"), str) else rule
-        pattern = node.get("pattern")
-        if rule is not None and isinstance(pattern, str) and re.search(r"(?<!\\)\((?!\?)", pattern):
-            found.add(rule)
-        for value in node.values():
-            found |= _grouped_pattern_rules(value, rule)
-    elif isinstance(node, list):
-        for value in node:
-            found |= _grouped_pattern_rules(value, rule)
-    return found
-
-
 def _compiler(rounds: int) -> list[Kept]:
     import suno_clients
     from suno_clients._runtime.violations import Rule
-    from sunogen.rules import object_keywords, value_keywords
     from sunogen.rules.valid_pass import ValidPass
     from sunogen.rules.writer import Writer
 
-    found = list(payloads.payloads())
+    examples = [p for p in payloads.payloads() if p.kind == "example"]
 
     def rules(vendor: str) -> int:
         module = importlib.import_module(f"suno_clients._validators.{vendor}")
         return sum(isinstance(value, Rule) for value in vars(module).values())
 
     # the vendor with the most rules, which are most of its validation, and its first example
-    most = max(suno_clients.VENDORS, key=rules)
-    example = next(p for p in found if p.kind == "example" and p.vendor == most)
-    # every case of the rules searching a pattern with a group, validated in turn (the pattern found, and not)
-    grouped = [
-        p for p in found if p.kind == "rule" and p.name.split(" ")[0] in _grouped_pattern_rules(payloads.spec(p.vendor))
-    ]
+    vendor = max(suno_clients.VENDORS, key=rules)
+    payload = next(p for p in examples if p.vendor == vendor)
 
     def asked_by_a_call(self: ValidPass, schema: Any, x: str, *, known: str | None = None) -> str:
         return self.ok(schema, x, known=known)
@@ -184,49 +162,31 @@ def _compiler(rounds: int) -> list[Kept]:
     def never_null(self: ValidPass, schema: Any) -> bool:
         return False
 
-    @contextlib.contextmanager
-    def as_written() -> Iterator[None]:
-        def source(pattern: str) -> str:
-            return f"re.compile({pattern!r})"
-
-        with (
-            replaced(value_keywords, "compiled_pattern", source),
-            replaced(object_keywords, "compiled_pattern", source),
-        ):
-            yield
-
     rows = []
-    steps: tuple[tuple[str, str, list[payloads.Payload], Callable[[], Any]], ...] = (
+    steps: tuple[tuple[str, str, Callable[[], Any]], ...] = (
         ("a rule's `if` written in place, not called as a `_valid_..._if` function",
-         "rules/valid_pass.py `condition`", [example], lambda: replaced(ValidPass, "condition", asked_by_a_call)),
+         "rules/valid_pass.py `condition`", lambda: replaced(ValidPass, "condition", asked_by_a_call)),
         ("an `if` opened where the same `if` just ended continues that block",
-         "rules/writer.py `Writer._continues`", [example],
-         lambda: replaced(Writer, "_continues", lambda self, header: False)),
+         "rules/writer.py `Writer._continues`", lambda: replaced(Writer, "_continues", lambda self, header: False)),
         ("a required member that refuses null tested as `x.get(name) == value`",
-         "rules/valid_pass.py `_refuses_null`", [example], lambda: replaced(ValidPass, "_refuses_null", never_null)),
-        ("a pattern's groups compiled non-capturing", "rules/literals.py `compiled_pattern`", grouped, as_written),
+         "rules/valid_pass.py `_refuses_null`", lambda: replaced(ValidPass, "_refuses_null", never_null)),
     )  # fmt: skip
-    for name, where, cases, taken_out in steps:
-        vendor, operation = cases[0].vendor, cases[0].operation
+    for name, where, taken_out in steps:
         with_it = _compiled(vendor)
         with taken_out():
             without = _compiled(vendor)
         namespace = {
-            "payloads": [json.loads(p.data) for p in cases],
-            "with_it": with_it.OPERATIONS[operation],
-            "without": without.OPERATIONS[operation],
+            "payload": json.loads(payload.data),
+            "with_it": with_it.OPERATIONS[payload.operation],
+            "without": without.OPERATIONS[payload.operation],
         }
-        assert [namespace["with_it"](p) for p in namespace["payloads"]] == [
-            namespace["without"](p) for p in namespace["payloads"]
-        ]
+        assert namespace["with_it"](namespace["payload"]) == namespace["without"](namespace["payload"])
         mine, theirs = _alternate(
             rounds,
-            _statement("for payload in payloads: with_it(payload)", namespace, contextlib.nullcontext),
-            _statement("for payload in payloads: without(payload)", namespace, contextlib.nullcontext),
+            _statement("with_it(payload)", namespace, contextlib.nullcontext),
+            _statement("without(payload)", namespace, contextlib.nullcontext),
         )
-        rules_of = ", ".join(sorted({c.name.split(" ")[0] for c in cases}))
-        serves = cases[0].label if len(cases) == 1 else f"{vendor}.{operation}: every rule case of {rules_of}"
-        rows.append(Kept(name, where, f"figure 1, {serves}, dict", tuple(mine), tuple(theirs)))
+        rows.append(Kept(name, where, f"figure 1, {payload.label}, dict", tuple(mine), tuple(theirs)))
     return rows
 
 

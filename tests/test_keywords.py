@@ -31,14 +31,7 @@ CASES: dict[str, list[tuple[dict[str, Any], list[Any]]]] = {
     ],
     "minLength": [({"minLength": 2}, ["", "a", "ab", "🎵🎵", 5])],
     "maxLength": [({"maxLength": 2}, ["abc", "ab", "🎵🎵", "🎵🎵🎵", 5])],
-    "pattern": [
-        ({"pattern": "^a[0-9]+$"}, ["a1", "a", "b1", "a1\n", 5]),
-        ({"pattern": "é"}, ["café", "cafe"]),
-        # groups (compiled non-capturing), and a class, an escape and a backreference that keep theirs
-        ({"pattern": "^\\s*\\S+(\\s+\\S+){2,3}\\s*$"}, ["a b c", "a b c d", "a b", "a b c d e", " a b c "]),
-        ({"pattern": "^[]()]+(x|y)\\($"}, ["()x(", "]y(", "x(", "()z("]),
-        ({"pattern": "^(a+)-\\1$"}, ["aa-aa", "aa-a", "a-a"]),
-    ],
+    "pattern": [({"pattern": "^a[0-9]+$"}, ["a1", "a", "b1", "a1\n", 5]), ({"pattern": "é"}, ["café", "cafe"])],
     "format": [
         ({"format": "uri"}, ["https://x.example/a?b#c", "not a uri", "x:", "/relative", 5]),
         (

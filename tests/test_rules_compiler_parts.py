@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sunogen import ir
-from sunogen.rules.literals import compiled_pattern, negated
+from sunogen.rules.literals import negated
 from sunogen.rules.module import Module
 from sunogen.rules.writer import Writer
 
@@ -104,12 +104,3 @@ def test_a_negated_test_reads_plainly_and_never_doubles_its_not() -> None:
     assert negated("not _valid_Body(x)") == "_valid_Body(x)"
     assert negated('(v == "a or b" or v == 1)') == 'not (v == "a or b" or v == 1)'
     assert negated('x == "a == b"') == 'x != "a == b"'
-
-
-def test_a_pattern_is_compiled_with_its_groups_non_capturing_unless_it_refers_to_one() -> None:
-    assert compiled_pattern(r"^\s*\S+(\s+\S+){4,14}\s*$") == r"re.compile('^\\s*\\S+(?:\\s+\\S+){4,14}\\s*$')"
-    assert compiled_pattern(r"(a|b)(?:c)(?=d)(?P<e>f)") == "re.compile('(?:a|b)(?:c)(?=d)(?P<e>f)')"
-    # an escaped parenthesis, one in a class (a `]` first in a class is one of its characters) stay as they are
-    assert compiled_pattern(r"\((x)[(][]()][^]()]") == r"re.compile('\\((?:x)[(][]()][^]()]')"
-    for refers in (r"(a)\1", r"(?P<n>a)(?P=n)", r"(a)?(?(1)b|c)"):
-        assert compiled_pattern(refers) == f"re.compile({refers!r})"

@@ -35,7 +35,7 @@ _rule_udio_prompt_5_to_15_words_recommended = Rule(
     "Udio: a prompt (style description) of 5 to 15 words is recommended; Udio's GPT layer expands it into full prompt + lyrics.",
     "warning",
 )
-_udio_prompt_5_to_15_words_recommended_then_input_prompt_pattern = re.compile("^\\s*\\S+(?:\\s+\\S+){4,14}\\s*$")
+_udio_prompt_5_to_15_words_recommended_then_input_prompt_pattern = re.compile("^\\s*\\S+(\\s+\\S+){4,14}\\s*$")
 _rule_suno_mv_does_not_need_to_be_specified = Rule(
     "suno-mv-does-not-need-to-be-specified",
     "input.mv does not need to be specified: the Suno model version is set automatically (V5.5, chirp-fenix). Only an older version of the page documents the field.",

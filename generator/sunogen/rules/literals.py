@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 
 from sunogen import ir
 from sunogen.runtime.violations import path_key
@@ -55,43 +54,6 @@ def literal(value: ir.JsonValue) -> str:
 def as_json(value: ir.JsonValue) -> str:
     """A JSON value as a message shows it."""
     return json.dumps(thaw(value), ensure_ascii=False)
-
-
-_REFERS_TO_A_GROUP = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
-"""A backreference (`\\1`, `(?P=name)`) or a conditional (`(?(1)...)`): its groups must stay as written."""
-
-
-def compiled_pattern(pattern: str) -> str:
-    """The source of a spec's regular expression, compiled for `search`: its groups made non-capturing.
-
-    Whether a search finds a match does not depend on what a group captures, and Python's engine saves every
-    capture as it backtracks (sunor's `(\\s+\\S+){4,14}` took 15% longer on a 16-word prompt); a pattern that refers
-    to a group keeps them. Only an unescaped `(` outside a character class, not already `(?`, is changed.
-    """
-    if _REFERS_TO_A_GROUP.search(pattern):
-        return f"re.compile({pattern!r})"
-    out: list[str] = []
-    i, in_class = 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            # a `]` first in a class (after an optional `^`) is one of its characters, not its end
-            end = i + 1 + (pattern.startswith("^", i + 1))
-            end += pattern.startswith("]", end)
-            out.append(pattern[i:end])
-            i, in_class = end, True
-            continue
-        elif c == "(" and not pattern.startswith("?", i + 1):
-            c = "(?:"
-        out.append(c)
-        i += 1
-    return f"re.compile({''.join(out)!r})"
 
 
 def member_path(path: str, name: str) -> str:

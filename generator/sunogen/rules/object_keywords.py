@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sunogen import ir
 
 from .checks import Apply, Assert, Check, Context, Each, Part, fixed, has, member_at, needs, said
-from .literals import compiled_pattern, set_literal
+from .literals import set_literal
 
 
 def required(s: ir.Schema, ctx: Context) -> list[Check]:
@@ -33,7 +33,7 @@ def declared(s: ir.Schema, ctx: Context) -> str:
 
 
 def _matches_a_pattern(s: ir.Schema, ctx: Context, k: str) -> str | None:
-    patterns = [ctx.constant("pattern", compiled_pattern(p)) for p, _ in s.members("patternProperties")]
+    patterns = [ctx.constant("pattern", f"re.compile({p!r})") for p, _ in s.members("patternProperties")]
     if not patterns:
         return None
     return f"isinstance({k}, str) and (" + " or ".join(f"{p}.search({k}) is not None" for p in patterns) + ")"
@@ -62,7 +62,7 @@ def additional_properties(s: ir.Schema, ctx: Context) -> list[Check]:
 def pattern_properties(s: ir.Schema, ctx: Context) -> list[Check]:
     checks: list[Check] = []
     for pattern, child in s.members("patternProperties"):
-        compiled = ctx.constant("pattern", compiled_pattern(pattern))
+        compiled = ctx.constant("pattern", f"re.compile({pattern!r})")
         where = f"isinstance(k, str) and {compiled}.search(k) is not None"
         checks.append(Each("patternProperties", "members", schema=child, where=fixed(where)))
     return checks
