@@ -65,8 +65,10 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 f"{self.vendor.id}: http_client must be an httpx.AsyncClient (Client goes to the sync Client)",
                 vendor=self.vendor.id,
             )
-        self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.AsyncClient(timeout=self.timeout)
+        if http_client is None:
+            self._use_http_client(httpx.AsyncClient(timeout=self.timeout), owned=True)
+        else:
+            self._use_http_client(http_client, owned=False)
 
     async def close(self) -> None:
         """Close the underlying httpx.AsyncClient, unless it was injected."""

@@ -17,6 +17,7 @@ from .clock import Clock, SystemClock
 from .exceptions import APIConnectionError, APIStatusError, ConfigurationError
 from .exchange import DEFAULT_MAX_RESPONSE_BYTES, Exchange, Received
 from .outcomes import Outcomes
+from .outgoing import Outgoing
 from .paths import MISSING, first_present, format_paths, lookup
 from .redaction import Redactor, key_problem
 from .retries import may_retry_error, parse_retry_after, retry_delay
@@ -81,6 +82,8 @@ class BaseClient(Generic[HttpxClientT]):
     max_response_bytes: int
     timeout: httpx.Timeout | None
     _client: HttpxClientT
+    _owns_client: bool
+    _outgoing: Outgoing
 
     def __init__(
         self,
@@ -138,6 +141,12 @@ class BaseClient(Generic[HttpxClientT]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} vendor={self.vendor.id!r} base_url={self.base_url!r}>"
 
+    def _use_http_client(self, client: HttpxClientT, *, owned: bool) -> None:
+        """Send every request through `client` (closed by close() when `owned`)."""
+        self._client = client
+        self._owns_client = owned
+        self._outgoing = Outgoing(client, self._headers)
+
     # -- requests -----------------------------------------------------------------------------------------------
 
     def _operation(self, operation_id: str) -> Operation:
@@ -156,27 +165,23 @@ class BaseClient(Generic[HttpxClientT]):
             path, query = render_params(self.vendor.id, operation, dict(params or {}))
         else:
             path, query = operation.path, {}
-        headers = self._headers.plain
         content: bytes | None = None
         if body is not None:
             if not operation.has_body:
                 raise TypeError(f"{operation.id} takes no request body")
             content = body_bytes(dict(body))
-            headers = self._headers.with_json
             for secret_path in self._body_secrets:
                 secret = lookup(body, secret_path)
                 if isinstance(secret, str):
                     self._redactor.learn(secret)
-        extra: dict[str, Any] = {"timeout": self.timeout} if self._per_request_timeout else {}
         url = self.base_url + path
         # params=None when there is no query: an empty dict makes httpx parse and merge the URL again
-        return self._client.build_request(
+        return self._outgoing.build(
             operation.method,
             parsed_url(url) if "{" not in operation.path else url,
-            params=query or None,
+            query=query or None,
             content=content,
-            headers=headers,
-            **extra,
+            timeout=self.timeout if self._per_request_timeout else NOT_GIVEN,
         )
 
     def _exchange(

@@ -71,8 +71,10 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 f"{self.vendor.id}: http_client must be an httpx.Client (AsyncClient goes to AsyncClient)",
                 vendor=self.vendor.id,
             )
-        self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.Client(timeout=self.timeout)
+        if http_client is None:
+            self._use_http_client(httpx.Client(timeout=self.timeout), owned=True)
+        else:
+            self._use_http_client(http_client, owned=False)
 
     def close(self) -> None:
         """Close the underlying httpx.Client, unless it was injected."""
