@@ -201,7 +201,8 @@ class BaseClient(Generic[HttpxClientT]):
 
     def _received(self, request: httpx.Request, received: Received) -> None:
         """Log the answer (never headers). Redaction waits for an error: a success keeps no response around."""
-        log.debug("%s %s -> HTTP %d", request.method, request.url, received.response.status_code)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s -> HTTP %d", request.method, request.url, received.response.status_code)
 
     # -- responses ----------------------------------------------------------------------------------------------
 
