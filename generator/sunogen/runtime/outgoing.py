@@ -22,14 +22,19 @@ class Outgoing:
     not httpx's own (a subclass), build_request makes every request. The repr hides the headers.
     """
 
-    __slots__ = ("_client", "_headers", "_merged", "_merged_from", "_own")
+    __slots__ = ("_client", "_headers", "_merged", "_own")
 
     def __init__(self, client: httpx.Client | httpx.AsyncClient, headers: RequestHeaders) -> None:
         self._client = client
         self._own = type(client) in _PLAIN_CLIENTS
         self._headers = headers
-        self._merged_from: list[tuple[bytes, bytes]] | None = None  # the httpx client's headers when last merged
-        self._merged = (httpx.Headers(), httpx.Headers())  # headers.plain and headers.with_json over them
+        # The httpx client's headers when last merged, and headers.plain and headers.with_json over them: one
+        # attribute, replaced whole, so that threads sharing the client never see one merge's part with another's.
+        self._merged: tuple[list[tuple[bytes, bytes]] | None, httpx.Headers, httpx.Headers] = (
+            None,
+            httpx.Headers(),
+            httpx.Headers(),
+        )
 
     def __repr__(self) -> str:
         return "<outgoing requests, headers redacted>"
@@ -58,18 +63,17 @@ class Outgoing:
                 headers=self._headers.plain if content is None else self._headers.with_json,
                 timeout=httpx.USE_CLIENT_DEFAULT if isinstance(timeout, NotGiven) else timeout,
             )
-        defaults = client.headers.raw
-        if defaults != self._merged_from:
-            headers = self._headers
-            self._merged = (_over(client.headers, headers.plain), _over(client.headers, headers.with_json))
-            self._merged_from = defaults
+        merged = self._merged
+        if client.headers.raw != merged[0]:
+            defaults, headers = client.headers, self._headers
+            merged = self._merged = (defaults.raw, _over(defaults, headers.plain), _over(defaults, headers.with_json))
         whole = client.timeout if isinstance(timeout, NotGiven) else httpx.Timeout(timeout)
         return httpx.Request(
             method,
             url,
             params=query,
             content=content,
-            headers=self._merged[content is not None],
+            headers=merged[1] if content is None else merged[2],
             extensions={"timeout": whole.as_dict()},
         )
 
