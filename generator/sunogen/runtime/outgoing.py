@@ -17,9 +17,9 @@ class Outgoing:
 
     httpx's build_request merges the httpx client's default headers with the call's on every request, some 8 us
     of a 100 us create call (bench figure 7 has the saving). They are the same on every call, so the merge is made
-    once and again only when the httpx client's headers change. A request is then what build_request would have made. Where more
-    than headers would be merged (the httpx client holds cookies or default query parameters) or build_request is
-    not httpx's own (a subclass), build_request makes every request. The repr hides the headers.
+    once and again only when the httpx client's headers change. A request is then what build_request would have
+    made. Where more than headers would be merged (the httpx client holds cookies or default query parameters) or
+    build_request is not httpx's own (a subclass), build_request makes every request. The repr hides the headers.
     """
 
     __slots__ = ("_client", "_headers", "_merged", "_own")
