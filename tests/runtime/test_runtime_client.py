@@ -9,6 +9,7 @@ import httpx
 import pytest
 import respx
 
+from sunogen.runtime.base_client import body_bytes
 from sunogen.runtime.exceptions import ConfigurationError, RequestValidationError
 from sunogen.runtime.violations import Violation
 
@@ -192,6 +193,17 @@ def test_a_free_form_member_nested_deep_is_sent_as_the_validators_accepted_it(
     with AcmeClient(KEY) as client:
         client._call("create_task", body=body, response_model=CreateResponse)
     assert route.calls.last.request.content == json.dumps(body, separators=(",", ":")).encode()
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), -float("inf")], ids=["NaN", "Infinity", "-Infinity"])
+def test_a_body_holding_a_number_json_cannot_say_is_refused_not_sent_as_a_word_that_is_not_json(number: float) -> None:
+    with pytest.raises(ValueError, match="JSON compliant"):
+        body_bytes({"model": "suno", "input": {"weight": number}})
+
+
+def test_a_string_that_merely_holds_the_words_nan_and_infinity_is_sent_as_written() -> None:
+    body = {"prompt": "NaN and Infinity, a ballad", "tags": ["-Infinity"]}
+    assert body_bytes(body) == json.dumps(body, separators=(",", ":")).encode()
 
 
 def test_response_model_keeps_unknown_fields(respx_mock: respx.MockRouter) -> None:
