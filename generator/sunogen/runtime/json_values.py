@@ -1,7 +1,7 @@
 """What a JSON payload may hold, and how JSON values compare: the helpers the compiled validators call.
 
 A payload `validate()` accepts is one a client can send: every value in it must be one the client's encoder writes
-(`json.dumps(allow_nan=False)`, then UTF-8). So NaN and the infinities (1e400
+(base_client.body_bytes: UTF-8 JSON, as `json.dumps(allow_nan=False)` would write it). So NaN and the infinities (1e400
 parses as one), integers longer than Python converts to text (`sys.get_int_max_str_digits()`), strings holding a
 lone surrogate, keys that are not strings, and Python values JSON has no word for (a set, bytes, a tuple, a
 datetime) are violations of keyword "json". Where a schema pins a value down (`type: boolean`, an enum) its own
