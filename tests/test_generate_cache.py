@@ -237,3 +237,35 @@ def test_a_cache_folder_that_cannot_be_written_costs_time_not_the_result(
     finally:
         render._environment.cache_clear()
     assert made == generated_files
+
+
+def test_batches_hold_every_spec_once_largest_first_and_shrink_towards_the_end() -> None:
+    from sunogen.workers import batches
+
+    specs = {f"specs/v{n:02d}.yaml": "x" * (n * 10 + 1) for n in range(40)}
+    found = batches(specs, jobs=2)
+    order = [file for batch in found for file in batch]
+    assert order == sorted(specs, key=lambda file: -len(specs[file]))  # every spec once, the largest first
+    sizes = [len(batch) for batch in found]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] == 10  # a quarter of forty: each of two workers starts on a large batch
+    assert sizes[-1] == 1  # and the last ones are single specs, so no worker is left long with the others done
+
+
+def test_workers_format_what_they_make_so_this_process_formats_only_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sunogen import format as format_module
+    from sunogen.render import render_package
+
+    formatted: list[set[str]] = []
+    format_files = format_module.format_files
+
+    def counted(files: dict[str, str]) -> dict[str, str]:
+        formatted.append(set(files))
+        return format_files(files)
+
+    monkeypatch.setattr(format_module, "format_files", counted)
+    in_workers = sunogen.generate(_two_specs(), jobs=2)
+    assert formatted == [set(render_package((("crun", ""),)))]
+    assert in_workers == sunogen.generate(_two_specs())
