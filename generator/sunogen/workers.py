@@ -7,6 +7,8 @@ is left with is putting the package together and writing it, so a run scales wit
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from . import vendor_files
 from .cache import Cache
@@ -36,11 +38,17 @@ def batches(specs: dict[str, str], jobs: int) -> list[dict[str, str]]:
     return found
 
 
-def make_batch(specs: dict[str, str], cache: Cache) -> dict[str, Made]:
+def make_batch(
+    specs: dict[str, str], cache: Cache, extra: Mapping[str, str] = MappingProxyType({})
+) -> tuple[dict[str, Made], dict[str, str]]:
     """Each spec made (`make_vendor`), then every file they made formatted in one ruff run, and each result stored
-    in the cache under its spec's key; by file name. A spec with errors is returned with them, and not stored."""
+    in the cache under its spec's key; by file name. A spec with errors is returned with them, and not stored.
+
+    `extra`: other files to format in the same run (the package's own), returned formatted: ruff costs about as much
+    to start as to format a vendor's files.
+    """
     made = {file: vendor_files.make_vendor(file, text, cache) for file, text in specs.items()}
-    batch = {path: text for result in made.values() for path, text in result.files.items()}
+    batch = {path: text for result in made.values() for path, text in result.files.items()} | dict(extra)
     formatted = format_files(batch) if batch else {}
     done: dict[str, Made] = {}
     for file, result in made.items():
@@ -49,17 +57,21 @@ def make_batch(specs: dict[str, str], cache: Cache) -> dict[str, Made]:
             continue
         done[file] = Made(result.vendor, result.content_hash, {path: formatted[path] for path in result.files})
         cache.put(vendor_files.vendor_key(cache, file, specs[file]), done[file].entry())
-    return done
+    return done, {path: formatted[path] for path in extra}
 
 
-def make_each(specs: dict[str, str], cache: Cache, jobs: int) -> dict[str, Made]:
-    """`make_batch` over all the specs (file name to text), in at most `jobs` worker processes; by file name.
+def make_each(
+    specs: dict[str, str], cache: Cache, jobs: int, extra: Mapping[str, str] = MappingProxyType({})
+) -> tuple[dict[str, Made], dict[str, str]]:
+    """`make_batch` over all the specs (file name to text), in at most `jobs` worker processes; by file name, and
+    `extra` formatted.
 
-    One job, or one spec, is made in this process in one batch: a worker's start-up (a new interpreter, the pipeline
-    and datamodel-code-generator imported again) would only add to the time.
+    One job, or one spec, is made in this process in one batch, `extra` in it: a worker's start-up (a new
+    interpreter, the pipeline and datamodel-code-generator imported again) would only add to the time. With workers,
+    this process formats `extra` while they make the specs.
     """
     if jobs <= 1 or len(specs) <= 1:
-        return make_batch(specs, cache)
+        return make_batch(specs, cache, extra)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -67,6 +79,8 @@ def make_each(specs: dict[str, str], cache: Cache, jobs: int) -> dict[str, Made]
     made: dict[str, Made] = {}
     # spawn, not fork: a worker starts from a clean interpreter whatever threads or state this process holds
     with ProcessPoolExecutor(min(jobs, len(work)), mp_context=multiprocessing.get_context("spawn")) as pool:
-        for done in pool.map(make_batch, work, [cache] * len(work)):
+        results = pool.map(make_batch, work, [cache] * len(work))
+        formatted = format_files(dict(extra)) if extra else {}
+        for done, _ in results:
             made |= done
-    return made
+    return made, formatted
