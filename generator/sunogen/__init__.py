@@ -39,6 +39,7 @@ def generate(sources: dict[str, str], *, cache: Cache | None = None, jobs: int =
     processes make the other specs (1: this process).
     """
     from .cache import Cache
+    from .load import vendor_id_problem
     from .render import render_package, runtime_files
     from .vendor_files import Made, vendor_key
     from .workers import make_each
@@ -46,11 +47,13 @@ def generate(sources: dict[str, str], *, cache: Cache | None = None, jobs: int =
     if not sources:
         raise SpecErrors([SpecError("specs", 1, 1, "no-specs", "no <vendor>.yaml files found")])
     cache = cache if cache is not None else Cache(None)
-    # 1. the package's own files, from the vendor ids (the specs' file names) in spec order
+    # 1. the package's own files, from the vendor ids (the specs' file names) in spec order; a file name that is no
+    # vendor id is a spec error that make_vendor reports, and no package is made
     vendors = tuple(PurePath(file).stem for file in sources)
     package_key = cache.key("package", json.dumps(vendors))
     package: dict[str, str] | None = cache.get(package_key)
-    rendered = render_package(vendors) if package is None else {}
+    named = all(vendor_id_problem(PurePath(file).name) is None for file in sources)
+    rendered = render_package(vendors) if package is None and named else {}
     # 2. each spec on its own (stages 1 to 6): taken from the cache when an earlier run made it, else made and
     # formatted now (and stored in the cache) in batches shared among the workers; the package formatted alongside
     entries = {file: cache.get(vendor_key(cache, file, text)) for file, text in sources.items()}
