@@ -94,7 +94,8 @@ def _client(rounds: int) -> list[Kept]:
     import httpx
 
     from bench.fig4_client import OPERATION, VENDOR, _transport, endpoint
-    from suno_clients._runtime import base_client
+    from suno_clients._runtime import base_client, outgoing
+    from suno_clients._runtime.calls import NotGiven
 
     module = __import__(f"suno_clients.{VENDOR}", fromlist=["Client"])
     point = endpoint()
@@ -105,6 +106,26 @@ def _client(rounds: int) -> list[Kept]:
     without = _statement(statement, namespace, lambda: replaced(base_client, "parsed_url", str))
     mine, theirs = _alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
 
+    def build_each_time(self: Any, method: str, url: Any, *, query: Any, content: Any, timeout: Any) -> Any:
+        # Outgoing.build without the kept merge: httpx's build_request merges the client's headers on every call
+        return self._client.build_request(
+            method,
+            url,
+            params=query,
+            content=content,
+            headers=self._headers.plain if content is None else self._headers.with_json,
+            timeout=httpx.USE_CLIENT_DEFAULT if isinstance(timeout, NotGiven) else timeout,
+        )
+
+    without = _statement(statement, namespace, lambda: replaced(outgoing.Outgoing, "build", build_each_time))
+    merged, each_time = _alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
+
+    def dumps(body: Any) -> bytes:
+        return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+    without = _statement(statement, namespace, lambda: replaced(base_client, "body_bytes", dumps))
+    encoded, dumped = _alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
+
     return [
         Kept(
             "a fixed path's URL parsed once (lru_cache)",
@@ -112,6 +133,20 @@ def _client(rounds: int) -> list[Kept]:
             f"figure 4, sync `{VENDOR}.{OPERATION}` call",
             tuple(mine),
             tuple(theirs),
+        ),
+        Kept(
+            "the httpx client's default headers merged with the client's once, not on every call",
+            "runtime/outgoing.py `Outgoing.build`",
+            f"figure 4, sync `{VENDOR}.{OPERATION}` call",
+            tuple(merged),
+            tuple(each_time),
+        ),
+        Kept(
+            "the request body written by pydantic_core's encoder (json.dumps past its depth limit)",
+            "runtime/base_client.py `body_bytes`",
+            f"figure 4, sync `{VENDOR}.{OPERATION}` call",
+            tuple(encoded),
+            tuple(dumped),
         ),
         asyncio.run(_alarms(rounds, module, point)),
     ]
@@ -206,9 +241,18 @@ def _validation(rounds: int) -> list[Kept]:
     def full_grammar_only() -> Any:
         return replaced(module, "is_uri", lambda value: formats._FULL_URI.match(value) is not None)
 
+    def frozen_violation(path: str, keyword: str, detail: str, rule: Any) -> Any:
+        # violations.violation as it would read for a dataclass: made by a call (tuple.__new__ is a tuple's)
+        if rule is None:
+            return _FrozenViolation(path, keyword, detail)
+        return _FrozenViolation(path, keyword, f"{rule.message} ({detail})", rule.id, rule.severity)
+
     @contextlib.contextmanager
     def frozen_violations() -> Iterator[None]:
-        with replaced(violations, "Violation", _FrozenViolation):
+        with (
+            replaced(violations, "Violation", _FrozenViolation),
+            replaced(several_module, "violation", frozen_violation),
+        ):
             if hasattr(several_module, "Violation"):
                 with replaced(several_module, "Violation", _FrozenViolation):
                     yield
@@ -383,7 +427,15 @@ def run(settings: Settings) -> Figure:
     figure = Figure(7, "What each kept optimisation buys")
     rounds = settings.rounds_or(9)
     with tempfile.TemporaryDirectory(prefix="sunogen-bench-") as tmp:
-        kept = [*_client(rounds), *_validation(rounds), *_batch(rounds), *_generation(rounds, tmp)]
+        from bench import fig7_validators
+
+        kept = [
+            *_client(rounds),
+            *_validation(rounds),
+            *_batch(rounds),
+            *fig7_validators.rows(rounds),
+            *_generation(rounds, tmp),
+        ]
     rows = [
         [
             k.name,

@@ -197,6 +197,17 @@ def test_jsonl_reads_a_file_with_a_bom_and_crlf_line_ends(tmp_path: Path) -> Non
     assert (done.returncode, done.stdout.decode()) == (0, f"{path}:1: valid\n{path}:2: valid\n")
 
 
+def test_jsonl_skips_a_line_of_spaces_and_counts_an_error_column_without_the_line_end(tmp_path: Path) -> None:
+    path = tmp_path / "spaced.jsonl"
+    path.write_bytes(b" \t \r\n" + b'{"model": \r\n' + b'{"model": \n' + b'{"model": ')  # the last with no end
+    done = sunogen(*ARGS, "--jsonl", str(path))
+    assert done.stdout.decode().splitlines() == [
+        f"{path}:2: malformed JSON: Expecting value at column 11",
+        f"{path}:3: malformed JSON: Expecting value at column 11",
+        f"{path}:4: malformed JSON: Expecting value at column 11",
+    ]
+
+
 def test_jsonl_reads_several_files_and_reports_a_missing_one(tmp_path: Path) -> None:
     path = tmp_path / "ok.jsonl"
     path.write_bytes(json.dumps(VALID).encode() + b"\n")

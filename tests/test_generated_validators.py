@@ -132,6 +132,36 @@ def test_every_function_names_its_place_in_the_spec_and_they_come_in_spec_order(
     assert places == sorted(places), "functions are not in spec order"
 
 
+RULE_IN_PLACE = re.compile(r"^\s+# rule ([a-z0-9-]+): (specs/[a-z0-9_]+\.yaml)#(/\S*)$")
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_a_rule_written_in_place_is_named_with_its_place_in_the_spec(module: str) -> None:
+    # a rule's `if` is written where the rule is (and rules sharing it share the block): its side says whose it is
+    text, spec = _module(module)
+    document = parse(spec)
+    titled = [m.groups() for line in text.splitlines() if (m := RULE_IN_PLACE.match(line))]
+    for rule, _, pointer in titled:
+        _resolve(document, pointer)
+        assert rule == _rule_around(document, pointer), f"{pointer}: the comment's rule and the spec disagree"
+    compiled_ifs = {title for title in _titled_ifs(document) if f"_rule_{title.replace('-', '_')} = " in text}
+    assert compiled_ifs <= {rule for rule, _, _ in titled}, "a rule with an if is not named where it is"
+
+
+def _titled_ifs(node: Any) -> set[str]:
+    """The titles of the rules with an `if` anywhere under `node`."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("title"), str) and "if" in node:
+            found.add(node["title"])
+        for value in node.values():
+            found |= _titled_ifs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _titled_ifs(value)
+    return found
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_no_name_is_a_bare_number(module: str) -> None:
     text = _module(module)[0]

@@ -187,3 +187,17 @@ def test_importing_suno_clients_leaves_the_parser_unimported_until_validate_json
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True", "False"]
+
+
+@pytest.mark.parametrize("validate", [suno_clients.validate, suno_clients.validate_json])
+def test_an_unknown_vendor_or_operation_gets_the_same_key_error_once_its_vendor_is_loaded(validate: Any) -> None:
+    # the fast path reads the loaded validators; what it does not find must still go the long way and its words
+    body = b'{"model": "suno/music-generate"}' if validate is suno_clients.validate_json else {"model": 1}
+    for _ in range(2):
+        assert validate("crun", "create_task", body)  # loads crun's validators, then finds them loaded
+        with pytest.raises(KeyError, match=r"crun has no operation 'nope' with a request body; try one of \["):
+            validate("crun", "nope", body)
+        with pytest.raises(KeyError, match="unknown vendor 'nope'; try one of crun, "):
+            validate("nope", "create_task", body)
+        with pytest.raises(KeyError, match=r"unknown vendor \['crun'\]"):
+            validate(["crun"], "create_task", body)

@@ -191,3 +191,23 @@ def test_an_integer_valued_float_is_an_integer_for_validate_jsonschema_and_the_m
     assert freeform.validate("freeform", "create", payload) == []
     assert reference({"type": "integer"}).is_valid(30.0)
     assert freeform.vendor_module("freeform").CreateRequest.model_validate(payload).count == 30
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def test_a_string_is_text_exactly_when_strict_utf8_writes_it() -> None:
+    from suno_clients._runtime.json_values import is_text
+
+    # every code point alone, after a Latin-1, a BMP and an astral one (CPython stores each kind of string apart),
+    # and surrogate pairs, which are two code points JSON's UTF-8 cannot carry, not one character
+    singles = [chr(c) for c in range(0x110000)]
+    mixed = [prefix + chr(c) + "a" for prefix in ("é", "’", "🎵") for c in range(0xD000, 0xE100)]
+    pairs = [chr(high) + chr(low) for high in range(0xD800, 0xDC00, 17) for low in range(0xDC00, 0xE000, 13)]
+    for text in [*singles, *mixed, *pairs]:
+        assert is_text(text) is _encodes(text, "utf-8"), repr(text)

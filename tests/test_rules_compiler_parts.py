@@ -27,6 +27,48 @@ def test_a_captured_writer_is_indented_where_it_is_extended() -> None:
     assert outer.text() == "def f():\n    if a:\n        b()"
 
 
+def test_an_if_opened_where_the_same_if_just_ended_continues_that_block() -> None:
+    w = Writer()
+    with w.block("def f(x):"):
+        with w.block('if x["model"] == "udio":'):
+            w.line("a()")
+        with w.block('if x["model"] == "udio":'):
+            w.line("b()")
+        with w.block('if x["model"] == "suno":'):
+            pass  # dropped: the udio block is still the last one
+        with w.block('if x["model"] == "udio":'):
+            w.line("c()")
+    assert w.text() == 'def f(x):\n    if x["model"] == "udio":\n        a()\n        b()\n        c()'
+
+
+def test_an_if_is_asked_again_after_anything_in_between_or_a_name_it_reads_was_bound() -> None:
+    w = Writer()
+    with w.block("if a:"):
+        w.line("b()")
+    w.line("c()")
+    with w.block("if a:"):  # after a line of its own
+        w.line("d()")
+    with w.block("if a:", "v = x"):  # with setup
+        w.line("e(v)")
+    with w.block("if v:"):
+        w.line("v = g()")
+    with w.block("if v:"):  # the block before it bound v
+        w.line("h()")
+    with w.block("if a:"):
+        w.line("i()")
+    with w.block("else:"):
+        w.line("j()")
+    with w.block("if a:"):  # after an else
+        w.line("k()")
+    with w.block("def f():"), w.block("if a:"):
+        w.line("l()")
+    with w.block("if a:"):  # at another depth
+        w.line("m()")
+    headers = [text for text in w.text().splitlines() if not text.startswith(" ")]
+    expected = "if a:|c()|if a:|if a:|if v:|if v:|if a:|else:|if a:|def f():|if a:"
+    assert "|".join(headers) == expected
+
+
 def _component(name: str, schema: ir.Schema) -> ir.Component:
     return ir.Component(name, schema, request=True)
 

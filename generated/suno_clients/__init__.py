@@ -57,6 +57,7 @@ def vendor_validators(vendor: str) -> dict[str, Callable[[object], list[Violatio
 
 
 def _validator(vendor: str, operation: str) -> Callable[[object], list[Violation]]:
+    """The validator of `vendor`'s `operation`, importing the vendor's validators; KeyError for an unknown one."""
     validators = vendor_validators(vendor)
     if operation not in validators:
         raise KeyError(f"{vendor} has no operation {operation!r} with a request body; try one of {sorted(validators)}")
@@ -70,7 +71,16 @@ def validate(vendor: str, operation: str, payload: object) -> list[Violation]:
     violations that make the payload invalid, which a client refuses to send. Raises KeyError for an unknown
     vendor or operation. Nothing is sent anywhere.
     """
-    return _validator(vendor, operation)(payload)
+    try:
+        check = _loaded[vendor][operation]  # a vendor already imported: two lookups
+    except (KeyError, TypeError):
+        check = _validator(vendor, operation)  # imports it, or raises what an unknown name gets
+    return check(payload)
+
+
+_parse_json: Callable[[str | bytes | bytearray], object] | None = None
+"""pydantic_core's parser (runtime/jsontext.py), imported by the first validate_json: `import suno_clients` does not
+import pydantic_core, and the calls after the first do not pay an import statement."""
 
 
 def validate_json(vendor: str, operation: str, data: str | bytes | bytearray) -> list[Violation]:
@@ -79,9 +89,19 @@ def validate_json(vendor: str, operation: str, data: str | bytes | bytearray) ->
     Parses strictly (NaN is not JSON) and fast, with pydantic_core, imported on first use. Raises MalformedJSON
     (a ValueError, with the line and column) when `data` is not JSON, KeyError for an unknown vendor or operation.
     """
-    from ._runtime.jsontext import parse_json  # pydantic_core's parser, imported by the first call
+    try:
+        check = _loaded[vendor][operation]
+    except (KeyError, TypeError):
+        check = _validator(vendor, operation)
+    return check((_parse_json or _json_parser())(data))
 
-    return _validator(vendor, operation)(parse_json(data))
+
+def _json_parser() -> Callable[[str | bytes | bytearray], object]:
+    global _parse_json
+    from ._runtime.jsontext import parse_json
+
+    _parse_json = parse_json
+    return parse_json
 
 
 # What a create, a wait and a callback hand back (tasks.py), exported here for annotations.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import httpx
 import pytest
@@ -293,3 +294,33 @@ def test_a_client_class_without_a_vendor_is_a_type_error() -> None:
 
     with pytest.raises(TypeError, match="vendor"):
         SyncAPIClient(KEY)
+
+
+def test_a_call_with_debug_logging_off_hands_logging_no_line_at_all(
+    respx_mock: respx.MockRouter, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    respx_mock.get("https://api.acme.test/api/v1/account/balance").mock(json_response(200, BALANCE))
+    handed: list[tuple[object, ...]] = []
+    monkeypatch.setattr(logging.getLogger("suno_clients"), "debug", lambda *args, **kwargs: handed.append(args))
+    caplog.set_level(logging.INFO, logger="suno_clients")
+    with AcmeClient(KEY) as client:
+        client._call("get_balance", response_model=BalanceResponse)
+        assert handed == []  # the level is looked at once per line; its arguments are never gathered
+        caplog.set_level(logging.DEBUG, logger="suno_clients")
+        client._call("get_balance", response_model=BalanceResponse)
+    assert [args[0] for args in handed] == ["%s %s (%s, attempt %d)", "%s %s -> HTTP %d"]
+
+
+async def test_an_async_call_with_debug_logging_off_hands_logging_no_line_at_all(
+    respx_mock: respx.MockRouter, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    respx_mock.get("https://api.acme.test/api/v1/account/balance").mock(json_response(200, BALANCE))
+    handed: list[tuple[object, ...]] = []
+    monkeypatch.setattr(logging.getLogger("suno_clients"), "debug", lambda *args, **kwargs: handed.append(args))
+    caplog.set_level(logging.INFO, logger="suno_clients")
+    async with AsyncAcmeClient(KEY) as client:
+        await client._call("get_balance", response_model=BalanceResponse)
+        assert handed == []
+        caplog.set_level(logging.DEBUG, logger="suno_clients")
+        await client._call("get_balance", response_model=BalanceResponse)
+    assert [args[0] for args in handed] == ["%s %s (%s, attempt %d)", "%s %s -> HTTP %d"]

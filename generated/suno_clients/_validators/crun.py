@@ -171,12 +171,14 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
         for k in x:
             if k not in _MusicGenerateInput_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if "mode" in x and x["mode"] == "simple":
+    if x.get("mode") == "simple":
+        # rule simple-mode-requires-prompt: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/0
         if "prompt" not in x:
             out.append(
                 violation(path + ".prompt", "required", "'prompt' is required", _rule_simple_mode_requires_prompt)
             )
-    if "mode" in x and x["mode"] == "custom":
+    if x.get("mode") == "custom":
+        # rule custom-mode-requires-title-and-tags: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/1
         if "title" not in x:
             out.append(
                 violation(path + ".title", "required", "'title' is required", _rule_custom_mode_requires_title_and_tags)
@@ -185,12 +187,14 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
             out.append(
                 violation(path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_title_and_tags)
             )
-    if ("mode" in x and x["mode"] == "custom") and not ("instrumental" in x and x["instrumental"] is True):
+    if x.get("mode") == "custom" and x.get("instrumental") is not True:
+        # rule custom-mode-vocal-requires-lyrics: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/2
         if "lyrics" not in x:
             out.append(
                 violation(path + ".lyrics", "required", "'lyrics' is required", _rule_custom_mode_vocal_requires_lyrics)
             )
-    if "model" in x and x["model"] == "v4":
+    if x.get("model") == "v4":
+        # rule v4-tags-and-lyrics-max-length: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/3
         _check_v4_tags_and_lyrics_max_length_then(x, path, out, _rule_v4_tags_and_lyrics_max_length)
 
 

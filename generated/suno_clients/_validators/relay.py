@@ -6,16 +6,7 @@ from collections.abc import Callable
 
 from suno_clients._runtime.formats import is_uri
 from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
-from suno_clients._runtime.violations import (
-    MISSING,
-    NUMBER,
-    Rule,
-    Violation,
-    json_type,
-    path_index,
-    path_key,
-    violation,
-)
+from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_index, path_key, violation
 
 _SubmitMusicRequest_fields = frozenset(
     {
@@ -235,6 +226,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         "gpt_description_prompt" in x
         and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
     ):
+        # rule custom-mode-requires-prompt-title-tags: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/0
         if "prompt" not in x:
             out.append(
                 violation(
@@ -253,7 +245,13 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                     path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_prompt_title_tags
                 )
             )
-    if _valid_continuation_requires_task_id_continue_at_continue_clip_id_if(x):
+    if (
+        "continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
+    ) and not (
+        "gpt_description_prompt" in x
+        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+    ):
+        # rule continuation-requires-task-id-continue-at-continue-clip-id: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/1
         if not (
             "task_id" in x and "continue_at" in x and (not isinstance(x["task_id"], str) or len(x["task_id"]) >= 1)
         ):
@@ -267,6 +265,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         )
         or ("continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1))
     ):
+        # rule continuation-fields-need-continue-clip-id: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/2
         if not (
             ("task" not in x or x["task"] != "extend")
             and _continuation_fields_need_continue_clip_id_then_names.isdisjoint(x)
@@ -277,6 +276,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
     if "gpt_description_prompt" in x and (
         not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
     ):
+        # rule inspiration-mode-ignores-custom-mode-fields: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/3
         if not (
             ("prompt" not in x or x["prompt"] == "")
             and _inspiration_mode_ignores_custom_mode_fields_then_names.isdisjoint(x)
@@ -292,22 +292,6 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         )
     ):
         _check_tags_separated_by_half_width_commas(x, path, out, r)
-
-
-# specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/1/if (rule continuation-requires-task-id-continue-at-continue-clip-id)
-def _valid_continuation_requires_task_id_continue_at_continue_clip_id_if(x: object) -> bool:
-    if isinstance(x, dict):
-        if "continue_clip_id" not in x:
-            return False
-        v = x.get("continue_clip_id", MISSING)
-        if v is not MISSING and not (not isinstance(v, str) or len(v) >= 1):
-            return False
-    if not isinstance(x, dict) or (
-        "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
-    ):
-        return False
-    return True
 
 
 # specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/1/then (rule continuation-requires-task-id-continue-at-continue-clip-id)

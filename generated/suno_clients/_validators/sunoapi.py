@@ -171,17 +171,19 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         for k in x:
             if k not in _CreateMusicRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if "custom_mode" in x and x["custom_mode"] is True:
+    if x.get("custom_mode") is True:
+        # rule custom-mode-requires-prompt: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/0
         if "prompt" not in x:
             out.append(
                 violation(path + ".prompt", "required", "'prompt' is required", _rule_custom_mode_requires_prompt)
             )
-    if "custom_mode" in x and x["custom_mode"] is True:
+        # rule custom-mode-lyrics-under-3000-characters: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/1
         if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999)):
             _check_custom_mode_lyrics_under_3000_characters_then(
                 x, path, out, _rule_custom_mode_lyrics_under_3000_characters
             )
-    if not ("custom_mode" in x and x["custom_mode"] is True):
+    if x.get("custom_mode") is not True:
+        # rule description-prompt-less-than-200-characters: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/2
         if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199)):
             _check_description_prompt_less_than_200_characters_then(
                 x, path, out, _rule_description_prompt_less_than_200_characters
@@ -195,10 +197,12 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         _check_tags_less_than_200_characters(x, path, out, r)
     if not ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 79)):
         _check_title_less_than_80_characters(x, path, out, r)
-    if not ("custom_mode" in x and x["custom_mode"] is True):
+    if x.get("custom_mode") is not True:
+        # rule title-only-used-in-custom-mode: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/6
         if not ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 0)):
             _check_title_only_used_in_custom_mode_then(x, path, out, _rule_title_only_used_in_custom_mode)
-    if "task_type" in x and x["task_type"] == "persona_music":
+    if x.get("task_type") == "persona_music":
+        # rule persona-music-requires-persona-id: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/7
         if "persona_id" not in x:
             out.append(
                 violation(
@@ -208,7 +212,8 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                     _rule_persona_music_requires_persona_id,
                 )
             )
-    if "task_type" in x and x["task_type"] == "extend_music":
+    if x.get("task_type") == "extend_music":
+        # rule extend-music-continues-a-clip: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/8
         if not (
             "continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
         ):

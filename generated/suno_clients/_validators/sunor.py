@@ -244,10 +244,12 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         for k in x:
             if k not in _CreateTaskRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if "model" in x and x["model"] == "udio":
+    if x.get("model") == "udio":
+        # rule udio-supports-music-only: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/0
         if not ("task_type" not in x or x["task_type"] == "music"):
             _check_udio_supports_music_only_then(x, path, out, _rule_udio_supports_music_only)
-    if "model" in x and x["model"] == "suno":
+    if x.get("model") == "suno":
+        # rule suno-input-rejects-udio-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1
         if not (
             "input" not in x
             or (
@@ -256,7 +258,8 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             )
         ):
             _check_suno_input_rejects_udio_fields_then(x, path, out, _rule_suno_input_rejects_udio_fields)
-    if "model" in x and x["model"] == "udio":
+    if x.get("model") == "udio":
+        # rule udio-input-rejects-suno-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2
         if not (
             "input" not in x
             or (
@@ -265,10 +268,10 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             )
         ):
             _check_udio_input_rejects_suno_fields_then(x, path, out, _rule_udio_input_rejects_suno_fields)
-    if "model" in x and x["model"] == "udio":
+        # rule udio-music-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/3
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
             _check_udio_music_requires_prompt_then(x, path, out, _rule_udio_music_requires_prompt)
-    if "model" in x and x["model"] == "udio":
+        # rule udio-prompt-5-to-15-words-recommended: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4
         if not ("input" not in x or _valid_udio_prompt_5_to_15_words_recommended_then_input(x["input"])):
             _check_udio_prompt_5_to_15_words_recommended_then(x, path, out, _rule_udio_prompt_5_to_15_words_recommended)
     if not (
@@ -279,7 +282,13 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         )
     ):
         _check_suno_mv_does_not_need_to_be_specified(x, path, out, r)
-    if _valid_suno_inspiration_mode_lists_only_its_fields_if(x):
+    if (
+        "input" in x
+        and x.get("model") == "suno"
+        and x.get("task_type") == "music"
+        and (isinstance(x["input"], dict) and "gpt_description_prompt" in x["input"])
+    ):
+        # rule suno-inspiration-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6
         if not (
             "input" not in x
             or (
@@ -290,7 +299,17 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             _check_suno_inspiration_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_inspiration_mode_lists_only_its_fields
             )
-    if _valid_suno_continuation_mode_lists_only_its_fields_if(x):
+    if (
+        "input" in x
+        and x.get("model") == "suno"
+        and x.get("task_type") == "music"
+        and (
+            isinstance(x["input"], dict)
+            and "continue_clip_id" in x["input"]
+            and "gpt_description_prompt" not in x["input"]
+        )
+    ):
+        # rule suno-continuation-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7
         if not (
             "input" not in x
             or (
@@ -301,10 +320,19 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             _check_suno_continuation_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_continuation_mode_lists_only_its_fields
             )
-    if _valid_suno_custom_mode_requires_prompt_if(x):
+    if (
+        "input" in x
+        and x.get("model") == "suno"
+        and x.get("task_type") == "music"
+        and (
+            isinstance(x["input"], dict)
+            and not ("gpt_description_prompt" in x["input"] or "continue_clip_id" in x["input"])
+        )
+    ):
+        # rule suno-custom-mode-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
             _check_suno_custom_mode_requires_prompt_then(x, path, out, _rule_suno_custom_mode_requires_prompt)
-    if _valid_suno_custom_mode_lists_only_its_fields_if(x):
+        # rule suno-custom-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9
         if not (
             "input" not in x
             or (
@@ -315,28 +343,31 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
             _check_suno_custom_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_custom_mode_lists_only_its_fields
             )
-    if "task_type" in x and x["task_type"] == "lyrics":
+    if x.get("task_type") == "lyrics":
+        # rule lyrics-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/10
         if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
             _check_lyrics_requires_prompt_then(x, path, out, _rule_lyrics_requires_prompt)
-    if "task_type" in x and x["task_type"] == "lyrics":
+        # rule lyrics-lists-only-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11
         if not (
             "input" not in x
             or (not isinstance(x["input"], dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(x["input"]))
         ):
             _check_lyrics_lists_only_prompt_then(x, path, out, _rule_lyrics_lists_only_prompt)
-    if "task_type" in x and x["task_type"] == "upload":
+    if x.get("task_type") == "upload":
+        # rule upload-requires-url: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/12
         if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
             _check_upload_requires_url_then(x, path, out, _rule_upload_requires_url)
-    if "task_type" in x and x["task_type"] == "upload":
+        # rule upload-lists-only-url: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13
         if not (
             "input" not in x
             or (not isinstance(x["input"], dict) or _upload_lists_only_url_then_input_names.isdisjoint(x["input"]))
         ):
             _check_upload_lists_only_url_then(x, path, out, _rule_upload_lists_only_url)
-    if "task_type" in x and x["task_type"] == "concat":
+    if x.get("task_type") == "concat":
+        # rule concat-requires-clip-id: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/14
         if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
             _check_concat_requires_clip_id_then(x, path, out, _rule_concat_requires_clip_id)
-    if "task_type" in x and x["task_type"] == "concat":
+        # rule concat-lists-only-clip-id: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15
         if not (
             "input" not in x
             or (not isinstance(x["input"], dict) or _concat_lists_only_clip_id_then_input_names.isdisjoint(x["input"]))
@@ -459,27 +490,6 @@ def _check_suno_mv_does_not_need_to_be_specified_input(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/if (rule suno-inspiration-mode-lists-only-its-fields)
-def _valid_suno_inspiration_mode_lists_only_its_fields_if(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        if "task_type" not in x:
-            return False
-        if "input" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and v != "suno":
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and v != "music":
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (isinstance(v, dict) and "gpt_description_prompt" in v):
-            return False
-    return True
-
-
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6/then (rule suno-inspiration-mode-lists-only-its-fields)
 def _check_suno_inspiration_mode_lists_only_its_fields_then(
     x: object, path: str, out: list[Violation], r: Rule | None
@@ -505,31 +515,6 @@ def _check_suno_inspiration_mode_lists_only_its_fields_then_input(
                     and k in _suno_inspiration_mode_lists_only_its_fields_then_input_propertyNames_not_enum
                 ):
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/if (rule suno-continuation-mode-lists-only-its-fields)
-def _valid_suno_continuation_mode_lists_only_its_fields_if(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        if "task_type" not in x:
-            return False
-        if "input" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and v != "suno":
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and v != "music":
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict)
-            and "continue_clip_id" in v
-            and not (not isinstance(v, dict) or "gpt_description_prompt" in v)
-        ):
-            return False
-    return True
 
 
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7/then (rule suno-continuation-mode-lists-only-its-fields)
@@ -559,33 +544,6 @@ def _check_suno_continuation_mode_lists_only_its_fields_then_input(
                     out.append(violation(path_key(path, k), "propertyNames", f"field {k!r} is not allowed here", r))
 
 
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/if (rule suno-custom-mode-requires-prompt)
-def _valid_suno_custom_mode_requires_prompt_if(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        if "task_type" not in x:
-            return False
-        if "input" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and v != "suno":
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and v != "music":
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict)
-            and not (
-                (not isinstance(v, dict) or "gpt_description_prompt" in v)
-                or (not isinstance(v, dict) or "continue_clip_id" in v)
-            )
-        ):
-            return False
-    return True
-
-
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8/then (rule suno-custom-mode-requires-prompt)
 def _check_suno_custom_mode_requires_prompt_then(x: object, path: str, out: list[Violation], r: Rule | None) -> None:
     if isinstance(x, dict):
@@ -594,33 +552,6 @@ def _check_suno_custom_mode_requires_prompt_then(x: object, path: str, out: list
             if isinstance(v, dict):
                 if "prompt" not in v:
                     out.append(violation(path + ".input.prompt", "required", "'prompt' is required", r))
-
-
-# specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/if (rule suno-custom-mode-lists-only-its-fields)
-def _valid_suno_custom_mode_lists_only_its_fields_if(x: object) -> bool:
-    if isinstance(x, dict):
-        if "model" not in x:
-            return False
-        if "task_type" not in x:
-            return False
-        if "input" not in x:
-            return False
-        v = x.get("model", MISSING)
-        if v is not MISSING and v != "suno":
-            return False
-        v = x.get("task_type", MISSING)
-        if v is not MISSING and v != "music":
-            return False
-        v = x.get("input", MISSING)
-        if v is not MISSING and not (
-            isinstance(v, dict)
-            and not (
-                (not isinstance(v, dict) or "gpt_description_prompt" in v)
-                or (not isinstance(v, dict) or "continue_clip_id" in v)
-            )
-        ):
-            return False
-    return True
 
 
 # specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9/then (rule suno-custom-mode-lists-only-its-fields)

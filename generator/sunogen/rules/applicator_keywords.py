@@ -71,13 +71,13 @@ def contains(s: ir.Schema, ctx: Context) -> list[Check]:
             return [
                 Assert(
                     "contains",
-                    lambda x: f"any({ctx.ok(wanted, 'item')} for item in {x})",
+                    lambda x: f"any({ctx.ok_part(wanted, 'item')} for item in {x})",
                     said(f"must contain an item that is {what}"),
                 )
             ]
 
     def count(x: str) -> str:
-        return f"sum(1 for item in {x} if {ctx.ok(wanted, 'item')})"
+        return f"sum(1 for item in {x} if {ctx.ok_part(wanted, 'item')})"
 
     if high is None:
         detail = f"must contain at least {low} items that are {what}"

@@ -100,7 +100,10 @@ class Context(Protocol):
     """What an entry may ask of the compiler while compiling one node."""
 
     def ok(self, schema: ir.Schema, x: str) -> str:
-        """The valid pass's expression for `schema` over `x` (the same value as the node's, or a part of it)."""
+        """The valid pass's expression for `schema` over `x`, the node's own value (its type test has passed)."""
+
+    def ok_part(self, schema: ir.Schema, x: str) -> str:
+        """The valid pass's expression for `schema` over `x`, a part of the value (an item, a member's name)."""
 
     def constant(self, what: str, source: str) -> str:
         """The name of a module constant holding `source`, named after the node and `what` it is."""

@@ -73,7 +73,7 @@ def property_names(s: ir.Schema, ctx: Context) -> list[Check]:
     assert names is not None
     test = Assert(
         "propertyNames",
-        lambda k: ctx.ok(names, k),
+        lambda k: ctx.ok_part(names, k),
         lambda k: f'f"field {{{k}!r}} is not allowed here"',
         at=lambda path: f"path_key({path}, k)",
         rule=names.rule,

@@ -2,9 +2,9 @@
 
 It reads each node's checks (the keyword table's, plus the JSON-value checks of a place in the payload) and prints
 them: an Assert is its test, an Apply the child's own expression, an Each a loop (or its loop-free form), a Branch a
-conditional. A small node is an expression at the place that asks; a larger one, or one that loops, a function.
-The violation pass asks it before descending into anything, and this class also tells both passes what a node's
-checks are.
+conditional. A small node is an expression at the place that asks; a larger one, or one that loops, a function,
+except a rule's `if`, which is written where the rule is however long it is. The violation pass asks it before
+descending into anything, and this class also tells both passes what a node's checks are.
 """
 
 from __future__ import annotations
@@ -38,7 +38,11 @@ applicators close), then its place in the table."""
 
 
 class NodeContext:
-    """The compiler as one keyword entry sees it while compiling a node (keywords.Context)."""
+    """The compiler as one keyword entry sees it while compiling a node (keywords.Context).
+
+    `known`: the JSON type the node's value is known to have when its keywords other than `type` run, which is
+    only once its `type` test passed; a part of the value (an item, a member's name) is of no known type.
+    """
 
     def __init__(self, valid: ValidPass, node: ir.Schema, known: str | None) -> None:
         self.valid = valid
@@ -47,6 +51,9 @@ class NodeContext:
 
     def ok(self, schema: ir.Schema, x: str) -> str:
         return self.valid.ok(schema, x, known=self.known)
+
+    def ok_part(self, schema: ir.Schema, x: str) -> str:
+        return self.valid.ok(schema, x)
 
     def constant(self, what: str, source: str) -> str:
         return self.valid.module.constant(self.node, what, source)
@@ -97,7 +104,7 @@ class ValidPass:
     def _compile(self, s: ir.Schema, known: str | None) -> list[Typed]:
         if s.never:
             return [(None, Assert("false", lambda x: "False", lambda x: repr("is not allowed here")))]
-        ctx = NodeContext(self, s, known)
+        ctx = NodeContext(self, s, known_after(s, known))
         found: list[tuple[tuple[int, int], Typed]] = []
         for name in sorted((name for name, _ in s.keywords), key=_ORDER.__getitem__):
             entry = KEYWORDS[name]
@@ -147,8 +154,22 @@ class ValidPass:
         expression, _ = self.form(schema, x, known=known)
         return expression
 
-    def form(self, schema: ir.Schema, x: str, *, known: str | None = None) -> tuple[str, bool]:
-        """`ok`'s expression, and whether it is a call to the node's function (which walks the node itself)."""
+    def condition(self, schema: ir.Schema, x: str, *, known: str | None = None) -> str:
+        """`ok`'s expression for an `if`, written in place however long it is, unless it needs a loop.
+
+        A rule's `if` is asked once per payload and is mostly member tests: a call to a `_valid_` function cost more
+        than the test itself (bench/RESULTS.md, figure 7), and the test reads better where the rule is.
+        """
+        expression, _ = self.form(schema, x, known=known, limit=None)
+        return expression
+
+    def form(
+        self, schema: ir.Schema, x: str, *, known: str | None = None, limit: int | None = INLINE_LIMIT
+    ) -> tuple[str, bool]:
+        """`ok`'s expression, and whether it is a call to the node's function (which walks the node itself).
+
+        `limit`: the longest expression written in place (None: any length).
+        """
         s = self.resolve(schema)
         checks = self.checks(s, known)
         if not checks:
@@ -161,23 +182,30 @@ class ValidPass:
             expression = self._expression(s, checks, x, known)
         finally:
             self._expanding.discard(s.pointer)
-        if expression is not None and (self.leaf(s) or len(expression) <= INLINE_LIMIT):
+        if expression is not None and (self.leaf(s) or limit is None or len(expression) <= limit):
             return expression, False
         return call, True
 
     def _expression(self, s: ir.Schema, checks: list[Typed], x: str, known: str | None) -> str | None:
         """The whole node as one expression, or None when a check needs statements (a loop)."""
         tests: list[str] = []
+        fetched: set[str] = set()
         for kind, group in grouped(checks):
             parts = []
             for check in group:
                 test = self._test(s, check, x, known)
                 if test is None:
                     return None
+                if isinstance(check, Apply) and check.part.kind == "member":
+                    name = check.part.name
+                    if f"{x}.get({name!r})" in test:  # `required`'s test of it is this test's too
+                        fetched.add(f"{name!r} in {x}")
                 if test != "True":
                     parts.append(test)
                 if isinstance(check, Assert) and check.stop:
                     known = known_after(s, known)  # the tests after it in the conjunction run only if it held
+            # `"model" in x` says nothing `x.get("model") == "suno"` does not (see _applied)
+            parts = [part for part in parts if part not in fetched]
             if parts:
                 test = _conjunction(parts)
                 when = guard(kind, known, x)
@@ -201,6 +229,15 @@ class ValidPass:
             return f"({if_} or {else_})"
         return f"({then} if {if_} else {else_})"
 
+    def _refuses_null(self, schema: ir.Schema) -> bool:
+        """Whether the node's test is False for null, by its own type, const or enum."""
+        s = self.resolve(schema)
+        if s.has_const:
+            return s.const is not None
+        if s.enum is not None:
+            return None not in s.enum
+        return bool(s.types) and "null" not in s.types
+
     def _applied(self, s: ir.Schema, check: Apply, x: str, known: str | None) -> str | None:
         part = check.part
         if part.kind == "document":
@@ -209,6 +246,13 @@ class ValidPass:
             test = self.ok(check.schema, x, known=known)
             return test if check.when is None else f"(not {check.when(x)} or {test})"
         if part.kind == "member":
+            if part.name in s.required and self._refuses_null(check.schema):
+                # `x.get(name)` is None when the member is absent, which the test refuses: it says `required` too
+                # (_expression drops that test), for one lookup instead of two, where the value is read once
+                fetched = f"{x}.get({part.name!r})"
+                test = self.ok(check.schema, fetched)
+                if test.count(fetched) == 1:
+                    return test
             test = self.ok(check.schema, f"{x}[{part.name!r}]")
             # a member the node requires is there: the conjunction tested `required` first
             return test if part.name in s.required else f"({part.name!r} not in {x} or {test})"

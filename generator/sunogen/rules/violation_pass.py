@@ -122,7 +122,7 @@ class ViolationPass:
         elif isinstance(check, Each):
             self._each(s, check, x, path, w, rule)
         else:
-            self._branch(check, x, path, w, rule, known)
+            self._branch(s, check, x, path, w, rule, known)
 
     def _report(self, s: ir.Schema, check: Assert, x: str, path: str, rule: str, w: Writer) -> None:
         if check.report is not None:
@@ -174,13 +174,16 @@ class ViolationPass:
             with w.block("for k in x:"), w.block(f"if {' and '.join(conditions)}:") if conditions else nullcontext():
                 self._report(s, test, "k", path, rule, w)
 
-    def _branch(self, branch: Branch, x: str, path: str, w: Writer, rule: str, known: str | None) -> None:
+    def _branch(self, s: ir.Schema, branch: Branch, x: str, path: str, w: Writer, rule: str, known: str | None) -> None:
         then, else_ = Writer(), Writer()
         if branch.then is not None:
             self.err(branch.then, x, path, then, rule=rule, known=known)
         if branch.else_ is not None:
             self.err(branch.else_, x, path, else_, rule=rule, known=known)
-        test = self.valid.ok(branch.if_, x, known=known)
+        if s.rule is not None:
+            # the `if` is written in place (and may be shared with the rule before): each side says whose it is
+            then, else_ = (self._titled(s, side) for side in (then, else_))
+        test = self.valid.condition(branch.if_, x, known=known)
         if not then.empty():
             with w.block(f"if {test}:"):
                 w.extend(then)
@@ -190,3 +193,13 @@ class ViolationPass:
         elif not else_.empty():
             with w.block(f"if {negated(test)}:"):
                 w.extend(else_)
+
+    def _titled(self, s: ir.Schema, side: Writer) -> Writer:
+        """`side` under a comment naming the rule and where it is in the spec (nothing, if it says nothing)."""
+        if side.empty():
+            return side
+        assert s.rule is not None
+        titled = Writer()
+        titled.line(f"# rule {s.rule.id}: {self.module.file}#{s.pointer}")
+        titled.extend(side)
+        return titled

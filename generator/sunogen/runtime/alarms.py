@@ -13,9 +13,11 @@ import heapq
 import itertools
 import math
 import weakref
+from asyncio import CancelledError
 from typing import Any
 
-__all__ = ["Alarm", "set_alarm"]
+# CancelledError too: what an alarm raises in the task, named here for the exchange, which imports no asyncio itself
+__all__ = ["Alarm", "CancelledError", "set_alarm"]
 
 
 class Alarm:

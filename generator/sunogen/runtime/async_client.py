@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
+from logging import DEBUG
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -65,8 +66,10 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 f"{self.vendor.id}: http_client must be an httpx.AsyncClient (Client goes to the sync Client)",
                 vendor=self.vendor.id,
             )
-        self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.AsyncClient(timeout=self.timeout)
+        if http_client is None:
+            self._use_http_client(httpx.AsyncClient(timeout=self.timeout), owned=True)
+        else:
+            self._use_http_client(http_client, owned=False)
 
     async def close(self) -> None:
         """Close the underlying httpx.AsyncClient, unless it was injected."""
@@ -122,7 +125,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         # wait() passes 0: it retries a failed poll itself, against its own deadline
         retries = self.max_retries if max_retries is None else max_retries
         while True:
-            log.debug("%s %s (%s, attempt %d)", request.method, request.url, operation.id, retries_taken + 1)
+            if log.isEnabledFor(DEBUG):  # a disabled log line costs one look, not a call with its arguments
+                log.debug("%s %s (%s, attempt %d)", request.method, request.url, operation.id, retries_taken + 1)
             exchange = self._exchange(request, timeouts, deadline, asynchronous=True)
             try:
                 received = await receive_async(self._client, exchange, self.max_response_bytes)

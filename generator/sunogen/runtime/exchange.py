@@ -338,14 +338,12 @@ def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Receive
 
 async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes: int) -> Received:
     """As `receive`, awaited: an alarm cancels the exchange at its deadline wherever it waits."""
-    from asyncio import CancelledError  # a sync caller never imports asyncio for this
-
-    from .alarms import set_alarm
+    from . import alarms  # it imports asyncio, which a sync caller never needs
 
     left = exchange.left()
     if left is not None and left <= 0:
         raise exchange.timeout_error()
-    alarm = None if left is None else set_alarm(left)
+    alarm = None if left is None else alarms.set_alarm(left)
     try:
         exchange.handed = True
         response = await client.send(exchange.request, stream=True, follow_redirects=False)
@@ -363,7 +361,7 @@ async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes
             if alarm is not None:
                 alarm.stop()  # the body is in: closing the response is no part of the exchange's time
             await response.aclose()
-    except CancelledError:
+    except alarms.CancelledError:
         if alarm is None or not alarm.rang_for():
             raise
         # the alarm cancelled the exchange where it waited: report it as the timeout it is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from logging import DEBUG
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -71,8 +72,10 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 f"{self.vendor.id}: http_client must be an httpx.Client (AsyncClient goes to AsyncClient)",
                 vendor=self.vendor.id,
             )
-        self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.Client(timeout=self.timeout)
+        if http_client is None:
+            self._use_http_client(httpx.Client(timeout=self.timeout), owned=True)
+        else:
+            self._use_http_client(http_client, owned=False)
 
     def close(self) -> None:
         """Close the underlying httpx.Client, unless it was injected."""
@@ -133,7 +136,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         # wait() passes 0: it retries a failed poll itself, against its own deadline
         retries = self.max_retries if max_retries is None else max_retries
         while True:
-            log.debug("%s %s (%s, attempt %d)", request.method, request.url, operation.id, retries_taken + 1)
+            if log.isEnabledFor(DEBUG):  # a disabled log line costs one look, not a call with its arguments
+                log.debug("%s %s (%s, attempt %d)", request.method, request.url, operation.id, retries_taken + 1)
             exchange = self._exchange(request, timeouts, deadline, asynchronous=False)
             try:
                 received = receive(self._client, exchange, self.max_response_bytes)

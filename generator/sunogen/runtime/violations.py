@@ -73,9 +73,14 @@ NUMBER = (int, float)
 
 def violation(path: str, keyword: str, detail: str, rule: Rule | None) -> Violation:
     """A violation worded by its rule where the spec names one, by the keyword's own detail otherwise."""
+    # tuple.__new__ with every field: a named tuple's own __new__ is Python code, half of what making one costs,
+    # and a payload with 200 unknown members makes 200 (bench/RESULTS.md, figure 7)
     if rule is None:
-        return Violation(path, keyword, detail)
-    return Violation(path, keyword, f"{rule.message} ({detail})", rule.id, rule.severity)
+        return _new(Violation, (path, keyword, detail, None, "error"))
+    return _new(Violation, (path, keyword, f"{rule.message} ({detail})", rule.id, rule.severity))
+
+
+_new = tuple.__new__
 
 
 def path_key(path: str, key: str) -> str:
