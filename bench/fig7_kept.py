@@ -411,6 +411,12 @@ def _generation(rounds: int, tmp: Any) -> list[Kept]:
             tearing_down.times,
         )
     )
+    from bench import fig7_generation
+
+    for name, where, serves, with_it, without in fig7_generation.rows(root / "generation"):
+        # a cold 100-spec run takes seconds a side: fewer rounds of it
+        mine, theirs = _alternate(max(3, rounds // 3) if "cold 100-spec" in serves else rounds, with_it, without)
+        kept.append(Kept(name, where, serves, tuple(mine), tuple(theirs)))
     return kept
 
 

@@ -237,3 +237,42 @@ def test_a_cache_folder_that_cannot_be_written_costs_time_not_the_result(
     finally:
         render._environment.cache_clear()
     assert made == generated_files
+
+
+def test_batches_hold_every_spec_once_largest_first_and_shrink_towards_the_end() -> None:
+    from sunogen.workers import batches
+
+    specs = {f"specs/v{n:02d}.yaml": "x" * (n * 10 + 1) for n in range(40)}
+    found = batches(specs, jobs=2)
+    order = [file for batch in found for file in batch]
+    assert order == sorted(specs, key=lambda file: -len(specs[file]))  # every spec once, the largest first
+    sizes = [len(batch) for batch in found]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] == 10  # a quarter of forty: each of two workers starts on a large batch
+    assert sizes[-1] == 1  # and the last ones are single specs, so no worker is left long with the others done
+
+
+def test_workers_format_what_they_make_so_this_process_formats_only_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sunogen import workers
+    from sunogen.format import format_files
+    from sunogen.render import render_package
+
+    formatted: list[set[str]] = []
+
+    def counted(files: dict[str, str]) -> dict[str, str]:
+        formatted.append(set(files))
+        return format_files(files)
+
+    monkeypatch.setattr(workers, "format_files", counted)  # what calls ruff in this process; workers do not see it
+    in_workers = sunogen.generate(_two_specs(), jobs=2)
+    assert formatted == [set(render_package(tuple(Path(file).stem for file in _two_specs())))]
+    assert in_workers == sunogen.generate(_two_specs())
+
+
+def test_a_change_inside_one_spec_leaves_the_package_s_own_files_as_they_are() -> None:
+    before, after = sunogen.generate(_two_specs()), sunogen.generate(_two_specs(RULE_EDIT))
+    package = ("suno_clients/__init__.py", "suno_clients/_validators/__init__.py", "suno_clients/py.typed")
+    assert [before[path] for path in package] == [after[path] for path in package]
+    assert before["suno_clients/crun/_client.py"] != after["suno_clients/crun/_client.py"]  # its header's hash

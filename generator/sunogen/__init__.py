@@ -1,12 +1,12 @@
 """sunogen: turns one OpenAPI spec per Suno-style gateway into the typed `suno_clients` package.
 
-`generate()` below is the whole pipeline, top to bottom: each spec on its own (vendor_files.py: load, check, build,
-rules, render, the spec's own request examples run against the rendered validators, models), then the package's own
-files, then one format of everything made. What it returns is a function of the spec files' text (and of the
-generator) alone, and nothing before `write` touches the output folder. A content-addressed cache (cache.py) makes
-regenerating cost what changed: an unchanged spec is not made again, and a vendor whose shapes did not change does
-not run datamodel-code-generator (nor import it); the specs that must be made are shared among one worker process
-per core (workers.py).
+`generate()` below is the whole pipeline, top to bottom: the package's own files (from the vendor ids alone), then
+each spec on its own (vendor_files.py: load, check, build, rules, render, the spec's own request examples run
+against the rendered validators, models), formatted by ruff a batch of specs at a time. What it returns is a
+function of the spec files' text (and of the generator) alone, and nothing before `write` touches the output folder.
+A content-addressed cache (cache.py) makes regenerating cost what changed: an unchanged spec is not made again, and a
+vendor whose shapes did not change does not run datamodel-code-generator (nor import it); the specs that must be
+made are shared, in batches, among one worker process per core (workers.py).
 """
 
 from __future__ import annotations
@@ -39,35 +39,34 @@ def generate(sources: dict[str, str], *, cache: Cache | None = None, jobs: int =
     processes make the other specs (1: this process).
     """
     from .cache import Cache
-    from .format import format_files
+    from .load import vendor_id_problem
     from .render import render_package, runtime_files
-    from .vendor_files import Made
+    from .vendor_files import Made, vendor_key
     from .workers import make_each
 
     if not sources:
         raise SpecErrors([SpecError("specs", 1, 1, "no-specs", "no <vendor>.yaml files found")])
     cache = cache if cache is not None else Cache(None)
-    # 1. each spec on its own (stages 1 to 5): taken from the cache when an earlier run made it, else made now
-    keys = {file: cache.key("vendor", PurePath(file).name, text) for file, text in sources.items()}
-    cached = {file: Made(**entry) for file in sources if (entry := cache.get(keys[file])) is not None}
-    made = make_each({file: text for file, text in sources.items() if file not in cached}, cache, jobs)
+    # 1. the package's own files, from the vendor ids (the specs' file names) in spec order; a file name that is no
+    # vendor id is a spec error that make_vendor reports, and no package is made
+    vendors = tuple(PurePath(file).stem for file in sources)
+    package_key = cache.key("package", json.dumps(vendors))
+    package: dict[str, str] | None = cache.get(package_key)
+    named = all(vendor_id_problem(PurePath(file).name) is None for file in sources)
+    rendered = render_package(vendors) if package is None and named else {}
+    # 2. each spec on its own (stages 1 to 6): taken from the cache when an earlier run made it, else made and
+    # formatted now (and stored in the cache) in batches shared among the workers; the package formatted alongside
+    entries = {file: cache.get(vendor_key(cache, file, text)) for file, text in sources.items()}
+    cached = {file: Made(**entry) for file, entry in entries.items() if entry is not None}
+    made, formatted = make_each(
+        {file: text for file, text in sources.items() if file not in cached}, cache, jobs, rendered
+    )
     errors = [error for result in made.values() for error in result.errors]
     if errors:
         raise SpecErrors(errors)
-    # 2. the package's own files, from every vendor's id and content hash in spec order
-    vendors = tuple((result.vendor, result.content_hash) for result in (cached.get(f) or made[f] for f in sources))
-    package_key = cache.key("package", json.dumps(vendors))
-    package: dict[str, str] | None = cache.get(package_key)
-    rendered = render_package(vendors) if package is None else {}
-    # 3. format, in one batch, what was made (ruff formats each file on its own: the batch changes no byte)
-    batch = rendered | {path: text for result in made.values() for path, text in result.files.items()}
-    formatted = format_files(batch) if batch else {}
     if package is None:
-        package = {path: formatted[path] for path in rendered}
+        package = formatted
         cache.put(package_key, package)
-    for file, result in made.items():
-        made[file] = Made(result.vendor, result.content_hash, {path: formatted[path] for path in result.files})
-        cache.put(keys[file], {"vendor": result.vendor, "content_hash": result.content_hash, "files": made[file].files})
     files = runtime_files() | package
     for file in sources:
         files |= (cached.get(file) or made[file]).files

@@ -101,17 +101,20 @@ def runtime_files() -> dict[str, str]:
     return files
 
 
-def render_package(vendors: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """The package's own files, made from every vendor's id and content hash (in spec order), keyed by path."""
+def render_package(vendors: tuple[str, ...]) -> dict[str, str]:
+    """The package's own files, made from the vendor ids alone (in spec order), keyed by path.
+
+    Nothing in them depends on what a spec says, only on which specs there are: a change inside one spec leaves
+    them as they are (and their header's hash, which is the ids' own).
+    """
     files = {f"{PACKAGE}/py.typed": ""}
     files[f"{PACKAGE}/_validators/__init__.py"] = (
         f"{header('generator/sunogen/render.py', '0' * 16)}\n"
         '"""Compiled offline validators, one module per vendor; importing one imports neither pydantic nor httpx."""\n'
     )
-    combined = hashlib.sha256("".join(content_hash for _, content_hash in vendors).encode()).hexdigest()[:16]
+    ids = hashlib.sha256(" ".join(vendors).encode()).hexdigest()[:16]
     files[f"{PACKAGE}/__init__.py"] = template("package_init.py.jinja").render(
-        header=header("specs/*.yaml", combined),
-        vendors=tuple(vendor for vendor, _ in vendors),
+        header=header("specs/*.yaml", ids), vendors=vendors
     )
     return files
 

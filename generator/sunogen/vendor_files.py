@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 from .build import build
 from .cache import Cache
@@ -28,6 +29,15 @@ class Made:
     content_hash: str = ""
     files: dict[str, str] = field(default_factory=dict)
     errors: tuple[SpecError, ...] = ()
+
+    def entry(self) -> dict[str, Any]:
+        """What the cache stores of a spec that made its files (`Made(**entry)` is this again)."""
+        return {"vendor": self.vendor, "content_hash": self.content_hash, "files": self.files}
+
+
+def vendor_key(cache: Cache, file: str, text: str) -> str:
+    """The cache key of what one spec makes: its file's name and text (and the generator, as every key)."""
+    return cache.key("vendor", PurePath(file).name, text)
 
 
 def make_vendor(file: str, text: str, cache: Cache) -> Made:

@@ -1,11 +1,18 @@
-"""Worker processes: the specs a run must make, handed out one at a time to one process per core it may use."""
+"""Worker processes: the specs a run must make, in batches handed out to one process per core it may use.
+
+A batch is made and formatted where it is made, and each of its specs stored in the cache there: what the parent
+is left with is putting the package together and writing it, so a run scales with its cores (bench figure 3).
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from . import vendor_files
 from .cache import Cache
+from .format import format_files
 from .vendor_files import Made
 
 
@@ -16,20 +23,64 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def make_each(specs: dict[str, str], cache: Cache, jobs: int) -> dict[str, Made]:
-    """`make_vendor` for each spec (file name to text), in at most `jobs` worker processes; by file name.
+def batches(specs: dict[str, str], jobs: int) -> list[dict[str, str]]:
+    """The specs in batches for `jobs` workers, largest specs first, each batch a 2*jobs-th of what is left.
 
-    One spec, or one job, is made in this process: a worker's start-up (a new interpreter, the pipeline imported
-    again) would only add to the time. Largest specs go first, so that no worker is left with a long one at the end.
+    Each batch costs one ruff run (about 15 ms of its own), so batches are large while much is left and shrink
+    towards the end, where the last batch decides when the run ends ("guided" scheduling, as OpenMP calls it).
     """
-    workers = min(jobs, len(specs))
-    if workers <= 1:
-        return {file: vendor_files.make_vendor(file, text, cache) for file, text in specs.items()}
+    order = sorted(specs, key=lambda file: (-len(specs[file]), file))
+    found: list[dict[str, str]] = []
+    while order:
+        size = -(-len(order) // (2 * jobs))  # rounded up: at least one
+        found.append({file: specs[file] for file in order[:size]})
+        order = order[size:]
+    return found
+
+
+def make_batch(
+    specs: dict[str, str], cache: Cache, extra: Mapping[str, str] = MappingProxyType({})
+) -> tuple[dict[str, Made], dict[str, str]]:
+    """Each spec made (`make_vendor`), then every file they made formatted in one ruff run, and each result stored
+    in the cache under its spec's key; by file name. A spec with errors is returned with them, and not stored.
+
+    `extra`: other files to format in the same run (the package's own), returned formatted: ruff costs about as much
+    to start as to format a vendor's files.
+    """
+    made = {file: vendor_files.make_vendor(file, text, cache) for file, text in specs.items()}
+    batch = {path: text for result in made.values() for path, text in result.files.items()} | dict(extra)
+    formatted = format_files(batch) if batch else {}
+    done: dict[str, Made] = {}
+    for file, result in made.items():
+        if result.errors:
+            done[file] = result
+            continue
+        done[file] = Made(result.vendor, result.content_hash, {path: formatted[path] for path in result.files})
+        cache.put(vendor_files.vendor_key(cache, file, specs[file]), done[file].entry())
+    return done, {path: formatted[path] for path in extra}
+
+
+def make_each(
+    specs: dict[str, str], cache: Cache, jobs: int, extra: Mapping[str, str] = MappingProxyType({})
+) -> tuple[dict[str, Made], dict[str, str]]:
+    """`make_batch` over all the specs (file name to text), in at most `jobs` worker processes; by file name, and
+    `extra` formatted.
+
+    One job, or one spec, is made in this process in one batch, `extra` in it: a worker's start-up (a new
+    interpreter, the pipeline and datamodel-code-generator imported again) would only add to the time. With workers,
+    this process formats `extra` while they make the specs.
+    """
+    if jobs <= 1 or len(specs) <= 1:
+        return make_batch(specs, cache, extra)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    order = sorted(specs, key=lambda file: -len(specs[file]))
+    work = batches(specs, jobs)
+    made: dict[str, Made] = {}
     # spawn, not fork: a worker starts from a clean interpreter whatever threads or state this process holds
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        made = pool.map(vendor_files.make_vendor, order, [specs[file] for file in order], [cache] * len(order))
-        return dict(zip(order, made, strict=True))
+    with ProcessPoolExecutor(min(jobs, len(work)), mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = pool.map(make_batch, work, [cache] * len(work))
+        formatted = format_files(dict(extra)) if extra else {}
+        for done, _ in results:
+            made |= done
+    return made, formatted

@@ -2,42 +2,40 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .render import PACKAGE
 
 _CACHE = "__pycache__"
 
 
-def _leftover_folders(files: dict[str, str], out: Path) -> set[str]:
-    """Folders of the package that hold no file of `files`: a removed vendor's package, say (with its bytecode)."""
+def _on_disk(out: Path) -> tuple[set[str], set[str]]:
+    """The package's files and folders under `out`, relative to it with `/`, bytecode left out; one walk."""
+    files: set[str] = set()
+    folders: set[str] = set()
     root = out / PACKAGE
-    if not root.is_dir():
-        return set()
-    wanted = {str(parent) for rel in files for parent in Path(rel).parents if str(parent) != "."}
-    return {
-        str(path.relative_to(out))
-        for path in root.rglob("*")
-        if path.is_dir() and _CACHE not in path.parts and str(path.relative_to(out)) not in wanted
-    }
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name != _CACHE]
+        here = Path(folder).relative_to(out).as_posix()
+        if here != PACKAGE:
+            folders.add(here)
+        files.update(f"{here}/{name}" for name in names)
+    return files, folders
 
 
 def stale(files: dict[str, str], out: Path) -> list[str]:
     """Paths (relative to `out`) that are missing, different, or should not be there (files and folders); sorted.
 
-    A folder that should not be there is listed with a trailing `/`.
+    A folder that should not be there (a removed vendor's package, say, with its bytecode) is listed with a
+    trailing `/`.
     """
-    root = out / PACKAGE
-    found = (
-        {str(p.relative_to(out)) for p in root.rglob("*") if p.is_file() and _CACHE not in p.parts}
-        if root.exists()
-        else set()
-    )
-    problems = set(found - files.keys()) | {f"{folder}/" for folder in _leftover_folders(files, out)}
+    found, folders = _on_disk(out)
+    wanted = {parent.as_posix() for rel in files for parent in PurePosixPath(rel).parents}
+    problems = (found - files.keys()) | {f"{folder}/" for folder in folders - wanted}
     for rel, text in files.items():
-        path = out / rel
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if rel not in found or (out / rel).read_text(encoding="utf-8") != text:
             problems.add(rel)
     return sorted(problems)
 

@@ -1,0 +1,155 @@
+"""Figure 7's rows for `sunogen generate` (figure 3): each kept optimisation of the generator, with and without it.
+
+As in fig7_kept.py, the "without" side is the code as it would read without the optimisation, put back in place
+of what is there for the duration of one measurement: never a switch in the product.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.core import ROOT
+
+COPIES = 20
+"""The 100-spec tree of figure 3: each of the five specs copied this many times."""
+
+Measure = Callable[[], float]
+Row = tuple[str, str, str, Measure, Measure]
+"""name, where, the figure it serves, with it, without it."""
+
+
+@contextlib.contextmanager
+def _replaced(owner: Any, name: str, value: Any) -> Iterator[None]:
+    original = getattr(owner, name)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+def _timed(run: Callable[[], object], context: Callable[[], Any] = contextlib.nullcontext) -> Measure:
+    def measure() -> float:
+        with context():
+            start = time.perf_counter()
+            run()
+            return time.perf_counter() - start
+
+    return measure
+
+
+def _hundred(root: Path) -> dict[str, str]:
+    import sunogen
+
+    tree = root / "specs100"
+    tree.mkdir(parents=True, exist_ok=True)
+    for copy in range(1, COPIES + 1):
+        for spec in sorted((ROOT / "specs").glob("*.yaml")):
+            shutil.copyfile(spec, tree / f"{spec.stem}_{copy:02d}.yaml")
+    return sunogen.read_specs(tree)
+
+
+# -- without: the code as it read before each optimisation -----------------------------------------------------------
+
+
+def _make_then_format_here(
+    specs: dict[str, str], cache: Any, jobs: int, extra: Any = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """workers.make_each without batches: workers make one spec a task, and this process formats everything after."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sunogen import vendor_files
+    from sunogen.format import format_files
+    from sunogen.vendor_files import Made
+
+    order = sorted(specs, key=lambda file: -len(specs[file]))
+    texts = [specs[file] for file in order]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        made = dict(zip(order, pool.map(vendor_files.make_vendor, order, texts, [cache] * len(order)), strict=True))
+    batch = {path: text for result in made.values() for path, text in result.files.items()}
+    formatted = format_files(batch | dict(extra or {}))
+    done = {
+        file: Made(result.vendor, result.content_hash, {path: formatted[path] for path in result.files}, result.errors)
+        for file, result in made.items()
+    }
+    return done, {path: formatted[path] for path in extra or {}}
+
+
+def _stale_two_walks(files: dict[str, str], out: Path) -> list[str]:
+    """write.stale before one walk: an rglob for the files, another for the folders, a stat per file."""
+    root = out / "suno_clients"
+    found = {str(p.relative_to(out)) for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    wanted = {str(parent) for rel in files for parent in Path(rel).parents if str(parent) != "."}
+    folders = {
+        str(p.relative_to(out))
+        for p in root.rglob("*")
+        if p.is_dir() and "__pycache__" not in p.parts and str(p.relative_to(out)) not in wanted
+    }
+    problems = set(found - files.keys()) | {f"{folder}/" for folder in folders}
+    for rel, text in files.items():
+        path = out / rel
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            problems.add(rel)
+    return sorted(problems)
+
+
+# -- the rows --------------------------------------------------------------------------------------------------------
+
+
+def rows(root: Path) -> list[Row]:
+    """The generator's kept optimisations; the second needs the 100-spec tree, the last two cores as well."""
+    import sunogen
+    from sunogen import vendor_files, workers, write
+    from sunogen.cache import Cache
+    from sunogen.format import format_files
+    from sunogen.render import render_package
+
+    found: list[Row] = []
+    # one ruff run for the specs and the package: measured on what a cold five-spec run formats
+    specs = sunogen.read_specs(ROOT / "specs")
+    made = [vendor_files.make_vendor(file, text, Cache(None)) for file, text in specs.items()]
+    vendor_batch = {path: text for result in made for path, text in result.files.items()}
+    package = render_package(tuple(Path(file).stem for file in specs))
+    found.append(
+        (
+            "the package's own files formatted in the same ruff run as the specs",
+            "workers.py `make_batch` (`extra`), render.py `render_package` (from the ids, known before any spec)",
+            "figure 3, formatting a cold five-spec run's files",
+            _timed(lambda: format_files(vendor_batch | package)),
+            _timed(lambda: (format_files(vendor_batch), format_files(package))),
+        )
+    )
+    # the 100-spec tree: comparing the output folder, and a cold run on two cores
+    hundred = _hundred(root)
+    files = sunogen.generate(hundred, jobs=workers.usable_cores())
+    out = root / "out100"
+    write.write(files, out)
+    found.append(
+        (
+            "the output folder read in one walk",
+            "write.py `stale`",
+            f"figure 3, comparing {len(files)} files with the output folder (after a change, and `check`)",
+            _timed(lambda: write.stale(files, out)),
+            _timed(lambda: _stale_two_walks(files, out)),
+        )
+    )
+    if workers.usable_cores() >= 2:
+        found.append(
+            (
+                "workers make and format batches (large first, single specs last) and store them",
+                "workers.py `make_each`, `batches`",
+                "figure 3, a cold 100-spec run on two cores, in process",
+                _timed(lambda: sunogen.generate(hundred, cache=Cache(None), jobs=2)),
+                _timed(
+                    lambda: sunogen.generate(hundred, cache=Cache(None), jobs=2),
+                    lambda: _replaced(workers, "make_each", _make_then_format_here),
+                ),
+            )
+        )
+    return found
