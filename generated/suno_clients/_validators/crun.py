@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from suno_clients._runtime.formats import is_uri
 from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
-from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_key, violation
+from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, json_type, path_key, violation
 
 _CreateTaskRequest_fields = frozenset({"callback_url", "input", "model"})
 _MusicGenerateInput_fields = frozenset(
@@ -77,6 +77,7 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
+    mode = x.get("mode", MISSING)
     if "mode" in x:
         v = x["mode"]
         if not isinstance(v, str):
@@ -171,13 +172,13 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
         for k in x:
             if k not in _MusicGenerateInput_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if x.get("mode") == "simple":
+    if mode == "simple":
         # rule simple-mode-requires-prompt: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/0
         if "prompt" not in x:
             out.append(
                 violation(path + ".prompt", "required", "'prompt' is required", _rule_simple_mode_requires_prompt)
             )
-    if x.get("mode") == "custom":
+    if mode == "custom":
         # rule custom-mode-requires-title-and-tags: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/1
         if "title" not in x:
             out.append(
@@ -187,7 +188,7 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
             out.append(
                 violation(path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_title_and_tags)
             )
-    if x.get("mode") == "custom" and x.get("instrumental") is not True:
+    if mode == "custom" and x.get("instrumental") is not True:
         # rule custom-mode-vocal-requires-lyrics: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/2
         if "lyrics" not in x:
             out.append(

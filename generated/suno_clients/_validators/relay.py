@@ -6,7 +6,16 @@ from collections.abc import Callable
 
 from suno_clients._runtime.formats import is_uri
 from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
-from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_index, path_key, violation
+from suno_clients._runtime.violations import (
+    MISSING,
+    NUMBER,
+    Rule,
+    Violation,
+    json_type,
+    path_index,
+    path_key,
+    violation,
+)
 
 _SubmitMusicRequest_fields = frozenset(
     {
@@ -74,6 +83,9 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
+    tags = x.get("tags", MISSING)
+    continue_clip_id = x.get("continue_clip_id", MISSING)
+    gpt_description_prompt = x.get("gpt_description_prompt", MISSING)
     if "prompt" in x:
         v = x["prompt"]
         if not isinstance(v, str):
@@ -224,7 +236,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
     if not (
         "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+        and (not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1)
     ):
         # rule custom-mode-requires-prompt-title-tags: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/0
         if "prompt" not in x:
@@ -245,11 +257,9 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                     path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_prompt_title_tags
                 )
             )
-    if (
-        "continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
-    ) and not (
+    if ("continue_clip_id" in x and (not isinstance(continue_clip_id, str) or len(continue_clip_id) >= 1)) and not (
         "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+        and (not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1)
     ):
         # rule continuation-requires-task-id-continue-at-continue-clip-id: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/1
         if not (
@@ -261,9 +271,9 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
     if not (
         (
             "gpt_description_prompt" in x
-            and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+            and (not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1)
         )
-        or ("continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1))
+        or ("continue_clip_id" in x and (not isinstance(continue_clip_id, str) or len(continue_clip_id) >= 1))
     ):
         # rule continuation-fields-need-continue-clip-id: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/2
         if not (
@@ -274,7 +284,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                 x, path, out, _rule_continuation_fields_need_continue_clip_id
             )
     if "gpt_description_prompt" in x and (
-        not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
+        not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1
     ):
         # rule inspiration-mode-ignores-custom-mode-fields: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/3
         if not (
@@ -284,13 +294,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
             _check_inspiration_mode_ignores_custom_mode_fields_then(
                 x, path, out, _rule_inspiration_mode_ignores_custom_mode_fields
             )
-    if not (
-        "tags" not in x
-        or (
-            not isinstance(x["tags"], str)
-            or _tags_separated_by_half_width_commas_tags_pattern.search(x["tags"]) is not None
-        )
-    ):
+    if not (not isinstance(tags, str) or _tags_separated_by_half_width_commas_tags_pattern.search(tags) is not None):
         _check_tags_separated_by_half_width_commas(x, path, out, r)
 
 

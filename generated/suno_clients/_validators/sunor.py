@@ -215,6 +215,9 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
+    model = x.get("model", MISSING)
+    task_type = x.get("task_type", MISSING)
+    input_ = x.get("input", MISSING)
     if "model" not in x:
         out.append(violation(path + ".model", "required", "'model' is required", r))
     if "task_type" not in x:
@@ -244,134 +247,75 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         for k in x:
             if k not in _CreateTaskRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if x.get("model") == "udio":
+    if model == "udio":
         # rule udio-supports-music-only: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/0
-        if not ("task_type" not in x or x["task_type"] == "music"):
+        if not (task_type is MISSING or task_type == "music"):
             _check_udio_supports_music_only_then(x, path, out, _rule_udio_supports_music_only)
-    if x.get("model") == "suno":
+    if model == "suno":
         # rule suno-input-rejects-udio-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1
-        if not (
-            "input" not in x
-            or (
-                not isinstance(x["input"], dict)
-                or _suno_input_rejects_udio_fields_then_input_names.isdisjoint(x["input"])
-            )
-        ):
+        if not (not isinstance(input_, dict) or _suno_input_rejects_udio_fields_then_input_names.isdisjoint(input_)):
             _check_suno_input_rejects_udio_fields_then(x, path, out, _rule_suno_input_rejects_udio_fields)
-    if x.get("model") == "udio":
+    if model == "udio":
         # rule udio-input-rejects-suno-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2
-        if not (
-            "input" not in x
-            or (
-                not isinstance(x["input"], dict)
-                or _udio_input_rejects_suno_fields_then_input_names.issuperset(x["input"])
-            )
-        ):
+        if not (not isinstance(input_, dict) or _udio_input_rejects_suno_fields_then_input_names.issuperset(input_)):
             _check_udio_input_rejects_suno_fields_then(x, path, out, _rule_udio_input_rejects_suno_fields)
         # rule udio-music-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/3
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+        if not (not isinstance(input_, dict) or "prompt" in input_):
             _check_udio_music_requires_prompt_then(x, path, out, _rule_udio_music_requires_prompt)
         # rule udio-prompt-5-to-15-words-recommended: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4
-        if not ("input" not in x or _valid_udio_prompt_5_to_15_words_recommended_then_input(x["input"])):
+        if not _valid_udio_prompt_5_to_15_words_recommended_then_input(input_):
             _check_udio_prompt_5_to_15_words_recommended_then(x, path, out, _rule_udio_prompt_5_to_15_words_recommended)
-    if not (
-        "input" not in x
-        or (
-            not isinstance(x["input"], dict)
-            or _suno_mv_does_not_need_to_be_specified_input_names.isdisjoint(x["input"])
-        )
-    ):
+    if not (not isinstance(input_, dict) or _suno_mv_does_not_need_to_be_specified_input_names.isdisjoint(input_)):
         _check_suno_mv_does_not_need_to_be_specified(x, path, out, r)
-    if (
-        "input" in x
-        and x.get("model") == "suno"
-        and x.get("task_type") == "music"
-        and (isinstance(x["input"], dict) and "gpt_description_prompt" in x["input"])
-    ):
+    if model == "suno" and task_type == "music" and (isinstance(input_, dict) and "gpt_description_prompt" in input_):
         # rule suno-inspiration-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6
-        if not (
-            "input" not in x
-            or (
-                not isinstance(x["input"], dict)
-                or _suno_inspiration_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
-            )
-        ):
+        if not _suno_inspiration_mode_lists_only_its_fields_then_input_names.isdisjoint(input_):
             _check_suno_inspiration_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_inspiration_mode_lists_only_its_fields
             )
     if (
-        "input" in x
-        and x.get("model") == "suno"
-        and x.get("task_type") == "music"
-        and (
-            isinstance(x["input"], dict)
-            and "continue_clip_id" in x["input"]
-            and "gpt_description_prompt" not in x["input"]
-        )
+        model == "suno"
+        and task_type == "music"
+        and (isinstance(input_, dict) and "continue_clip_id" in input_ and "gpt_description_prompt" not in input_)
     ):
         # rule suno-continuation-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7
-        if not (
-            "input" not in x
-            or (
-                not isinstance(x["input"], dict)
-                or _suno_continuation_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
-            )
-        ):
+        if not _suno_continuation_mode_lists_only_its_fields_then_input_names.isdisjoint(input_):
             _check_suno_continuation_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_continuation_mode_lists_only_its_fields
             )
     if (
-        "input" in x
-        and x.get("model") == "suno"
-        and x.get("task_type") == "music"
-        and (
-            isinstance(x["input"], dict)
-            and not ("gpt_description_prompt" in x["input"] or "continue_clip_id" in x["input"])
-        )
+        model == "suno"
+        and task_type == "music"
+        and (isinstance(input_, dict) and not ("gpt_description_prompt" in input_ or "continue_clip_id" in input_))
     ):
         # rule suno-custom-mode-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+        if "prompt" not in input_:
             _check_suno_custom_mode_requires_prompt_then(x, path, out, _rule_suno_custom_mode_requires_prompt)
         # rule suno-custom-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9
-        if not (
-            "input" not in x
-            or (
-                not isinstance(x["input"], dict)
-                or _suno_custom_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
-            )
-        ):
+        if not _suno_custom_mode_lists_only_its_fields_then_input_names.isdisjoint(input_):
             _check_suno_custom_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_custom_mode_lists_only_its_fields
             )
-    if x.get("task_type") == "lyrics":
+    if task_type == "lyrics":
         # rule lyrics-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/10
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+        if not (not isinstance(input_, dict) or "prompt" in input_):
             _check_lyrics_requires_prompt_then(x, path, out, _rule_lyrics_requires_prompt)
         # rule lyrics-lists-only-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11
-        if not (
-            "input" not in x
-            or (not isinstance(x["input"], dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(x["input"]))
-        ):
+        if not (not isinstance(input_, dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(input_)):
             _check_lyrics_lists_only_prompt_then(x, path, out, _rule_lyrics_lists_only_prompt)
-    if x.get("task_type") == "upload":
+    if task_type == "upload":
         # rule upload-requires-url: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/12
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
+        if not (not isinstance(input_, dict) or "url" in input_):
             _check_upload_requires_url_then(x, path, out, _rule_upload_requires_url)
         # rule upload-lists-only-url: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13
-        if not (
-            "input" not in x
-            or (not isinstance(x["input"], dict) or _upload_lists_only_url_then_input_names.isdisjoint(x["input"]))
-        ):
+        if not (not isinstance(input_, dict) or _upload_lists_only_url_then_input_names.isdisjoint(input_)):
             _check_upload_lists_only_url_then(x, path, out, _rule_upload_lists_only_url)
-    if x.get("task_type") == "concat":
+    if task_type == "concat":
         # rule concat-requires-clip-id: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/14
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
+        if not (not isinstance(input_, dict) or "clip_id" in input_):
             _check_concat_requires_clip_id_then(x, path, out, _rule_concat_requires_clip_id)
         # rule concat-lists-only-clip-id: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15
-        if not (
-            "input" not in x
-            or (not isinstance(x["input"], dict) or _concat_lists_only_clip_id_then_input_names.isdisjoint(x["input"]))
-        ):
+        if not (not isinstance(input_, dict) or _concat_lists_only_clip_id_then_input_names.isdisjoint(input_)):
             _check_concat_lists_only_clip_id_then(x, path, out, _rule_concat_lists_only_clip_id)
 
 
