@@ -144,6 +144,7 @@ def _compiler(rounds: int) -> list[Kept]:
     import suno_clients
     from suno_clients._runtime.violations import Rule
     from sunogen.rules.valid_pass import ValidPass
+    from sunogen.rules.violation_pass import ViolationPass
     from sunogen.rules.writer import Writer
 
     examples = [p for p in payloads.payloads() if p.kind == "example"]
@@ -162,6 +163,9 @@ def _compiler(rounds: int) -> list[Kept]:
     def never_null(self: ValidPass, schema: Any) -> bool:
         return False
 
+    def members_read_in_place(self: ViolationPass, s: Any, checks: Any, x: str, path: str, w: Any, rule: str) -> None:
+        self._groups(s, checks, x, path, w, rule, "object")
+
     rows = []
     steps: tuple[tuple[str, str, Callable[[], Any]], ...] = (
         ("a rule's `if` written in place, not called as a `_valid_..._if` function",
@@ -170,6 +174,9 @@ def _compiler(rounds: int) -> list[Kept]:
          "rules/writer.py `Writer._continues`", lambda: replaced(Writer, "_continues", lambda self, header: False)),
         ("a required member that refuses null tested as `x.get(name) == value`",
          "rules/valid_pass.py `_refuses_null`", lambda: replaced(ValidPass, "_refuses_null", never_null)),
+        ("the members a function's rules ask about read once into locals (and an `if`'s required member known "
+         "in its `then`)", "rules/locals.py, rules/violation_pass.py `_bound`",
+         lambda: replaced(ViolationPass, "_bound", members_read_in_place)),
     )  # fmt: skip
     for name, where, taken_out in steps:
         with_it = _compiled(vendor)
