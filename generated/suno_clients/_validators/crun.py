@@ -110,35 +110,35 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "title" in x:
         v = x["title"]
         if not isinstance(v, str):
             out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".title", v))
     if "tags" in x:
         v = x["tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".tags", v))
     if "lyrics" in x:
         v = x["lyrics"]
         if not isinstance(v, str):
             out.append(violation(path + ".lyrics", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".lyrics", v))
     if "vocal_gender" in x:
         v = x["vocal_gender"]
         if not isinstance(v, str):
             out.append(violation(path + ".vocal_gender", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".vocal_gender", v))
     if "style_weight" in x:
         v = x["style_weight"]
@@ -159,14 +159,14 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".negative_tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".negative_tags", v))
     if "persona_id" in x:
         v = x["persona_id"]
         if not isinstance(v, str):
             out.append(violation(path + ".persona_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".persona_id", v))
     if not _MusicGenerateInput_fields.issuperset(x):
         for k in x:
@@ -228,28 +228,28 @@ def _check_CreatePersonaRequest(x: object, path: str, out: list[Violation], r: R
         if not isinstance(v, str):
             out.append(violation(path + ".task_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".task_id", v))
     if "suno_id" in x:
         v = x["suno_id"]
         if not isinstance(v, str):
             out.append(violation(path + ".suno_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".suno_id", v))
     if "name" in x:
         v = x["name"]
         if not isinstance(v, str):
             out.append(violation(path + ".name", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".name", v))
     if "description" in x:
         v = x["description"]
         if not isinstance(v, str):
             out.append(violation(path + ".description", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".description", v))
     if "vocal_start" in x:
         v = x["vocal_start"]
@@ -270,7 +270,7 @@ def _check_CreatePersonaRequest(x: object, path: str, out: list[Violation], r: R
         if not isinstance(v, str):
             out.append(violation(path + ".style", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".style", v))
     if not _CreatePersonaRequest_fields.issuperset(x):
         for k in x:

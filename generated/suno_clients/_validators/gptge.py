@@ -76,7 +76,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "mv" in x:
         v = x["mv"]
@@ -97,14 +97,14 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".title", v))
     if "tags" in x:
         v = x["tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".tags", v))
     if "make_instrumental" in x:
         v = x["make_instrumental"]
@@ -119,7 +119,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".task_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".task_id", v))
     if "continue_at" in x:
         v = x["continue_at"]
@@ -133,14 +133,14 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".continue_clip_id", v))
     if "gpt_description_prompt" in x:
         v = x["gpt_description_prompt"]
         if not isinstance(v, str):
             out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".gpt_description_prompt", v))
     if "notify_hook" in x:
         v = x["notify_hook"]
@@ -269,7 +269,7 @@ def _check_SubmitLyricsRequest(x: object, path: str, out: list[Violation], r: Ru
         else:
             if len(v) < 1:
                 out.append(violation(path + ".prompt", "minLength", f"must be at least 1 characters, not {len(v)}", r))
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "notify_hook" in x:
         v = x["notify_hook"]
@@ -315,7 +315,7 @@ def _check_FetchTasksRequest_ids(x: object, path: str, out: list[Violation], r: 
         if not isinstance(v, str):
             out.append(violation(path_index(path, i), "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path_index(path, i), v))
 
 

@@ -91,7 +91,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "mv" in x:
         v = x["mv"]
@@ -112,14 +112,14 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".title", v))
     if "tags" in x:
         v = x["tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".tags", v))
     if "make_instrumental" in x:
         v = x["make_instrumental"]
@@ -134,7 +134,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".task_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".task_id", v))
     if "continue_at" in x:
         v = x["continue_at"]
@@ -148,14 +148,14 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".continue_clip_id", v))
     if "gpt_description_prompt" in x:
         v = x["gpt_description_prompt"]
         if not isinstance(v, str):
             out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".gpt_description_prompt", v))
     if "notify_hook" in x:
         v = x["notify_hook"]
@@ -177,28 +177,28 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".generation_type", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".generation_type", v))
     if "negative_tags" in x:
         v = x["negative_tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".negative_tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".negative_tags", v))
     if "persona_id" in x:
         v = x["persona_id"]
         if not isinstance(v, str):
             out.append(violation(path + ".persona_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".persona_id", v))
     if "artist_clip_id" in x:
         v = x["artist_clip_id"]
         if not isinstance(v, str):
             out.append(violation(path + ".artist_clip_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".artist_clip_id", v))
     if "continued_aligned_prompt" in x:
         v = x["continued_aligned_prompt"]
@@ -207,7 +207,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                 violation(path + ".continued_aligned_prompt", "type", f"must be a string, not {json_type(v)}", r)
             )
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".continued_aligned_prompt", v))
     if "stem_type_id" in x:
         v = x["stem_type_id"]
@@ -221,14 +221,14 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".stem_type_group_name", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".stem_type_group_name", v))
     if "stem_task" in x:
         v = x["stem_task"]
         if not isinstance(v, str):
             out.append(violation(path + ".stem_task", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".stem_task", v))
     if not _SubmitMusicRequest_fields.issuperset(x):
         for k in x:
@@ -294,7 +294,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
             _check_inspiration_mode_ignores_custom_mode_fields_then(
                 x, path, out, _rule_inspiration_mode_ignores_custom_mode_fields
             )
-    if not (not isinstance(tags, str) or _tags_separated_by_half_width_commas_tags_pattern.search(tags) is not None):
+    if isinstance(tags, str) and _tags_separated_by_half_width_commas_tags_pattern.search(tags) is None:
         _check_tags_separated_by_half_width_commas(x, path, out, r)
 
 
@@ -374,7 +374,7 @@ def _check_SubmitLyricsRequest(x: object, path: str, out: list[Violation], r: Ru
         else:
             if len(v) < 1:
                 out.append(violation(path + ".prompt", "minLength", f"must be at least 1 characters, not {len(v)}", r))
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "notify_hook" in x:
         v = x["notify_hook"]
@@ -420,7 +420,7 @@ def _check_FetchTasksRequest_ids(x: object, path: str, out: list[Violation], r: 
         if not isinstance(v, str):
             out.append(violation(path_index(path, i), "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path_index(path, i), v))
 
 

@@ -79,14 +79,14 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "tags" in x:
         v = x["tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".tags", v))
     if "custom_mode" in x:
         v = x["custom_mode"]
@@ -99,7 +99,7 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".title", v))
     if "continue_at" in x:
         v = x["continue_at"]
@@ -113,7 +113,7 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".continue_clip_id", v))
     if "mv" in x:
         v = x["mv"]
@@ -135,7 +135,7 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".gpt_description_prompt", v))
     if "task_type" in x:
         v = x["task_type"]
@@ -156,7 +156,7 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".persona_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".persona_id", v))
     if "webhook_url" in x:
         v = x["webhook_url"]
@@ -170,7 +170,7 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".webhook_secret", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".webhook_secret", v))
     if not _CreateMusicRequest_fields.issuperset(x):
         for k in x:
@@ -183,25 +183,25 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                 violation(path + ".prompt", "required", "'prompt' is required", _rule_custom_mode_requires_prompt)
             )
         # rule custom-mode-lyrics-under-3000-characters: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/1
-        if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999)):
+        if "prompt" in x and (isinstance(x["prompt"], str) and len(x["prompt"]) > 2999):
             _check_custom_mode_lyrics_under_3000_characters_then(
                 x, path, out, _rule_custom_mode_lyrics_under_3000_characters
             )
     if custom_mode is not True:
         # rule description-prompt-less-than-200-characters: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/2
-        if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199)):
+        if "prompt" in x and (isinstance(x["prompt"], str) and len(x["prompt"]) > 199):
             _check_description_prompt_less_than_200_characters_then(
                 x, path, out, _rule_description_prompt_less_than_200_characters
             )
-    if not (not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) <= 199):
+    if isinstance(gpt_description_prompt, str) and len(gpt_description_prompt) > 199:
         _check_gpt_description_prompt_less_than_200_characters(x, path, out, r)
-    if not (not isinstance(tags, str) or len(tags) <= 199):
+    if isinstance(tags, str) and len(tags) > 199:
         _check_tags_less_than_200_characters(x, path, out, r)
-    if not (not isinstance(title, str) or len(title) <= 79):
+    if isinstance(title, str) and len(title) > 79:
         _check_title_less_than_80_characters(x, path, out, r)
     if custom_mode is not True:
         # rule title-only-used-in-custom-mode: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/6
-        if not (not isinstance(title, str) or len(title) <= 0):
+        if isinstance(title, str) and len(title) > 0:
             _check_title_only_used_in_custom_mode_then(x, path, out, _rule_title_only_used_in_custom_mode)
     if task_type == "persona_music":
         # rule persona-music-requires-persona-id: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/7
