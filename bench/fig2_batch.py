@@ -95,7 +95,7 @@ def run(settings: Settings) -> Figure:
         root = Path(tmp)
         schema = root / "schema.json"
         schema.write_text(json.dumps(payloads.request_schema(VENDOR, OPERATION)), encoding="utf-8")
-        rows, measured, floors = [], {}, []
+        rows, measured, floors, budget = [], {}, [], []
         for mix, (kinds, valid) in mixes.items():
             lines = _lines(kinds)
             path = _write(root / "lines.jsonl", lines, LINES)
@@ -113,6 +113,15 @@ def run(settings: Settings) -> Figure:
             measured[mix] = times
             speedups = [r.wall / o.wall for o, r in zip(times["ours"], times["reference"], strict=True)]
             wall = {side: statistics.median(u.wall for u in used) for side, used in times.items()}
+            if valid:
+                parse, walk = wall[FLOORS[0]], wall[FLOORS[1]]
+                budget.append(
+                    f"To be {TARGET}× ahead of the reference on these lines, a loop that parses them must validate "
+                    f"each in at most {seconds((wall['reference'] / TARGET - parse) / LINES)} (the reference's time "
+                    f"over {TARGET}, less the first floor, per line); the bare walk of a payload alone takes "
+                    f"{seconds((walk - parse) / LINES)} a line (the second floor less the first), and ours validates "
+                    f"in {seconds((wall['ours'] - parse) / LINES)} a line above the first floor."
+                )
             for side in FLOORS if valid else ():
                 ratios = [r.wall / f.wall for f, r in zip(times[side], times["reference"], strict=True)]
                 floors.append(
@@ -198,6 +207,8 @@ def run(settings: Settings) -> Figure:
             ("floor", "wall", "payloads/s", "reference / floor", "ours / floor"),
             floors,
         ),
+        "",
+        *budget,
         "",
         "Peak memory of ours by input size (valid lines; the larger of two runs):",
         "",
