@@ -115,9 +115,10 @@ def run(settings: Settings) -> Figure:
             wall = {side: statistics.median(u.wall for u in used) for side, used in times.items()}
             if valid:
                 parse, walk = wall[FLOORS[0]], wall[FLOORS[1]]
+                left = (wall["reference"] / TARGET - parse) / LINES
                 budget.append(
                     f"To be {TARGET}× ahead of the reference on these lines, a loop that parses them must validate "
-                    f"each in at most {seconds((wall['reference'] / TARGET - parse) / LINES)} (the reference's time "
+                    f"each in at most {seconds(left) if left > 0 else 'no time at all'} (the reference's time "
                     f"over {TARGET}, less the first floor, per line); the bare walk of a payload alone takes "
                     f"{seconds((walk - parse) / LINES)} a line (the second floor less the first), and ours validates "
                     f"in {seconds((wall['ours'] - parse) / LINES)} a line above the first floor."
