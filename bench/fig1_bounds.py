@@ -201,7 +201,7 @@ def fresh_strings(results: Sequence[Any], rounds: int) -> list[str]:
                 seconds(m.median("our parser alone")),
                 seconds(statistics.median(fresh)),
                 seconds(statistics.median(again)),
-                f"{len(looked_up)}: {seconds(statistics.median(hashing))}",
+                f"{len(looked_up)}: {seconds(statistics.median(hashing))}" if looked_up else "none",
             ]
         )
     return [
