@@ -315,3 +315,21 @@ def test_a_change_inside_one_spec_leaves_the_package_s_own_files_as_they_are() -
     package = ("suno_clients/__init__.py", "suno_clients/_validators/__init__.py", "suno_clients/py.typed")
     assert [before[path] for path in package] == [after[path] for path in package]
     assert before["suno_clients/crun/_client.py"] != after["suno_clients/crun/_client.py"]  # its header's hash
+
+
+def test_a_worker_ends_without_tearing_its_interpreter_down_once_its_work_is_sent() -> None:
+    import subprocess
+    import sys
+
+    # an exit handler registered before the worker's initializer runs after the worker's own (last in, first out),
+    # as interpreter teardown would: it never runs, and what the worker printed is still flushed
+    code = (
+        "import atexit\n"
+        "atexit.register(print, 'torn down')\n"
+        "from sunogen.workers import _started\n"
+        "_started()\n"
+        "print('sent', end='')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+    assert (done.stdout, done.stderr) == ("sent", "")
+    assert done.returncode == 0
