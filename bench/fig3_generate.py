@@ -211,7 +211,8 @@ def _five_specs(figure: Figure, root: Path, rounds: int, documents: dict[str, Pa
         "Python, import datamodel-code-generator, run it on every vendor's shapes as `models_source` does, then "
         "end as `sunogen generate` ends, without interpreter teardown). What the cold run spends above the last "
         f"row ({seconds(ours_cold.median - bounds[-1].median)} of its median) is ours: importing the pipeline, "
-        "loading, checking, building, compiling the rules and the templates, rendering, the examples check and ruff.",
+        "loading, checking, building, compiling the rules, rendering (the templates read compiled from the cache "
+        "folder, `--no-cache` too), the examples check and ruff.",
         "",
         *fig3_bounds.rows(bounds, ref),
         "",
