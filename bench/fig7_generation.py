@@ -60,17 +60,21 @@ def _hundred(root: Path) -> dict[str, str]:
 def _make_then_format_here(
     specs: dict[str, str], cache: Any, jobs: int, extra: Any = None
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """workers.make_each without batches: workers make one spec a task, and this process formats everything after."""
+    """workers.make_each without batches: workers make one spec a task, and this process formats everything after.
+
+    Its workers end as make_each's do (without teardown), so that the row measures the batches alone.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from sunogen import vendor_files
+    from sunogen import vendor_files, workers
     from sunogen.format import format_files
     from sunogen.vendor_files import Made
 
     order = sorted(specs, key=lambda file: -len(specs[file]))
     texts = [specs[file] for file in order]
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=spawn, initializer=workers._started) as pool:
         made = dict(zip(order, pool.map(vendor_files.make_vendor, order, texts, [cache] * len(order)), strict=True))
     batch = {path: text for result in made.values() for path, text in result.files.items()}
     formatted = format_files(batch | dict(extra or {}))
