@@ -40,8 +40,8 @@ def _started() -> None:
 
     Tearing down datamodel-code-generator, pydantic and the pipeline takes a worker longer than making a small batch,
     and the parent waits for every worker to end before it writes a file. Its results are sent by then (a batch's
-    result is written to the pipe before the worker takes the next), nothing is left to flush, and the pool reads
-    no worker's exit status; mypy and the cli's `run` end the same way.
+    result is written to the pipe before the worker takes the next), what it printed is flushed, and the pool
+    reads no worker's exit status; mypy and the cli's `run` end the same way.
     """
     atexit.register(_end_without_teardown)
 
