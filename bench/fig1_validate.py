@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench import payloads, profiling
+from bench import fig1_bounds, payloads, profiling
 from bench.core import Figure, Settings, Target, calibrate, make_timer, per_call, seconds, table
 
 SPEEDUP_OVER_JSONSCHEMA = 30.0
@@ -194,7 +193,8 @@ def run(settings: Settings) -> Figure:
     )
     figure.body += _description(found, rounds)
     figure.body += ["", *_summary_by_kind(results), "", *_table(results)]
-    figure.body += ["", *_bound(results), "", *_below_jsonschema(results)]
+    figure.body += ["", *fig1_bounds.walk_bound(results), "", *_below_jsonschema(results)]
+    figure.body += ["", *fig1_bounds.fresh_strings(results, rounds)]
     if settings.profile or not all(t.holds for t in figure.targets):
         figure.body += ["", *_profile(results)]
     return figure
@@ -280,51 +280,6 @@ def _table(results: Sequence[Measured]) -> list[str]:
             ),
             rows,
         ),
-    ]
-
-
-def _touch(value: Any) -> int:
-    """Visit every value of a payload once, doing nothing with it: what any Python validator pays at the least."""
-    if isinstance(value, dict):
-        return sum(_touch(member) for member in value.values()) + 1
-    if isinstance(value, list):
-        return sum(_touch(item) for item in value) + 1
-    return 1
-
-
-def _bound(results: Sequence[Measured]) -> list[str]:
-    """Where ours trails jsonschema-rs on a dict: its time against a bare Python walk of the payload's values."""
-    import timeit
-
-    trailing = sorted((m for m in results if m.speedup("rs, dict", "ours, dict") < 1), key=lambda m: m.payload.label)
-    if not trailing:
-        return ["Ours is ahead of jsonschema-rs on every dict."]
-    rows = []
-    for m in trailing:
-        payload = json.loads(m.payload.data)
-        number = 2000
-        walk = min(timeit.repeat(functools.partial(_touch, payload), number=number, repeat=5)) / number
-        ours, rs = m.median("ours, dict"), m.median("rs, dict")
-        rows.append(
-            [
-                m.payload.label,
-                str(_touch(payload)),
-                seconds(ours),
-                seconds(rs),
-                seconds(walk),
-                f"{walk / rs:.2f}×",
-            ]
-        )
-    return [
-        "### What bounds ours where jsonschema-rs is ahead",
-        "",
-        f"Ours trails jsonschema-rs on {len(trailing)} of {len(results)} dicts. The last column is the time of a "
-        "bare recursive walk that visits every value of the payload once and checks nothing (`_touch` in "
-        "bench/fig1_validate.py), over jsonschema-rs's whole validation: where it is near or above 1×, a "
-        "validator written in Python cannot be ahead, whatever it compiles to, because jsonschema-rs validates "
-        "in Rust for less than the interpreter takes to look at each value once.",
-        "",
-        *table(("payload", "values", "ours, dict", "jsonschema-rs, dict", "bare walk", "walk / rs"), rows),
     ]
 
 

@@ -60,17 +60,21 @@ def _hundred(root: Path) -> dict[str, str]:
 def _make_then_format_here(
     specs: dict[str, str], cache: Any, jobs: int, extra: Any = None
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """workers.make_each without batches: workers make one spec a task, and this process formats everything after."""
+    """workers.make_each without batches: workers make one spec a task, and this process formats everything after.
+
+    Its workers end as make_each's do (without teardown), so that the row measures the batches alone.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from sunogen import vendor_files
+    from sunogen import vendor_files, workers
     from sunogen.format import format_files
     from sunogen.vendor_files import Made
 
     order = sorted(specs, key=lambda file: -len(specs[file]))
     texts = [specs[file] for file in order]
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=spawn, initializer=workers._started) as pool:
         made = dict(zip(order, pool.map(vendor_files.make_vendor, order, texts, [cache] * len(order)), strict=True))
     batch = {path: text for result in made.values() for path, text in result.files.items()}
     formatted = format_files(batch | dict(extra or {}))
@@ -99,11 +103,34 @@ def _stale_two_walks(files: dict[str, str], out: Path) -> list[str]:
     return sorted(problems)
 
 
+def _keep_teardown() -> None:
+    """workers._started before it: a worker's exit tears its interpreter down (module level: a worker imports it)."""
+
+
+def _rendered(parts: list[Any], models: list[Any], vendors: tuple[str, ...], compiled: Path | None) -> Measure:
+    """Rendering a cold run's files in a fresh environment (as a new process has), its templates kept in `compiled`
+    (read compiled) or None (compiled from their text, as `--no-cache` did)."""
+    from sunogen import render
+
+    def measure() -> float:
+        render._environment.cache_clear()
+        start = time.perf_counter()
+        for part, made in zip(parts, models, strict=True):
+            render.render_vendor(part, compiled)
+            render.render_models(part.vendor, made, compiled)
+        render.render_package(vendors, compiled)
+        elapsed = time.perf_counter() - start
+        render._environment.cache_clear()
+        return elapsed
+
+    return measure
+
+
 # -- the rows --------------------------------------------------------------------------------------------------------
 
 
 def rows(root: Path) -> list[Row]:
-    """The generator's kept optimisations; the second needs the 100-spec tree, the last two cores as well."""
+    """The generator's kept optimisations; the output folder's row needs the 100-spec tree, the last two cores."""
     import sunogen
     from sunogen import vendor_files, workers, write
     from sunogen.cache import Cache
@@ -123,6 +150,28 @@ def rows(root: Path) -> list[Row]:
             "figure 3, formatting a cold five-spec run's files",
             _timed(lambda: format_files(vendor_batch | package)),
             _timed(lambda: (format_files(vendor_batch), format_files(package))),
+        )
+    )
+    # the templates read compiled, --no-cache too: what rendering costs a cold run's new process
+    from sunogen.build import build
+    from sunogen.datamodels import vendor_models
+    from sunogen.load import load
+    from sunogen.render import VendorParts
+    from sunogen.rules.compiler import compile_rules
+
+    vendors = [build(load(file, text)) for file, text in specs.items()]
+    parts = [VendorParts(vendor, compile_rules(vendor)) for vendor in vendors]
+    models = [vendor_models(vendor, Cache(None)) for vendor in vendors]
+    ids = tuple(vendor.id for vendor in vendors)
+    compiled = Cache(root / "templates-cache").compiled_templates
+    _rendered(parts, models, ids, compiled)()  # compiled and kept once, as the run before does
+    found.append(
+        (
+            "templates read compiled from the cache folder, under --no-cache too",
+            "render.py `_environment`, cache.py `compiled_templates`, cli.py (`--no-cache`)",
+            "figure 3, rendering a cold five-spec run's files in a new process's environment",
+            _rendered(parts, models, ids, compiled),
+            _rendered(parts, models, ids, None),
         )
     )
     # the 100-spec tree: comparing the output folder, and a cold run on two cores
@@ -149,6 +198,20 @@ def rows(root: Path) -> list[Row]:
                 _timed(
                     lambda: sunogen.generate(hundred, cache=Cache(None), jobs=2),
                     lambda: _replaced(workers, "make_each", _make_then_format_here),
+                ),
+            )
+        )
+        # what every run with workers pays once, whatever its size: two workers started, given a spec each, ended
+        pair = dict(sorted(specs.items(), key=lambda item: len(item[1]))[:2])
+        found.append(
+            (
+                "a worker ends without tearing its interpreter down",
+                "workers.py `_started`",
+                "figure 3, two workers started and ended around a cold run of the two smallest specs, in process",
+                _timed(lambda: sunogen.generate(pair, cache=Cache(None), jobs=2)),
+                _timed(
+                    lambda: sunogen.generate(pair, cache=Cache(None), jobs=2),
+                    lambda: _replaced(workers, "_started", _keep_teardown),
                 ),
             )
         )

@@ -126,15 +126,20 @@ def _entry_points(rounds: int) -> list[Kept]:
 # -- the rules compiler -----------------------------------------------------------------------------------------------
 
 
-def _compiled(vendor: str) -> types.ModuleType:
-    """The vendor's validator module, compiled from its spec in this process by the compiler as it reads now."""
+def _source(vendor: str) -> str:
+    """The vendor's validator module's text, compiled from its spec in this process by the compiler as it reads now."""
     from sunogen.build import build
     from sunogen.load import load, read_spec
     from sunogen.render import VendorParts, render_vendor
     from sunogen.rules.compiler import compile_rules
 
     ir = build(load(f"specs/{vendor}.yaml", read_spec((payloads.SPECS / f"{vendor}.yaml").read_bytes())))
-    text = render_vendor(VendorParts(ir, compile_rules(ir)))[f"suno_clients/_validators/{vendor}.py"]
+    return render_vendor(VendorParts(ir, compile_rules(ir)))[f"suno_clients/_validators/{vendor}.py"]
+
+
+def _compiled(vendor: str) -> types.ModuleType:
+    """The vendor's validator module, compiled from its spec in this process by the compiler as it reads now."""
+    text = _source(vendor)
     module = types.ModuleType(f"bench_validators_{vendor}")
     exec(compile(text, module.__name__, "exec"), module.__dict__)
     return module
@@ -144,6 +149,7 @@ def _compiler(rounds: int) -> list[Kept]:
     import suno_clients
     from suno_clients._runtime.violations import Rule
     from sunogen.rules.valid_pass import ValidPass
+    from sunogen.rules.violation_pass import ViolationPass
     from sunogen.rules.writer import Writer
 
     examples = [p for p in payloads.payloads() if p.kind == "example"]
@@ -152,15 +158,20 @@ def _compiler(rounds: int) -> list[Kept]:
         module = importlib.import_module(f"suno_clients._validators.{vendor}")
         return sum(isinstance(value, Rule) for value in vars(module).values())
 
-    # the vendor with the most rules, which are most of its validation, and its first example
-    vendor = max(suno_clients.VENDORS, key=rules)
-    payload = next(p for p in examples if p.vendor == vendor)
+    def changed_by(taken_out: Callable[[], Any]) -> list[str]:
+        """The vendors whose validators the step changes (a step can only show its figure where it does)."""
+        with_it = {vendor: _source(vendor) for vendor in suno_clients.VENDORS}
+        with taken_out():
+            return [vendor for vendor in suno_clients.VENDORS if _source(vendor) != with_it[vendor]]
 
     def asked_by_a_call(self: ValidPass, schema: Any, x: str, *, known: str | None = None) -> str:
         return self.ok(schema, x, known=known)
 
     def never_null(self: ValidPass, schema: Any) -> bool:
         return False
+
+    def members_read_in_place(self: ViolationPass, s: Any, checks: Any, x: str, path: str, w: Any, rule: str) -> None:
+        self._groups(s, checks, x, path, w, rule, "object")
 
     rows = []
     steps: tuple[tuple[str, str, Callable[[], Any]], ...] = (
@@ -170,8 +181,17 @@ def _compiler(rounds: int) -> list[Kept]:
          "rules/writer.py `Writer._continues`", lambda: replaced(Writer, "_continues", lambda self, header: False)),
         ("a required member that refuses null tested as `x.get(name) == value`",
          "rules/valid_pass.py `_refuses_null`", lambda: replaced(ValidPass, "_refuses_null", never_null)),
+        ("the members a function's rules ask about read once into locals (and an `if`'s required member known "
+         "in its `then`)", "rules/locals.py, rules/violation_pass.py `_bound`",
+         lambda: replaced(ViolationPass, "_bound", members_read_in_place)),
     )  # fmt: skip
     for name, where, taken_out in steps:
+        # of the vendors the step changes, the one with the most rules (most of its validation), its first example
+        changed = changed_by(taken_out)
+        if not changed:
+            raise RuntimeError(f"{name}: the compiler writes the same validators without it; it buys nothing")
+        vendor = max(changed, key=rules)
+        payload = next(p for p in examples if p.vendor == vendor)
         with_it = _compiled(vendor)
         with taken_out():
             without = _compiled(vendor)

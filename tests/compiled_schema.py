@@ -15,8 +15,8 @@ from suno_clients import Violation
 from sunogen.build import build
 from sunogen.check import check
 from sunogen.load import load
-from sunogen.rules.compiler import RUNTIME, compile_rules, places
-from sunogen.rules.module import Module
+from sunogen.rules.compiler import compile_rules, places
+from sunogen.rules.module import RUNTIME, Module
 from sunogen.rules.valid_pass import ValidPass
 from sunogen.rules.violation_pass import ViolationPass
 from sunogen.rules.writer import Writer

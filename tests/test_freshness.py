@@ -45,7 +45,9 @@ def test_every_generated_file_starts_with_a_header_naming_its_source_and_hash(ge
 
 
 def test_generation_is_byte_identical_under_another_hash_seed(tmp_path: Path, generated_files: dict[str, str]) -> None:
-    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    # a cache folder of its own: --no-cache still reads the templates compiled, and one compiled under another seed
+    # would keep that stage out of the seeded process
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "SUNOGEN_CACHE": str(tmp_path / "cache")}
     subprocess.run(
         # no cache (an entry made under another seed would hide the difference), and every stage in the seeded process
         [sys.executable, "-m", "sunogen.cli", "generate", "--no-cache", "--jobs", "1", "--out", str(tmp_path)],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,19 +101,49 @@ def test_an_unreadable_or_foreign_entry_is_a_miss_not_an_output(tmp_path: Path) 
     assert sunogen.generate(_two_specs(), cache=cache) == clean
 
 
-def test_no_cache_reads_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SUNOGEN_CACHE", str(tmp_path / "cache"))
+def test_no_cache_reads_and_stores_no_result_but_keeps_the_templates_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: Made
+) -> None:
+    import jinja2
+
     from sunogen.cli import main
 
+    monkeypatch.setenv("SUNOGEN_CACHE", str(tmp_path / "cache"))
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counted(env: jinja2.Environment, source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return compile_template(env, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
     specs = tmp_path / "specs"
     specs.mkdir()
     for file, text in _two_specs().items():
         (specs / Path(file).name).write_text(text)
     common = ["--jobs", "1", "--specs", str(specs), "--out", str(tmp_path / "out")]
-    assert main(["generate", "--no-cache", *common]) == 0
-    assert not (tmp_path / "cache").exists()
-    assert main(["check", *common]) == 0
-    assert any((tmp_path / "cache").rglob("*.json"))
+
+    def run(*argv: str) -> list[str]:
+        """The files the cache folder holds after `sunogen` runs in a fresh process's state."""
+        render._environment.cache_clear()
+        try:
+            assert main([*argv, *common]) == 0
+        finally:
+            render._environment.cache_clear()
+        return sorted(str(path.relative_to(tmp_path / "cache")) for path in (tmp_path / "cache").rglob("*.*"))
+
+    kept = run("generate", "--no-cache")
+    assert compiled  # the first run compiles the templates and keeps them, and stores no result
+    assert kept
+    assert all(Path(path).parts[0] == "templates" for path in kept)
+    stored = run("generate")
+    assert any(path.endswith(".json") for path in stored)
+    made.clear()
+    compiled.clear()
+    assert run("generate", "--no-cache") == stored  # nothing read, nothing written
+    stems = sorted(Path(file).stem for file in _two_specs())
+    assert (sorted(made.specs), sorted(Path(file).stem for file in made.models)) == (stems, stems)
+    assert compiled == []
 
 
 def test_the_generators_fingerprint_covers_every_file_of_its_source_and_templates(tmp_path: Path) -> None:
@@ -211,14 +242,22 @@ def test_a_worker_keys_its_entries_by_the_fingerprint_it_is_given(
     assert made.models == []
 
 
-def test_templates_are_kept_compiled_per_generator(tmp_path: Path) -> None:
-    # jinja checks a compiled template against its text only: the environment's options (in render.py) and jinja's
-    # version are the generator's, so another generator must not read this one's compiled templates
-    one, other = Cache(tmp_path, "one generator"), Cache(tmp_path, "another generator")
-    assert one.compiled_templates is not None
-    assert one.compiled_templates != other.compiled_templates
-    assert one.compiled_templates.is_relative_to(tmp_path)
+def test_templates_are_kept_compiled_per_jinja_version_and_environment(tmp_path: Path) -> None:
+    # jinja checks a compiled template against its text only: the environment's options and filters (render.py)
+    # and jinja's version decide the rest of its code, so another of either must not read this one's
+    compiled = Cache(tmp_path, "one generator").compiled_templates
+    assert compiled == Cache(tmp_path, "another generator", results=False).compiled_templates
+    assert compiled is not None
+    assert compiled.is_relative_to(tmp_path)
     assert Cache(None).compiled_templates is None
+    source = Path(render.__file__).read_bytes()
+    folders = {
+        render.compiled_folder(compiled, "3.1.6", source),
+        render.compiled_folder(compiled, "3.1.7", source),
+        render.compiled_folder(compiled, "3.1.6", source.replace(b"trim_blocks=True", b"trim_blocks=False")),
+    }
+    assert len(folders) == 3
+    assert all(folder.parent == compiled for folder in folders)
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_time_not_the_result(
@@ -276,3 +315,21 @@ def test_a_change_inside_one_spec_leaves_the_package_s_own_files_as_they_are() -
     package = ("suno_clients/__init__.py", "suno_clients/_validators/__init__.py", "suno_clients/py.typed")
     assert [before[path] for path in package] == [after[path] for path in package]
     assert before["suno_clients/crun/_client.py"] != after["suno_clients/crun/_client.py"]  # its header's hash
+
+
+def test_a_worker_ends_without_tearing_its_interpreter_down_once_its_work_is_sent() -> None:
+    import subprocess
+    import sys
+
+    # an exit handler registered before the worker's initializer runs after the worker's own (last in, first out),
+    # as interpreter teardown would: it never runs, and what the worker printed is still flushed
+    code = (
+        "import atexit\n"
+        "atexit.register(print, 'torn down')\n"
+        "from sunogen.workers import _started\n"
+        "_started()\n"
+        "print('sent', end='')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+    assert (done.stdout, done.stderr) == ("sent", "")
+    assert done.returncode == 0

@@ -15,7 +15,7 @@ from sunogen.build import python_name, schema
 from sunogen.ir import Component
 from sunogen.load import vendor_id_problem
 from sunogen.pytypes import _inline_name, pascal, pointer_text
-from sunogen.rules.module import Module, _snake
+from sunogen.rules.module import Module, snake
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_a_pointer_is_shown_with_dots_and_its_escapes_undone() -> None:
     [("v4-tags-max-length", "v4_tags_max_length"), ("a.b", "a_b"), ("--x--", "x"), ("", "_"), ("--", "_")],
 )
 def test_a_rule_id_or_key_becomes_a_validator_name_part(text: str, expected: str) -> None:
-    assert _snake(text) == expected
+    assert snake(text) == expected
 
 
 def _module(**properties: object) -> tuple[Module, Component]:

@@ -102,5 +102,15 @@ def test_a_negated_test_reads_plainly_and_never_doubles_its_not() -> None:
     assert negated("len(v) <= 200") == "len(v) > 200"
     assert negated("v <= 2.5") == "not v <= 2.5"  # not `v > 2.5`: NaN compares false both ways
     assert negated("not _valid_Body(x)") == "_valid_Body(x)"
-    assert negated('(v == "a or b" or v == 1)') == 'not (v == "a or b" or v == 1)'
+    assert negated('(v == "a or b" or v == 1)') == '(v != "a or b" and v != 1)'
+
+
+def test_a_negated_disjunction_reads_as_the_conjunction_of_its_negated_parts() -> None:
+    # a rule's then-test: `if not (not isinstance(v, dict) or ...)` would read as a double negation
+    assert negated('(not isinstance(v, dict) or "a" in v)') == '(isinstance(v, dict) and "a" not in v)'
+    assert negated("(v is MISSING or _names.isdisjoint(v))") == "(v is not MISSING and not _names.isdisjoint(v))"
+    assert negated("(a or (b and c))") == "not (a or (b and c))"  # a part would only get `not` before brackets
+    assert negated("(a or b if c else d)") == "not (a or b if c else d)"
+    assert negated("(a and b)") == "not (a and b)"
+    assert negated("(f(a or b) or c)") == "(not f(a or b) and not c)"
     assert negated('x == "a == b"') == 'x != "a == b"'

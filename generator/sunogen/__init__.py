@@ -53,7 +53,7 @@ def generate(sources: dict[str, str], *, cache: Cache | None = None, jobs: int =
     package_key = cache.key("package", json.dumps(vendors))
     package: dict[str, str] | None = cache.get(package_key)
     named = all(vendor_id_problem(PurePath(file).name) is None for file in sources)
-    rendered = render_package(vendors) if package is None and named else {}
+    rendered = render_package(vendors, cache.compiled_templates) if package is None and named else {}
     # 2. each spec on its own (stages 1 to 6): taken from the cache when an earlier run made it, else made and
     # formatted now (and stored in the cache) in batches shared among the workers; the package formatted alongside
     entries = {file: cache.get(vendor_key(cache, file, text)) for file, text in sources.items()}

@@ -75,16 +75,19 @@ def _this_generator() -> str:
 class Cache:
     """A folder of entries, each a JSON value stored under the hash of its inputs and of the generator.
 
-    `Cache(None)` is no cache at all (`--no-cache`): every lookup misses and nothing is written.
+    `Cache(None)` is no cache at all: every lookup misses and nothing is written. `--no-cache` is a cache without
+    `results`: no result is read or stored, and only the compiled templates are kept in its folder.
     """
 
     folder: Path | None
     generator: str = ""
     """The generator's fingerprint (empty: this process's own, computed on first use)."""
+    results: bool = True
+    """Whether stages' results are read and stored (False: `--no-cache`, which makes every file again)."""
 
     def key(self, stage: str, *inputs: str) -> str:
         """The key of one stage's result: a hash of the generator, the stage's name and its inputs ("": no cache)."""
-        if self.folder is None:
+        if self.folder is None or not self.results:
             return ""
         digest = hashlib.sha256((self.generator or _this_generator()).encode())
         for part in (stage, *inputs):
@@ -93,12 +96,16 @@ class Cache:
 
     @property
     def compiled_templates(self) -> Path | None:
-        """Where jinja keeps the templates compiled (render.py), or None without a cache: a folder per generator,
-        since jinja checks an entry against its template's text only, not the environment's options or its own
-        version, which the fingerprint covers."""
+        """Where jinja keeps the templates compiled (render.py picks a folder in it per environment), or None
+        without a cache folder.
+
+        Kept under `--no-cache` too: that flag makes every file again, and a compiled template is no file of the
+        output but the generator's own code, as its modules' bytecode is, which Python keeps whatever the flag says.
+        jinja checks an entry against its template's text, so it cannot make the output differ from a clean run's.
+        """
         if self.folder is None:
             return None
-        return self.folder / "templates" / (self.generator or _this_generator())[:32]
+        return self.folder / "templates"
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
@@ -106,7 +113,7 @@ class Cache:
 
     def get(self, key: str) -> Any:
         """The value stored under `key`, or None (also when there is no cache, or the entry cannot be read)."""
-        if self.folder is None:
+        if self.folder is None or not self.results:
             return None
         try:
             entry = json.loads(self._path(key).read_bytes())
@@ -117,7 +124,7 @@ class Cache:
 
     def put(self, key: str, value: Any) -> None:
         """Store `value` under `key` (written to a temporary file, then renamed: a reader never sees half of it)."""
-        if self.folder is None:
+        if self.folder is None or not self.results:
             return
         path = self._path(key)
         data = json.dumps({"key": key, "value": value}, ensure_ascii=False).encode()

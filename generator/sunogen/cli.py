@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--specs", type=Path, default=Path("specs"), help="folder of <vendor>.yaml (default: specs)")
         cmd.add_argument("--out", type=Path, default=Path("generated"), help="output folder (default generated/)")
         cmd.add_argument(
-            "--no-cache", action="store_true", help="make every file again, neither reading nor writing the cache"
+            "--no-cache",
+            action="store_true",
+            help="make every file again, reading and storing no result (templates are still read compiled)",
         )
         cmd.add_argument(
             "--jobs",
@@ -141,7 +143,9 @@ def _generate(args: argparse.Namespace, *, write: bool) -> int:
     try:
         # the generator's fingerprint is taken once, here: every worker keys its entries by the generator this
         # run started with, not by whatever the files hold when it starts
-        cache = Cache(None) if args.no_cache else Cache(default_folder(), fingerprint())
+        # --no-cache reads and stores no result; the templates are still read compiled (cache.py says why), and
+        # without results to key the generator's fingerprint is not taken
+        cache = Cache(default_folder(), results=False) if args.no_cache else Cache(default_folder(), fingerprint())
         files = generate(read_specs(args.specs), cache=cache, jobs=args.jobs or usable_cores())
     except SpecErrors as exc:
         for error in exc.errors:

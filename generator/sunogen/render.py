@@ -45,13 +45,25 @@ def docstring(text: str, indent: int) -> str:
     return '"""' + body.splitlines()[0] + "\n" + "\n".join(lines) + f"\n{margin}" + '"""'
 
 
-@functools.cache  # one per process (and bytecode folder), shared by both render functions
+def compiled_folder(compiled: Path, jinja_version: str, environment_source: bytes) -> Path:
+    """The folder in `compiled` for the templates as this environment compiles them.
+
+    jinja checks an entry against its template's text and this Python's bytecode version only; what else decides the
+    code it compiles is its own version and the environment: its options and filters (a filter's result on
+    constants is folded in), all made in this module. So each jinja version and text of this module has a folder.
+    """
+    digest = hashlib.sha256(jinja_version.encode() + b"\0" + environment_source).hexdigest()
+    return compiled / digest[:32]
+
+
+@functools.cache  # one per process (and bytecode folder), shared by the render functions
 def _environment(compiled: Path | None = None) -> Any:
     """The templates' environment; with `compiled`, a folder where jinja keeps each template compiled to bytecode.
 
-    Compiling the templates is most of what rendering one spec costs, so a run that remakes one spec (the cache
-    gave the others) reads them compiled. jinja checks each entry against its template's source and this Python's
-    bytecode version, and writes one by renaming it into place, so a stale or half-written entry is never used.
+    Compiling the templates costs more than rendering five specs with them, so every run with a cache folder reads
+    them compiled (`--no-cache` too: cache.py says why). jinja checks each entry against its template's source and
+    this Python's bytecode version, and writes one by renaming it into place, so a stale or half-written entry is
+    never used.
     """
     import jinja2
 
@@ -68,9 +80,10 @@ def _environment(compiled: Path | None = None) -> Any:
 
     bytecode = None
     if compiled is not None:
+        folder = compiled_folder(compiled, jinja2.__version__, Path(__file__).read_bytes())
         with contextlib.suppress(OSError):
-            compiled.mkdir(parents=True, exist_ok=True)
-            bytecode = Bytecode(str(compiled))
+            folder.mkdir(parents=True, exist_ok=True)
+            bytecode = Bytecode(str(folder))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_folder()),
         bytecode_cache=bytecode,
@@ -86,9 +99,9 @@ def _environment(compiled: Path | None = None) -> Any:
     return env
 
 
-def template(name: str) -> Any:
+def template(name: str, compiled: Path | None = None) -> Any:
     """One compiled template of templates/, for a stage that renders a file of its own (capabilities.md)."""
-    return _environment().get_template(name)
+    return _environment(compiled).get_template(name)
 
 
 def runtime_files() -> dict[str, str]:
@@ -101,11 +114,11 @@ def runtime_files() -> dict[str, str]:
     return files
 
 
-def render_package(vendors: tuple[str, ...]) -> dict[str, str]:
+def render_package(vendors: tuple[str, ...], compiled: Path | None = None) -> dict[str, str]:
     """The package's own files, made from the vendor ids alone (in spec order), keyed by path.
 
     Nothing in them depends on what a spec says, only on which specs there are: a change inside one spec leaves
-    them as they are (and their header's hash, which is the ids' own).
+    them as they are (and their header's hash, which is the ids' own). `compiled`: as for `render_vendor`.
     """
     files = {f"{PACKAGE}/py.typed": ""}
     files[f"{PACKAGE}/_validators/__init__.py"] = (
@@ -113,7 +126,7 @@ def render_package(vendors: tuple[str, ...]) -> dict[str, str]:
         '"""Compiled offline validators, one module per vendor; importing one imports neither pydantic nor httpx."""\n'
     )
     ids = hashlib.sha256(" ".join(vendors).encode()).hexdigest()[:16]
-    files[f"{PACKAGE}/__init__.py"] = template("package_init.py.jinja").render(
+    files[f"{PACKAGE}/__init__.py"] = template("package_init.py.jinja", compiled).render(
         header=header("specs/*.yaml", ids), vendors=vendors
     )
     return files

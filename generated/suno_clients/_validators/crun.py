@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from suno_clients._runtime.formats import is_uri
 from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
-from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_key, violation
+from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, json_type, path_key, violation
 
 _CreateTaskRequest_fields = frozenset({"callback_url", "input", "model"})
 _MusicGenerateInput_fields = frozenset(
@@ -77,6 +77,7 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
+    mode = x.get("mode", MISSING)
     if "mode" in x:
         v = x["mode"]
         if not isinstance(v, str):
@@ -109,35 +110,35 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "title" in x:
         v = x["title"]
         if not isinstance(v, str):
             out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".title", v))
     if "tags" in x:
         v = x["tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".tags", v))
     if "lyrics" in x:
         v = x["lyrics"]
         if not isinstance(v, str):
             out.append(violation(path + ".lyrics", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".lyrics", v))
     if "vocal_gender" in x:
         v = x["vocal_gender"]
         if not isinstance(v, str):
             out.append(violation(path + ".vocal_gender", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".vocal_gender", v))
     if "style_weight" in x:
         v = x["style_weight"]
@@ -158,26 +159,26 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".negative_tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".negative_tags", v))
     if "persona_id" in x:
         v = x["persona_id"]
         if not isinstance(v, str):
             out.append(violation(path + ".persona_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".persona_id", v))
     if not _MusicGenerateInput_fields.issuperset(x):
         for k in x:
             if k not in _MusicGenerateInput_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if x.get("mode") == "simple":
+    if mode == "simple":
         # rule simple-mode-requires-prompt: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/0
         if "prompt" not in x:
             out.append(
                 violation(path + ".prompt", "required", "'prompt' is required", _rule_simple_mode_requires_prompt)
             )
-    if x.get("mode") == "custom":
+    if mode == "custom":
         # rule custom-mode-requires-title-and-tags: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/1
         if "title" not in x:
             out.append(
@@ -187,7 +188,7 @@ def _check_MusicGenerateInput(x: object, path: str, out: list[Violation], r: Rul
             out.append(
                 violation(path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_title_and_tags)
             )
-    if x.get("mode") == "custom" and x.get("instrumental") is not True:
+    if mode == "custom" and x.get("instrumental") is not True:
         # rule custom-mode-vocal-requires-lyrics: specs/crun.yaml#/components/schemas/MusicGenerateInput/allOf/2
         if "lyrics" not in x:
             out.append(
@@ -227,28 +228,28 @@ def _check_CreatePersonaRequest(x: object, path: str, out: list[Violation], r: R
         if not isinstance(v, str):
             out.append(violation(path + ".task_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".task_id", v))
     if "suno_id" in x:
         v = x["suno_id"]
         if not isinstance(v, str):
             out.append(violation(path + ".suno_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".suno_id", v))
     if "name" in x:
         v = x["name"]
         if not isinstance(v, str):
             out.append(violation(path + ".name", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".name", v))
     if "description" in x:
         v = x["description"]
         if not isinstance(v, str):
             out.append(violation(path + ".description", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".description", v))
     if "vocal_start" in x:
         v = x["vocal_start"]
@@ -269,7 +270,7 @@ def _check_CreatePersonaRequest(x: object, path: str, out: list[Violation], r: R
         if not isinstance(v, str):
             out.append(violation(path + ".style", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".style", v))
     if not _CreatePersonaRequest_fields.issuperset(x):
         for k in x:

@@ -5,7 +5,16 @@ from collections.abc import Callable
 
 from suno_clients._runtime.formats import is_uri
 from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
-from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_index, path_key, violation
+from suno_clients._runtime.violations import (
+    MISSING,
+    NUMBER,
+    Rule,
+    Violation,
+    json_type,
+    path_index,
+    path_key,
+    violation,
+)
 
 _SubmitMusicRequest_fields = frozenset(
     {
@@ -58,6 +67,8 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
+    continue_clip_id = x.get("continue_clip_id", MISSING)
+    gpt_description_prompt = x.get("gpt_description_prompt", MISSING)
     if "mv" not in x:
         out.append(violation(path + ".mv", "required", "'mv' is required", r))
     if "prompt" in x:
@@ -65,7 +76,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "mv" in x:
         v = x["mv"]
@@ -86,14 +97,14 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".title", v))
     if "tags" in x:
         v = x["tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".tags", v))
     if "make_instrumental" in x:
         v = x["make_instrumental"]
@@ -108,7 +119,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".task_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".task_id", v))
     if "continue_at" in x:
         v = x["continue_at"]
@@ -122,14 +133,14 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".continue_clip_id", v))
     if "gpt_description_prompt" in x:
         v = x["gpt_description_prompt"]
         if not isinstance(v, str):
             out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".gpt_description_prompt", v))
     if "notify_hook" in x:
         v = x["notify_hook"]
@@ -143,7 +154,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
     if not (
         "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+        and (not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1)
     ):
         # rule custom-mode-requires-prompt-title-tags: specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/0
         if "prompt" not in x:
@@ -164,11 +175,9 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                     path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_prompt_title_tags
                 )
             )
-    if (
-        "continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
-    ) and not (
+    if ("continue_clip_id" in x and (not isinstance(continue_clip_id, str) or len(continue_clip_id) >= 1)) and not (
         "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+        and (not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1)
     ):
         # rule continuation-mode-requires-task-id-continue-at-continue-clip-id: specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/1
         if not (
@@ -180,9 +189,9 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
     if not (
         (
             "gpt_description_prompt" in x
-            and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+            and (not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1)
         )
-        or ("continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1))
+        or ("continue_clip_id" in x and (not isinstance(continue_clip_id, str) or len(continue_clip_id) >= 1))
     ):
         # rule continuation-fields-need-continue-clip-id: specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/2
         if not _continuation_fields_need_continue_clip_id_then_names.isdisjoint(x):
@@ -190,7 +199,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                 x, path, out, _rule_continuation_fields_need_continue_clip_id
             )
     if "gpt_description_prompt" in x and (
-        not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
+        not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1
     ):
         # rule inspiration-mode-ignores-custom-mode-fields: specs/gptge.yaml#/components/schemas/SubmitMusicRequest/allOf/3
         if not (
@@ -260,7 +269,7 @@ def _check_SubmitLyricsRequest(x: object, path: str, out: list[Violation], r: Ru
         else:
             if len(v) < 1:
                 out.append(violation(path + ".prompt", "minLength", f"must be at least 1 characters, not {len(v)}", r))
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "notify_hook" in x:
         v = x["notify_hook"]
@@ -306,7 +315,7 @@ def _check_FetchTasksRequest_ids(x: object, path: str, out: list[Violation], r: 
         if not isinstance(v, str):
             out.append(violation(path_index(path, i), "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path_index(path, i), v))
 
 

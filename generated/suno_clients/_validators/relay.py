@@ -6,7 +6,16 @@ from collections.abc import Callable
 
 from suno_clients._runtime.formats import is_uri
 from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
-from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_index, path_key, violation
+from suno_clients._runtime.violations import (
+    MISSING,
+    NUMBER,
+    Rule,
+    Violation,
+    json_type,
+    path_index,
+    path_key,
+    violation,
+)
 
 _SubmitMusicRequest_fields = frozenset(
     {
@@ -74,12 +83,15 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
+    tags = x.get("tags", MISSING)
+    continue_clip_id = x.get("continue_clip_id", MISSING)
+    gpt_description_prompt = x.get("gpt_description_prompt", MISSING)
     if "prompt" in x:
         v = x["prompt"]
         if not isinstance(v, str):
             out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "mv" in x:
         v = x["mv"]
@@ -100,14 +112,14 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".title", v))
     if "tags" in x:
         v = x["tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".tags", v))
     if "make_instrumental" in x:
         v = x["make_instrumental"]
@@ -122,7 +134,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".task_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".task_id", v))
     if "continue_at" in x:
         v = x["continue_at"]
@@ -136,14 +148,14 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".continue_clip_id", v))
     if "gpt_description_prompt" in x:
         v = x["gpt_description_prompt"]
         if not isinstance(v, str):
             out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".gpt_description_prompt", v))
     if "notify_hook" in x:
         v = x["notify_hook"]
@@ -165,28 +177,28 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".generation_type", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".generation_type", v))
     if "negative_tags" in x:
         v = x["negative_tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".negative_tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".negative_tags", v))
     if "persona_id" in x:
         v = x["persona_id"]
         if not isinstance(v, str):
             out.append(violation(path + ".persona_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".persona_id", v))
     if "artist_clip_id" in x:
         v = x["artist_clip_id"]
         if not isinstance(v, str):
             out.append(violation(path + ".artist_clip_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".artist_clip_id", v))
     if "continued_aligned_prompt" in x:
         v = x["continued_aligned_prompt"]
@@ -195,7 +207,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                 violation(path + ".continued_aligned_prompt", "type", f"must be a string, not {json_type(v)}", r)
             )
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".continued_aligned_prompt", v))
     if "stem_type_id" in x:
         v = x["stem_type_id"]
@@ -209,14 +221,14 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".stem_type_group_name", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".stem_type_group_name", v))
     if "stem_task" in x:
         v = x["stem_task"]
         if not isinstance(v, str):
             out.append(violation(path + ".stem_task", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".stem_task", v))
     if not _SubmitMusicRequest_fields.issuperset(x):
         for k in x:
@@ -224,7 +236,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
     if not (
         "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+        and (not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1)
     ):
         # rule custom-mode-requires-prompt-title-tags: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/0
         if "prompt" not in x:
@@ -245,11 +257,9 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                     path + ".tags", "required", "'tags' is required", _rule_custom_mode_requires_prompt_title_tags
                 )
             )
-    if (
-        "continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)
-    ) and not (
+    if ("continue_clip_id" in x and (not isinstance(continue_clip_id, str) or len(continue_clip_id) >= 1)) and not (
         "gpt_description_prompt" in x
-        and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+        and (not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1)
     ):
         # rule continuation-requires-task-id-continue-at-continue-clip-id: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/1
         if not (
@@ -261,9 +271,9 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
     if not (
         (
             "gpt_description_prompt" in x
-            and (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1)
+            and (not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1)
         )
-        or ("continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1))
+        or ("continue_clip_id" in x and (not isinstance(continue_clip_id, str) or len(continue_clip_id) >= 1))
     ):
         # rule continuation-fields-need-continue-clip-id: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/2
         if not (
@@ -274,7 +284,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                 x, path, out, _rule_continuation_fields_need_continue_clip_id
             )
     if "gpt_description_prompt" in x and (
-        not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) >= 1
+        not isinstance(gpt_description_prompt, str) or len(gpt_description_prompt) >= 1
     ):
         # rule inspiration-mode-ignores-custom-mode-fields: specs/relay.yaml#/components/schemas/SubmitMusicRequest/allOf/3
         if not (
@@ -284,13 +294,7 @@ def _check_SubmitMusicRequest(x: object, path: str, out: list[Violation], r: Rul
             _check_inspiration_mode_ignores_custom_mode_fields_then(
                 x, path, out, _rule_inspiration_mode_ignores_custom_mode_fields
             )
-    if not (
-        "tags" not in x
-        or (
-            not isinstance(x["tags"], str)
-            or _tags_separated_by_half_width_commas_tags_pattern.search(x["tags"]) is not None
-        )
-    ):
+    if isinstance(tags, str) and _tags_separated_by_half_width_commas_tags_pattern.search(tags) is None:
         _check_tags_separated_by_half_width_commas(x, path, out, r)
 
 
@@ -370,7 +374,7 @@ def _check_SubmitLyricsRequest(x: object, path: str, out: list[Violation], r: Ru
         else:
             if len(v) < 1:
                 out.append(violation(path + ".prompt", "minLength", f"must be at least 1 characters, not {len(v)}", r))
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "notify_hook" in x:
         v = x["notify_hook"]
@@ -416,7 +420,7 @@ def _check_FetchTasksRequest_ids(x: object, path: str, out: list[Violation], r: 
         if not isinstance(v, str):
             out.append(violation(path_index(path, i), "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path_index(path, i), v))
 
 

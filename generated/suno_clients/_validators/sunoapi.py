@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from suno_clients._runtime.formats import is_uri
 from suno_clients._runtime.json_values import NUMBER_LIMIT, is_text, not_json
-from suno_clients._runtime.violations import NUMBER, Rule, Violation, json_type, path_key, violation
+from suno_clients._runtime.violations import MISSING, NUMBER, Rule, Violation, json_type, path_key, violation
 
 _CreateMusicRequest_fields = frozenset(
     {
@@ -69,19 +69,24 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
+    tags = x.get("tags", MISSING)
+    custom_mode = x.get("custom_mode", MISSING)
+    title = x.get("title", MISSING)
+    gpt_description_prompt = x.get("gpt_description_prompt", MISSING)
+    task_type = x.get("task_type", MISSING)
     if "prompt" in x:
         v = x["prompt"]
         if not isinstance(v, str):
             out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "tags" in x:
         v = x["tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".tags", v))
     if "custom_mode" in x:
         v = x["custom_mode"]
@@ -94,7 +99,7 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".title", v))
     if "continue_at" in x:
         v = x["continue_at"]
@@ -108,7 +113,7 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".continue_clip_id", v))
     if "mv" in x:
         v = x["mv"]
@@ -130,7 +135,7 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".gpt_description_prompt", v))
     if "task_type" in x:
         v = x["task_type"]
@@ -151,7 +156,7 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".persona_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".persona_id", v))
     if "webhook_url" in x:
         v = x["webhook_url"]
@@ -165,43 +170,40 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
         if not isinstance(v, str):
             out.append(violation(path + ".webhook_secret", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".webhook_secret", v))
     if not _CreateMusicRequest_fields.issuperset(x):
         for k in x:
             if k not in _CreateMusicRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if x.get("custom_mode") is True:
+    if custom_mode is True:
         # rule custom-mode-requires-prompt: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/0
         if "prompt" not in x:
             out.append(
                 violation(path + ".prompt", "required", "'prompt' is required", _rule_custom_mode_requires_prompt)
             )
         # rule custom-mode-lyrics-under-3000-characters: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/1
-        if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 2999)):
+        if "prompt" in x and (isinstance(x["prompt"], str) and len(x["prompt"]) > 2999):
             _check_custom_mode_lyrics_under_3000_characters_then(
                 x, path, out, _rule_custom_mode_lyrics_under_3000_characters
             )
-    if x.get("custom_mode") is not True:
+    if custom_mode is not True:
         # rule description-prompt-less-than-200-characters: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/2
-        if not ("prompt" not in x or (not isinstance(x["prompt"], str) or len(x["prompt"]) <= 199)):
+        if "prompt" in x and (isinstance(x["prompt"], str) and len(x["prompt"]) > 199):
             _check_description_prompt_less_than_200_characters_then(
                 x, path, out, _rule_description_prompt_less_than_200_characters
             )
-    if not (
-        "gpt_description_prompt" not in x
-        or (not isinstance(x["gpt_description_prompt"], str) or len(x["gpt_description_prompt"]) <= 199)
-    ):
+    if isinstance(gpt_description_prompt, str) and len(gpt_description_prompt) > 199:
         _check_gpt_description_prompt_less_than_200_characters(x, path, out, r)
-    if not ("tags" not in x or (not isinstance(x["tags"], str) or len(x["tags"]) <= 199)):
+    if isinstance(tags, str) and len(tags) > 199:
         _check_tags_less_than_200_characters(x, path, out, r)
-    if not ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 79)):
+    if isinstance(title, str) and len(title) > 79:
         _check_title_less_than_80_characters(x, path, out, r)
-    if x.get("custom_mode") is not True:
+    if custom_mode is not True:
         # rule title-only-used-in-custom-mode: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/6
-        if not ("title" not in x or (not isinstance(x["title"], str) or len(x["title"]) <= 0)):
+        if isinstance(title, str) and len(title) > 0:
             _check_title_only_used_in_custom_mode_then(x, path, out, _rule_title_only_used_in_custom_mode)
-    if x.get("task_type") == "persona_music":
+    if task_type == "persona_music":
         # rule persona-music-requires-persona-id: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/7
         if "persona_id" not in x:
             out.append(
@@ -212,7 +214,7 @@ def _check_CreateMusicRequest(x: object, path: str, out: list[Violation], r: Rul
                     _rule_persona_music_requires_persona_id,
                 )
             )
-    if x.get("task_type") == "extend_music":
+    if task_type == "extend_music":
         # rule extend-music-continues-a-clip: specs/sunoapi.yaml#/components/schemas/CreateMusicRequest/allOf/8
         if not (
             "continue_clip_id" in x and (not isinstance(x["continue_clip_id"], str) or len(x["continue_clip_id"]) >= 1)

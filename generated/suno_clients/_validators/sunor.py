@@ -215,6 +215,9 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
     if not isinstance(x, dict):
         out.append(violation(path, "type", f"must be an object, not {json_type(x)}", r))
         return
+    model = x.get("model", MISSING)
+    task_type = x.get("task_type", MISSING)
+    input_ = x.get("input", MISSING)
     if "model" not in x:
         out.append(violation(path + ".model", "required", "'model' is required", r))
     if "task_type" not in x:
@@ -244,134 +247,75 @@ def _check_CreateTaskRequest(x: object, path: str, out: list[Violation], r: Rule
         for k in x:
             if k not in _CreateTaskRequest_fields:
                 out.append(violation(path_key(path, k), "additionalProperties", f"unknown field {k!r}", r))
-    if x.get("model") == "udio":
+    if model == "udio":
         # rule udio-supports-music-only: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/0
-        if not ("task_type" not in x or x["task_type"] == "music"):
+        if task_type is not MISSING and task_type != "music":
             _check_udio_supports_music_only_then(x, path, out, _rule_udio_supports_music_only)
-    if x.get("model") == "suno":
+    if model == "suno":
         # rule suno-input-rejects-udio-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/1
-        if not (
-            "input" not in x
-            or (
-                not isinstance(x["input"], dict)
-                or _suno_input_rejects_udio_fields_then_input_names.isdisjoint(x["input"])
-            )
-        ):
+        if isinstance(input_, dict) and not _suno_input_rejects_udio_fields_then_input_names.isdisjoint(input_):
             _check_suno_input_rejects_udio_fields_then(x, path, out, _rule_suno_input_rejects_udio_fields)
-    if x.get("model") == "udio":
+    if model == "udio":
         # rule udio-input-rejects-suno-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/2
-        if not (
-            "input" not in x
-            or (
-                not isinstance(x["input"], dict)
-                or _udio_input_rejects_suno_fields_then_input_names.issuperset(x["input"])
-            )
-        ):
+        if isinstance(input_, dict) and not _udio_input_rejects_suno_fields_then_input_names.issuperset(input_):
             _check_udio_input_rejects_suno_fields_then(x, path, out, _rule_udio_input_rejects_suno_fields)
         # rule udio-music-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/3
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+        if isinstance(input_, dict) and "prompt" not in input_:
             _check_udio_music_requires_prompt_then(x, path, out, _rule_udio_music_requires_prompt)
         # rule udio-prompt-5-to-15-words-recommended: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/4
-        if not ("input" not in x or _valid_udio_prompt_5_to_15_words_recommended_then_input(x["input"])):
+        if not _valid_udio_prompt_5_to_15_words_recommended_then_input(input_):
             _check_udio_prompt_5_to_15_words_recommended_then(x, path, out, _rule_udio_prompt_5_to_15_words_recommended)
-    if not (
-        "input" not in x
-        or (
-            not isinstance(x["input"], dict)
-            or _suno_mv_does_not_need_to_be_specified_input_names.isdisjoint(x["input"])
-        )
-    ):
+    if isinstance(input_, dict) and not _suno_mv_does_not_need_to_be_specified_input_names.isdisjoint(input_):
         _check_suno_mv_does_not_need_to_be_specified(x, path, out, r)
-    if (
-        "input" in x
-        and x.get("model") == "suno"
-        and x.get("task_type") == "music"
-        and (isinstance(x["input"], dict) and "gpt_description_prompt" in x["input"])
-    ):
+    if model == "suno" and task_type == "music" and (isinstance(input_, dict) and "gpt_description_prompt" in input_):
         # rule suno-inspiration-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/6
-        if not (
-            "input" not in x
-            or (
-                not isinstance(x["input"], dict)
-                or _suno_inspiration_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
-            )
-        ):
+        if not _suno_inspiration_mode_lists_only_its_fields_then_input_names.isdisjoint(input_):
             _check_suno_inspiration_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_inspiration_mode_lists_only_its_fields
             )
     if (
-        "input" in x
-        and x.get("model") == "suno"
-        and x.get("task_type") == "music"
-        and (
-            isinstance(x["input"], dict)
-            and "continue_clip_id" in x["input"]
-            and "gpt_description_prompt" not in x["input"]
-        )
+        model == "suno"
+        and task_type == "music"
+        and (isinstance(input_, dict) and "continue_clip_id" in input_ and "gpt_description_prompt" not in input_)
     ):
         # rule suno-continuation-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/7
-        if not (
-            "input" not in x
-            or (
-                not isinstance(x["input"], dict)
-                or _suno_continuation_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
-            )
-        ):
+        if not _suno_continuation_mode_lists_only_its_fields_then_input_names.isdisjoint(input_):
             _check_suno_continuation_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_continuation_mode_lists_only_its_fields
             )
     if (
-        "input" in x
-        and x.get("model") == "suno"
-        and x.get("task_type") == "music"
-        and (
-            isinstance(x["input"], dict)
-            and not ("gpt_description_prompt" in x["input"] or "continue_clip_id" in x["input"])
-        )
+        model == "suno"
+        and task_type == "music"
+        and (isinstance(input_, dict) and ("gpt_description_prompt" not in input_ and "continue_clip_id" not in input_))
     ):
         # rule suno-custom-mode-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/8
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+        if "prompt" not in input_:
             _check_suno_custom_mode_requires_prompt_then(x, path, out, _rule_suno_custom_mode_requires_prompt)
         # rule suno-custom-mode-lists-only-its-fields: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/9
-        if not (
-            "input" not in x
-            or (
-                not isinstance(x["input"], dict)
-                or _suno_custom_mode_lists_only_its_fields_then_input_names.isdisjoint(x["input"])
-            )
-        ):
+        if not _suno_custom_mode_lists_only_its_fields_then_input_names.isdisjoint(input_):
             _check_suno_custom_mode_lists_only_its_fields_then(
                 x, path, out, _rule_suno_custom_mode_lists_only_its_fields
             )
-    if x.get("task_type") == "lyrics":
+    if task_type == "lyrics":
         # rule lyrics-requires-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/10
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "prompt" in x["input"])):
+        if isinstance(input_, dict) and "prompt" not in input_:
             _check_lyrics_requires_prompt_then(x, path, out, _rule_lyrics_requires_prompt)
         # rule lyrics-lists-only-prompt: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/11
-        if not (
-            "input" not in x
-            or (not isinstance(x["input"], dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(x["input"]))
-        ):
+        if isinstance(input_, dict) and not _lyrics_lists_only_prompt_then_input_names.isdisjoint(input_):
             _check_lyrics_lists_only_prompt_then(x, path, out, _rule_lyrics_lists_only_prompt)
-    if x.get("task_type") == "upload":
+    if task_type == "upload":
         # rule upload-requires-url: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/12
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "url" in x["input"])):
+        if isinstance(input_, dict) and "url" not in input_:
             _check_upload_requires_url_then(x, path, out, _rule_upload_requires_url)
         # rule upload-lists-only-url: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/13
-        if not (
-            "input" not in x
-            or (not isinstance(x["input"], dict) or _upload_lists_only_url_then_input_names.isdisjoint(x["input"]))
-        ):
+        if isinstance(input_, dict) and not _upload_lists_only_url_then_input_names.isdisjoint(input_):
             _check_upload_lists_only_url_then(x, path, out, _rule_upload_lists_only_url)
-    if x.get("task_type") == "concat":
+    if task_type == "concat":
         # rule concat-requires-clip-id: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/14
-        if not ("input" not in x or (not isinstance(x["input"], dict) or "clip_id" in x["input"])):
+        if isinstance(input_, dict) and "clip_id" not in input_:
             _check_concat_requires_clip_id_then(x, path, out, _rule_concat_requires_clip_id)
         # rule concat-lists-only-clip-id: specs/sunor.yaml#/components/schemas/CreateTaskRequest/allOf/15
-        if not (
-            "input" not in x
-            or (not isinstance(x["input"], dict) or _concat_lists_only_clip_id_then_input_names.isdisjoint(x["input"]))
-        ):
+        if isinstance(input_, dict) and not _concat_lists_only_clip_id_then_input_names.isdisjoint(input_):
             _check_concat_lists_only_clip_id_then(x, path, out, _rule_concat_lists_only_clip_id)
 
 
@@ -389,7 +333,7 @@ def _check_suno_input_rejects_udio_fields_then(x: object, path: str, out: list[V
     if isinstance(x, dict):
         if "input" in x:
             v = x["input"]
-            if not (not isinstance(v, dict) or _suno_input_rejects_udio_fields_then_input_names.isdisjoint(v)):
+            if isinstance(v, dict) and not _suno_input_rejects_udio_fields_then_input_names.isdisjoint(v):
                 _check_suno_input_rejects_udio_fields_then_input(v, path + ".input", out, r)
 
 
@@ -409,7 +353,7 @@ def _check_udio_input_rejects_suno_fields_then(x: object, path: str, out: list[V
     if isinstance(x, dict):
         if "input" in x:
             v = x["input"]
-            if not (not isinstance(v, dict) or _udio_input_rejects_suno_fields_then_input_names.issuperset(v)):
+            if isinstance(v, dict) and not _udio_input_rejects_suno_fields_then_input_names.issuperset(v):
                 _check_udio_input_rejects_suno_fields_then_input(v, path + ".input", out, r)
 
 
@@ -460,9 +404,8 @@ def _check_udio_prompt_5_to_15_words_recommended_then_input(
 def _valid_udio_prompt_5_to_15_words_recommended_then_input(x: object) -> bool:
     if isinstance(x, dict):
         v = x.get("prompt", MISSING)
-        if v is not MISSING and not (
-            not isinstance(v, str)
-            or _udio_prompt_5_to_15_words_recommended_then_input_prompt_pattern.search(v) is not None
+        if v is not MISSING and (
+            isinstance(v, str) and _udio_prompt_5_to_15_words_recommended_then_input_prompt_pattern.search(v) is None
         ):
             return False
     return True
@@ -473,7 +416,7 @@ def _check_suno_mv_does_not_need_to_be_specified(x: object, path: str, out: list
     if isinstance(x, dict):
         if "input" in x:
             v = x["input"]
-            if not (not isinstance(v, dict) or _suno_mv_does_not_need_to_be_specified_input_names.isdisjoint(v)):
+            if isinstance(v, dict) and not _suno_mv_does_not_need_to_be_specified_input_names.isdisjoint(v):
                 _check_suno_mv_does_not_need_to_be_specified_input(
                     v, path + ".input", out, _rule_suno_mv_does_not_need_to_be_specified
                 )
@@ -497,9 +440,7 @@ def _check_suno_inspiration_mode_lists_only_its_fields_then(
     if isinstance(x, dict):
         if "input" in x:
             v = x["input"]
-            if not (
-                not isinstance(v, dict) or _suno_inspiration_mode_lists_only_its_fields_then_input_names.isdisjoint(v)
-            ):
+            if isinstance(v, dict) and not _suno_inspiration_mode_lists_only_its_fields_then_input_names.isdisjoint(v):
                 _check_suno_inspiration_mode_lists_only_its_fields_then_input(v, path + ".input", out, r)
 
 
@@ -524,9 +465,7 @@ def _check_suno_continuation_mode_lists_only_its_fields_then(
     if isinstance(x, dict):
         if "input" in x:
             v = x["input"]
-            if not (
-                not isinstance(v, dict) or _suno_continuation_mode_lists_only_its_fields_then_input_names.isdisjoint(v)
-            ):
+            if isinstance(v, dict) and not _suno_continuation_mode_lists_only_its_fields_then_input_names.isdisjoint(v):
                 _check_suno_continuation_mode_lists_only_its_fields_then_input(v, path + ".input", out, r)
 
 
@@ -561,7 +500,7 @@ def _check_suno_custom_mode_lists_only_its_fields_then(
     if isinstance(x, dict):
         if "input" in x:
             v = x["input"]
-            if not (not isinstance(v, dict) or _suno_custom_mode_lists_only_its_fields_then_input_names.isdisjoint(v)):
+            if isinstance(v, dict) and not _suno_custom_mode_lists_only_its_fields_then_input_names.isdisjoint(v):
                 _check_suno_custom_mode_lists_only_its_fields_then_input(v, path + ".input", out, r)
 
 
@@ -594,7 +533,7 @@ def _check_lyrics_lists_only_prompt_then(x: object, path: str, out: list[Violati
     if isinstance(x, dict):
         if "input" in x:
             v = x["input"]
-            if not (not isinstance(v, dict) or _lyrics_lists_only_prompt_then_input_names.isdisjoint(v)):
+            if isinstance(v, dict) and not _lyrics_lists_only_prompt_then_input_names.isdisjoint(v):
                 _check_lyrics_lists_only_prompt_then_input(v, path + ".input", out, r)
 
 
@@ -622,7 +561,7 @@ def _check_upload_lists_only_url_then(x: object, path: str, out: list[Violation]
     if isinstance(x, dict):
         if "input" in x:
             v = x["input"]
-            if not (not isinstance(v, dict) or _upload_lists_only_url_then_input_names.isdisjoint(v)):
+            if isinstance(v, dict) and not _upload_lists_only_url_then_input_names.isdisjoint(v):
                 _check_upload_lists_only_url_then_input(v, path + ".input", out, r)
 
 
@@ -650,7 +589,7 @@ def _check_concat_lists_only_clip_id_then(x: object, path: str, out: list[Violat
     if isinstance(x, dict):
         if "input" in x:
             v = x["input"]
-            if not (not isinstance(v, dict) or _concat_lists_only_clip_id_then_input_names.isdisjoint(v)):
+            if isinstance(v, dict) and not _concat_lists_only_clip_id_then_input_names.isdisjoint(v):
                 _check_concat_lists_only_clip_id_then_input(v, path + ".input", out, r)
 
 
@@ -673,7 +612,7 @@ def _check_SunorTaskInput(x: object, path: str, out: list[Violation], r: Rule | 
         if not isinstance(v, str):
             out.append(violation(path + ".gpt_description_prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".gpt_description_prompt", v))
     if "make_instrumental" in x:
         v = x["make_instrumental"]
@@ -688,35 +627,35 @@ def _check_SunorTaskInput(x: object, path: str, out: list[Violation], r: Rule | 
         if not isinstance(v, str):
             out.append(violation(path + ".prompt", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".prompt", v))
     if "tags" in x:
         v = x["tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".tags", v))
     if "negative_tags" in x:
         v = x["negative_tags"]
         if not isinstance(v, str):
             out.append(violation(path + ".negative_tags", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".negative_tags", v))
     if "title" in x:
         v = x["title"]
         if not isinstance(v, str):
             out.append(violation(path + ".title", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".title", v))
     if "continue_clip_id" in x:
         v = x["continue_clip_id"]
         if not isinstance(v, str):
             out.append(violation(path + ".continue_clip_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".continue_clip_id", v))
     if "continue_at" in x:
         v = x["continue_at"]
@@ -748,14 +687,14 @@ def _check_SunorTaskInput(x: object, path: str, out: list[Violation], r: Rule | 
         if not isinstance(v, str):
             out.append(violation(path + ".clip_id", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".clip_id", v))
     if "lyrics" in x:
         v = x["lyrics"]
         if not isinstance(v, str):
             out.append(violation(path + ".lyrics", "type", f"must be a string, not {json_type(v)}", r))
         else:
-            if not (v.isascii() or is_text(v)):
+            if not v.isascii() and not is_text(v):
                 out.append(not_json(path + ".lyrics", v))
     if "lyrics_type" in x:
         v = x["lyrics_type"]

@@ -9,20 +9,10 @@ from sunogen import ir
 from sunogen.build import python_name
 
 from .keywords import KEYWORDS
-from .module import Module
+from .module import RUNTIME, Module
 from .valid_pass import ValidPass
 from .violation_pass import ViolationPass
 from .writer import Writer
-
-RUNTIME: dict[str, tuple[str, ...]] = {
-    "violations": ("MISSING", "NUMBER", "Rule", "Violation", "json_type", "path_index", "path_key", "violation"),
-    "formats": ("is_date_time", "is_uri"),
-    "json_values": (
-        "NUMBER_LIMIT", "is_json", "is_multiple", "is_text", "json_document", "json_equal", "json_item_violations",
-        "json_items", "json_member_violations", "json_members", "json_violations", "not_json", "unique_items",
-    ),
-}  # fmt: skip
-"""The runtime modules (suno_clients._runtime.<module>) and the names of each the generated code may call."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,8 +83,8 @@ _FLIPPED = {"==": "!=", "!=": "==", "in": "not in", "not in": "in", "is": "is no
 _FLIPPED_COUNTS = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}  # exact for integers only (NaN compares false)
 
 
-def _comparison(test: str) -> tuple[str, str, str] | None:
-    """(left, operator, right) when `test` is one comparison at its top level, outside brackets and strings."""
+def _top_level(test: str) -> list[tuple[int, str]]:
+    """Where each operator of `test` is at its top level, outside brackets and strings: (index, operator)."""
     depth, quote, found = 0, "", []
     i = 0
     while i < len(test):
@@ -107,10 +107,30 @@ def _comparison(test: str) -> tuple[str, str, str] | None:
                     i += len(op) + 1
                     break
         i += 1
+    return found
+
+
+def _comparison(test: str) -> tuple[str, str, str] | None:
+    """(left, operator, right) when `test` is one comparison at its top level, outside brackets and strings."""
+    found = _top_level(test)
     if len(found) != 1 or found[0][1] in ("and", "or", "if"):
         return None
     at, op = found[0]
     return test[:at], op, test[at + len(op) + 2 :]
+
+
+def _alternatives(test: str) -> list[str] | None:
+    """The parts of `(a or b or ...)`, a parenthesized disjunction and nothing else; None for any other test."""
+    if not (test.startswith("(") and test.endswith(")")) or _top_level(test):
+        return None  # (a test in brackets has no top-level operator; `(a) or (b)` has one)
+    inner = test[1:-1]
+    found = _top_level(inner)
+    splits = [at for at, op in found if op == "or"]
+    if not splits or any(op in ("and", "if") for _, op in found):
+        return None
+    bounds = [0, *splits, len(inner)]
+    starts = [0, *(at + len(" or ") for at in splits)]
+    return [inner[start:end] for start, end in zip(starts, bounds[1:], strict=True)]
 
 
 def negated(test: str) -> str:
@@ -130,4 +150,11 @@ def negated(test: str) -> str:
             return f"{left} {_FLIPPED[op]} {right}"
         if op in _FLIPPED_COUNTS and left.startswith("len("):
             return f"{left} {_FLIPPED_COUNTS[op]} {right}"
+    alternatives = _alternatives(test)
+    if alternatives is not None:
+        # `not (not isinstance(v, dict) or "a" in v)` reads `(isinstance(v, dict) and "a" not in v)`, unless a part
+        # would only get a `not` before its brackets
+        each = [negated(part) for part in alternatives]
+        if not any(part.startswith("not (") for part in each):
+            return "(" + " and ".join(each) + ")"
     return f"not {test}"

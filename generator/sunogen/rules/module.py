@@ -20,6 +20,16 @@ from sunogen import ir
 
 from .writer import Writer
 
+RUNTIME: dict[str, tuple[str, ...]] = {
+    "violations": ("MISSING", "NUMBER", "Rule", "Violation", "json_type", "path_index", "path_key", "violation"),
+    "formats": ("is_date_time", "is_uri"),
+    "json_values": (
+        "NUMBER_LIMIT", "is_json", "is_multiple", "is_text", "json_document", "json_equal", "json_item_violations",
+        "json_items", "json_member_violations", "json_members", "json_violations", "not_json", "unique_items",
+    ),
+}  # fmt: skip
+"""The runtime modules (suno_clients._runtime.<module>) and the names of each the generated code may call."""
+
 _IDENTIFIER = re.compile(r"\b_\w+\b")
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]+")
 
@@ -36,12 +46,12 @@ def _children(keyword: str, value: ir.KeywordValue) -> list[tuple[str, ir.Schema
             children.append((f"{keyword}{i}", item))
         elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], ir.Schema):
             name, child = item
-            label = {"properties": _snake(str(name)), "patternProperties": f"{keyword}{i}"}
-            children.append((label.get(keyword, f"{keyword}_{_snake(str(name))}"), child))
+            label = {"properties": snake(str(name)), "patternProperties": f"{keyword}{i}"}
+            children.append((label.get(keyword, f"{keyword}_{snake(str(name))}"), child))
     return children
 
 
-def _snake(text: str) -> str:
+def snake(text: str) -> str:
     return _NOT_NAME.sub("_", text).strip("_") or "_"
 
 
@@ -73,7 +83,7 @@ class Module:
     def _name_tree(self, node: ir.Schema, name: str, taken: set[str], rule: str | None) -> None:
         # a pre-order walk in spec order: each node's name, its place in the spec and the rule it is part of
         if node.rule is not None:
-            name, rule = _snake(node.rule.id), node.rule.id
+            name, rule = snake(node.rule.id), node.rule.id
         if rule is not None:
             self._rules[node.pointer] = rule
         unique, n = name, 1
@@ -112,7 +122,7 @@ class Module:
         severity = "" if rule.severity == "error" else f", {rule.severity!r}"
         source = f"Rule({rule.id!r}, {rule.message!r}{severity})"
         if source not in self._constants:
-            self._constants[source] = (f"_rule_{_snake(rule.id)}", source, self._order[node.pointer])
+            self._constants[source] = (f"_rule_{snake(rule.id)}", source, self._order[node.pointer])
         return self._constants[source][0]
 
     def function(self, kind: str, node: ir.Schema, write: Callable[[Writer, str], None]) -> str:

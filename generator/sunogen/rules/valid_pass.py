@@ -10,7 +10,7 @@ descending into anything, and this class also tells both passes what a node's ch
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sunogen import ir
 
@@ -18,6 +18,7 @@ from .checks import Apply, Assert, Branch, Check, Each
 from .jsonness import json_checks
 from .keywords import KEYWORDS
 from .literals import GUARDS, TYPE_TESTS, negated
+from .locals import Members
 from .module import Module
 from .writer import Writer
 
@@ -85,6 +86,31 @@ class ValidPass:
         self._trivial: dict[str, bool] = {}
         self._leaf: dict[str, bool] = {}
         self._expanding: set[str] = set()
+        self._members: Members | None = None
+
+    def facts(self, x: str, condition: ir.Schema, known: str | None) -> dict[str, str | None]:
+        """What holding `condition` (a rule's `if`) says of the members of `x`: those it requires are there, each
+        of the one type its `properties` give it (None: any). Nothing unless `x` is an object (`required` holds for
+        any other value) whose members are bound."""
+        if known != "object" or self._members is None or self._members.subject != x:
+            return {}
+        s = self.resolve(condition)
+        declared = dict(s.properties)
+
+        def type_of(name: str) -> str | None:
+            member = self.resolve(declared[name]) if name in declared else None
+            return GUARDS.get(member.types[0]) if member is not None and len(member.types) == 1 else None
+
+        return {name: type_of(name) for name in s.required}
+
+    @contextmanager
+    def members_bound(self, members: Members) -> Iterator[None]:
+        """Inside the block, expressions read the members of `members.subject` from the locals it names."""
+        outer, self._members = self._members, members
+        try:
+            yield
+        finally:
+            self._members = outer
 
     # -- what a node asks ------------------------------------------------------------------------------------
 
@@ -198,8 +224,8 @@ class ValidPass:
                     return None
                 if isinstance(check, Apply) and check.part.kind == "member":
                     name = check.part.name
-                    if f"{x}.get({name!r})" in test:  # `required`'s test of it is this test's too
-                        fetched.add(f"{name!r} in {x}")
+                    if f"{x}.get({name!r})" in test or self._says_required(s, check, x):
+                        fetched.add(f"{name!r} in {x}")  # `required`'s test of it is this test's too
                 if test != "True":
                     parts.append(test)
                 if isinstance(check, Assert) and check.stop:
@@ -238,6 +264,25 @@ class ValidPass:
             return None not in s.enum
         return bool(s.types) and "null" not in s.types
 
+    def members_facts(self, facts: dict[str, str | None]) -> AbstractContextManager[None]:
+        """Inside the block, the bound members know `facts` (see `facts`)."""
+        assert self._members is not None
+        return self._members.facts(facts)
+
+    def _local(self, x: str, name: str) -> str | None:
+        """The local holding member `name` of `x` (MISSING when absent), where a function bound it."""
+        members = self._members
+        return members.local(name) if members is not None and members.subject == x else None
+
+    def _says_required(self, s: ir.Schema, check: Apply, x: str) -> bool:
+        """Whether a member's test, read from its local, is False when the member is absent (MISSING)."""
+        name = check.part.name
+        return name in s.required and self._local(x, name) is not None and self._refuses_null(check.schema)
+
+    def _passes_absent(self, schema: ir.Schema) -> bool:
+        """Whether the node's test holds for MISSING: each of its checks applies to one JSON type, which it is not."""
+        return all(kind is not None for kind, _ in self.checks(self.resolve(schema)))
+
     def _applied(self, s: ir.Schema, check: Apply, x: str, known: str | None) -> str | None:
         part = check.part
         if part.kind == "document":
@@ -245,6 +290,16 @@ class ValidPass:
         if part.kind == "whole":
             test = self.ok(check.schema, x, known=known)
             return test if check.when is None else f"(not {check.when(x)} or {test})"
+        local = self._local(x, part.name) if part.kind == "member" else None
+        if local is not None:
+            assert self._members is not None
+            present = self._members.present(part.name)  # an `if` around it required it
+            test = self.ok(check.schema, local, known=self._members.known(part.name))
+            # a member the node requires is there (the conjunction tested `required` first, or this test says it:
+            # _says_required); an absent one is MISSING, which a test of JSON types alone lets through
+            if present or part.name in s.required or test == "True" or self._passes_absent(check.schema):
+                return test
+            return f"({local} is MISSING or {test})"
         if part.kind == "member":
             if part.name in s.required and self._refuses_null(check.schema):
                 # `x.get(name)` is None when the member is absent, which the test refuses: it says `required` too

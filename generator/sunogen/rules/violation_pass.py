@@ -17,6 +17,7 @@ from sunogen import ir
 
 from .checks import Apply, Assert, Branch, Check, Each
 from .literals import item_path, member_path, negated
+from .locals import Members
 from .module import Module
 from .valid_pass import Typed, ValidPass, grouped, guard, known_after
 from .writer import Writer
@@ -100,8 +101,24 @@ class ViolationPass:
         if inline:
             with w.block("else:"):
                 self._groups(s, checks[1:], x, path, w, rule, known)
+        elif known == "object":
+            self._bound(s, checks[1:], x, path, w, rule)
         else:
             self._groups(s, checks[1:], x, path, w, rule, known)
+
+    def _bound(self, s: ir.Schema, checks: list[Typed], x: str, path: str, w: Writer, rule: str) -> None:
+        """The checks of an object, its rules reading the members worth it from locals bound first (locals.py)."""
+        members, body = Members(x), Writer()
+        with self.valid.members_bound(members):
+            self._groups(s, checks, x, path, body, rule, "object")
+        worth = members.worth_binding(body)
+        if worth != members.asked():
+            members, body = Members(x, only=worth), Writer()
+            with self.valid.members_bound(members):
+                self._groups(s, checks, x, path, body, rule, "object")
+        for line in members.bindings([name for name, _ in s.properties]):
+            w.line(line)
+        w.extend(body)
 
     def _groups(
         self, s: ir.Schema, checks: list[Typed], x: str, path: str, w: Writer, rule: str, known: str | None
@@ -177,7 +194,10 @@ class ViolationPass:
     def _branch(self, s: ir.Schema, branch: Branch, x: str, path: str, w: Writer, rule: str, known: str | None) -> None:
         then, else_ = Writer(), Writer()
         if branch.then is not None:
-            self.err(branch.then, x, path, then, rule=rule, known=known)
+            # inside the `if`, the members it requires are there, of the types it gives them
+            facts = self.valid.facts(x, branch.if_, known)
+            with self.valid.members_facts(facts) if facts else nullcontext():
+                self.err(branch.then, x, path, then, rule=rule, known=known)
         if branch.else_ is not None:
             self.err(branch.else_, x, path, else_, rule=rule, known=known)
         if s.rule is not None:

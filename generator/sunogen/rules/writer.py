@@ -16,6 +16,8 @@ INDENT = "    "
 
 _ASSIGNED = re.compile(r"(\w+) = ")
 _NAME = re.compile(r"\b\w+\b")
+_STRING = re.compile(r"""[rf]?('[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")""")
+"""A string literal (a member's name in `"tags" in x` is not the local `tags`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,12 @@ class Writer:
     def _close(self, header: str, binds: frozenset[str], body: int) -> None:
         bound = {m.group(1) for _, text in self._lines[body:] if (m := _ASSIGNED.match(text))}
         self._closed = _Closed(len(self._lines), self._depth, header, binds | bound)
+
+    def reads(self, name: str) -> tuple[int, int]:
+        """How many times the lines name `name`: at this writer's top level, and in all."""
+        found = re.compile(rf"\b{re.escape(name)}\b")
+        counts = [(depth, len(found.findall(_STRING.sub("", text)))) for depth, text in self._lines]
+        return sum(n for depth, n in counts if depth == 0), sum(n for _, n in counts)
 
     def empty(self) -> bool:
         return not self._lines
