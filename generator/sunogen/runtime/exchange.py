@@ -84,7 +84,8 @@ class Exchange:
     ) -> None:
         now = clock.monotonic()
         # the attempt's whole time: the largest of the timeouts
-        budget = max((value for value in timeouts.values() if value is not None), default=None)
+        limits = [value for value in timeouts.values() if value is not None]
+        budget = max(limits) if limits else None
         deadline = None if budget is None else now + budget
         if call_deadline is not None and (deadline is None or call_deadline < deadline):
             deadline = call_deadline
@@ -378,7 +379,8 @@ async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes
         finally:
             if alarm is not None:
                 alarm.stop()  # the body is in: closing the response is no part of the exchange's time
-            await response.aclose()
+            if not response.is_closed:  # httpx closes a response it read to the end
+                await response.aclose()
     except alarms.CancelledError:
         if alarm is None or not alarm.rang_for():
             raise

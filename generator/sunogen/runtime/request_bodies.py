@@ -26,9 +26,10 @@ _SCALARS = (str, int, float, bool, type(None))
 def to_json(value: Any) -> Any:
     """A payload as it will be sent: models dumped by alias with only the fields that were set, containers copied."""
     if type(value) is dict:
-        return {key: to_json(member) for key, member in value.items()}
+        # a scalar member is taken as it is, without a call: most of a body's members are scalars
+        return {key: member if type(member) in _SCALARS else to_json(member) for key, member in value.items()}
     if type(value) is list:
-        return [to_json(item) for item in value]
+        return [item if type(item) in _SCALARS else to_json(item) for item in value]
     if type(value) in _SCALARS:
         return value
     return _other_to_json(value)
