@@ -84,8 +84,7 @@ class Exchange:
     ) -> None:
         now = clock.monotonic()
         # the attempt's whole time: the largest of the timeouts
-        limits = [value for value in timeouts.values() if value is not None]
-        budget = max(limits) if limits else None
+        budget = max((value for value in timeouts.values() if value is not None), default=None)
         deadline = None if budget is None else now + budget
         if call_deadline is not None and (deadline is None or call_deadline < deadline):
             deadline = call_deadline
@@ -379,8 +378,7 @@ async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes
         finally:
             if alarm is not None:
                 alarm.stop()  # the body is in: closing the response is no part of the exchange's time
-            if not response.is_closed:  # httpx closes a response it read to the end
-                await response.aclose()
+            await response.aclose()
     except alarms.CancelledError:
         if alarm is None or not alarm.rang_for():
             raise

@@ -109,10 +109,7 @@ class Outcomes:
         if envelope.code is None or not isinstance(data, dict) or data.get(envelope.code) is None:
             return False
         code = data[envelope.code]
-        for success in envelope.success:
-            if same_code(code, success):
-                return False
-        return True
+        return not any(same_code(code, success) for success in envelope.success)
 
     def status_error(self, operation: Operation, response: httpx.Response, data: Any, base_url: str) -> APIStatusError:
         """The typed error for an error response or a 2xx body that reports failure.
