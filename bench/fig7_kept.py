@@ -427,10 +427,11 @@ def run(settings: Settings) -> Figure:
     figure = Figure(7, "What each kept optimisation buys")
     rounds = settings.rounds_or(9)
     with tempfile.TemporaryDirectory(prefix="sunogen-bench-") as tmp:
-        from bench import fig7_validators
+        from bench import fig7_client, fig7_validators
 
         kept = [
             *_client(rounds),
+            *fig7_client.rows(rounds),
             *_validation(rounds),
             *_batch(rounds),
             *fig7_validators.rows(rounds),

@@ -331,16 +331,7 @@ class BaseClient(Generic[HttpxClientT]):
 
 def _field_value(model: Any, name: str) -> Any:
     """The value of the field a model reads from the JSON key `name` (its alias, or its own name); None if unset."""
-    attribute = _attribute_for(type(model), name)
-    if attribute is not None:
-        return getattr(model, attribute)
-    return (model.model_extra or {}).get(name)
-
-
-@functools.lru_cache(maxsize=256)
-def _attribute_for(model: type[BaseModel], name: str) -> str | None:
-    # once per model class and key: a class's fields never change, and pydantic's model_fields is a property
-    for attribute, field in model.model_fields.items():
+    for attribute, field in type(model).model_fields.items():
         if (field.alias or attribute) == name:
-            return attribute
-    return None
+            return getattr(model, attribute)
+    return (model.model_extra or {}).get(name)

@@ -227,21 +227,14 @@ def _settled(response: httpx.Response, content: bytes) -> httpx.Response:
 
 
 def _limit(response: httpx.Response, max_bytes: int) -> int:
-    """How much of a compressed body to read once decoded: `max_bytes`, or no more than an excerpt when its
-    Content-Length is already over the cap (never more than the cap: a body that is not over it is not read as if
-    it were)."""
-    return min(max_bytes, EXCERPT_BYTES) if _declared_over(response.headers, max_bytes) else max_bytes
-
-
-def _declared_over(headers: httpx.Headers, max_bytes: int) -> bool:
-    declared = headers.get("content-length", "")
-    return declared.isdigit() and int(declared) > max_bytes
+    """How much of the body to read: `max_bytes`, or no more than an excerpt when its Content-Length is already over
+    the cap (never more than the cap: a body that is not over it is not read as if it were)."""
+    declared = response.headers.get("content-length", "")
+    return min(max_bytes, EXCERPT_BYTES) if declared.isdigit() and int(declared) > max_bytes else max_bytes
 
 
 def _identity(response: httpx.Response) -> bool:
-    # `in` first: httpx's get() of a header that is not there raises and catches a KeyError
-    headers = response.headers
-    return "content-encoding" not in headers or headers["content-encoding"].strip().lower() in ("", "identity")
+    return response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
 
 
 class _Oversize(Exception):
@@ -254,21 +247,16 @@ class _Oversize(Exception):
 
 
 class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response's raw stream, held to the exchange's deadline and to `max_bytes` (None: no limit).
+    """A response's raw stream, held to the exchange's deadline and to `limit` bytes (None: no limit).
 
     Put in place of `response.stream`, so httpx's own read() fills the response; it says the exchange is over the
-    moment the body ends, before httpx closes the response and hands the connection back to the pool. A body is
-    read up to an excerpt whatever its Content-Length says; past that, one that declared more than `max_bytes` is
-    stopped (an error keeps no more than the excerpt), so a small body's headers are never looked at here.
+    moment the body ends, before httpx closes the response and hands the connection back to the pool.
     """
 
-    def __init__(self, inner: Any, exchange: Exchange, headers: httpx.Headers, max_bytes: int | None) -> None:
+    def __init__(self, inner: Any, exchange: Exchange, limit: int | None) -> None:
         self._inner = inner
         self._exchange = exchange
-        self._headers = headers
-        self._max = max_bytes
-        # the size at which to look again: the excerpt's, then the cap's once the declared length is known not over
-        self._limit = None if max_bytes is None else min(max_bytes, EXCERPT_BYTES)
+        self._limit = limit
         self._head = b""
         self._size = 0
 
@@ -277,9 +265,7 @@ class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):
         if len(self._head) < EXCERPT_BYTES:
             self._head += chunk[: EXCERPT_BYTES - len(self._head)]
         if self._limit is not None and self._size > self._limit:
-            if self._limit == self._max or _declared_over(self._headers, self._max):
-                raise _Oversize(self._head, self._size)
-            self._limit = self._max
+            raise _Oversize(self._head, self._size)
         if not self._exchange.asynchronous:  # asyncio holds an async exchange to its deadline wherever it waits
             self._exchange.check()
 
@@ -336,13 +322,14 @@ def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Receive
         response = client.send(exchange.request, stream=True, follow_redirects=False)
         try:
             exchange.watch(response.extensions.get("network_stream"))
+            limit = _limit(response, max_bytes)
             if _identity(response):
-                response.stream = _Bounded(response.stream, exchange, response.headers, max_bytes)
+                response.stream = _Bounded(response.stream, exchange, limit)
                 response.read()
                 return Received(response, None)
             # a compressed body is capped once decoded, not as it arrives
-            response.stream = _Bounded(response.stream, exchange, response.headers, None)
-            return Received(_settled(response, _decoded(response.iter_bytes(), _limit(response, max_bytes))), None)
+            response.stream = _Bounded(response.stream, exchange, None)
+            return Received(_settled(response, _decoded(response.iter_bytes(), limit)), None)
         except _Oversize as over:
             return Received(_settled(response, over.head), over.size)
         finally:
@@ -366,13 +353,13 @@ async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes
         exchange.handed = True
         response = await client.send(exchange.request, stream=True, follow_redirects=False)
         try:
+            limit = _limit(response, max_bytes)
             if _identity(response):
-                response.stream = _Bounded(response.stream, exchange, response.headers, max_bytes)
+                response.stream = _Bounded(response.stream, exchange, limit)
                 await response.aread()
                 return Received(response, None)
-            response.stream = _Bounded(response.stream, exchange, response.headers, None)
-            body = await _adecoded(response.aiter_bytes(), _limit(response, max_bytes))
-            return Received(_settled(response, body), None)
+            response.stream = _Bounded(response.stream, exchange, None)
+            return Received(_settled(response, await _adecoded(response.aiter_bytes(), limit)), None)
         except _Oversize as over:
             return Received(_settled(response, over.head), over.size)
         finally:
