@@ -7,10 +7,12 @@ gave up (a timeout error) and hung up while the server still had bytes to send.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import socket
 import threading
 import time
+import weakref
 
 import httpx
 import pytest
@@ -292,3 +294,26 @@ async def test_a_poll_that_never_answers_cannot_hold_an_async_wait_past_its_time
                 await client._wait("t-1", response_model=TaskResponse, timeout=TIMEOUT)
         assert log.hung_up.wait(10)
     assert caught.value.task_id == "t-1"
+
+
+async def _an_alarm_stopped() -> None:
+    alarms.set_alarm(60.0).stop()
+
+
+def test_an_event_loop_that_set_alarms_is_freed_once_closed() -> None:
+    # the alarms of a loop (its heap, its timer) must not keep the loop alive: a program runs loop after loop
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(_an_alarm_stopped())
+    loop.close()
+    freed = weakref.ref(loop)
+    del loop
+    gc.collect()
+    assert freed() is None
+
+
+async def test_a_stopped_alarm_holds_no_task_and_never_rings() -> None:
+    alarm = alarms.set_alarm(0.0)
+    alarm.stop()
+    assert alarm.task is None
+    await asyncio.sleep(0.01)  # its timer has come and gone
+    assert not alarm.rang

@@ -59,11 +59,13 @@ class _Alarms:
     __slots__ = ("_due", "_handle", "_heap", "_order", "loop")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        # weakly: the alarms of the loop that set the last one stay reachable from this module (set_alarm)
+        # weakly: the alarms of the loop that set the last one stay reachable from this module (set_alarm), and
+        # must not keep a closed loop alive
         self.loop = weakref.ref(loop)
         self._heap: list[tuple[float, int, Alarm]] = []
         self._order = itertools.count()
-        self._handle: asyncio.TimerHandle | None = None
+        # weakly too: a timer holds its loop, and these alarms are reachable from this module (set_alarm)
+        self._handle: weakref.ref[asyncio.TimerHandle] | None = None
         self._due = math.inf
 
     def add(self, when: float, task: asyncio.Task[Any]) -> Alarm:
@@ -76,8 +78,9 @@ class _Alarms:
         alarm = Alarm(task)
         heapq.heappush(heap, (when, next(self._order), alarm))
         if when < self._due:
-            if self._handle is not None:
-                self._handle.cancel()
+            handle = None if self._handle is None else self._handle()
+            if handle is not None:
+                handle.cancel()
             self._arm(when)
         return alarm
 
@@ -85,7 +88,7 @@ class _Alarms:
         loop = self.loop()
         if loop is not None:  # it is running: an alarm is only ever set, or rung, from inside the loop
             self._due = when
-            self._handle = loop.call_at(when, self._ring)
+            self._handle = weakref.ref(loop.call_at(when, self._ring))
 
     def _ring(self) -> None:
         due, self._due, self._handle = self._due, math.inf, None
