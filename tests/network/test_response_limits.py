@@ -99,6 +99,28 @@ async def test_an_async_body_larger_than_the_cap_is_refused_without_reading_it_a
     assert body.pulled <= DEFAULT_MAX_RESPONSE_BYTES + CHUNK
 
 
+def test_a_body_a_transport_hands_over_already_in_memory_is_held_to_the_cap_too() -> None:
+    content = json.dumps({**BALANCE, "pad": "x" * 3000}).encode()
+    answer = httpx.Response(200, content=content)  # no stream to read through: the body is there already
+    with (
+        client_for(httpx.MockTransport(lambda request: answer), max_response_bytes=1000) as client,
+        pytest.raises(ResponseValidationError, match="larger than max_response_bytes") as caught,
+    ):
+        client._call("get_balance", response_model=BalanceResponse)
+    assert caught.value.body == content[:EXCERPT_BYTES].decode()
+
+
+async def test_an_async_body_already_in_memory_is_held_to_the_cap_too() -> None:
+    content = json.dumps({**BALANCE, "pad": "x" * 3000}).encode()
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=content))
+    async with (
+        httpx.AsyncClient(transport=transport) as http_client,
+        AsyncAcmeClient(KEY, http_client=http_client, max_retries=0, max_response_bytes=1000) as client,
+    ):
+        with pytest.raises(ResponseValidationError, match="larger than max_response_bytes"):
+            await client._call("get_balance", response_model=BalanceResponse)
+
+
 def test_a_declared_length_over_the_cap_reads_only_an_excerpt() -> None:
     body = Endless()
     answer = httpx.Response(200, headers={"content-length": str(body.total)}, stream=body)

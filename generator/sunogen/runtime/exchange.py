@@ -288,6 +288,13 @@ class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):
         await self._inner.aclose()
 
 
+def _held(body: bytes, limit: int) -> None:
+    # A transport may hand a response over with its body already in memory (httpx.Response(content=...)): httpx
+    # then reads it without streaming it through _Bounded, and the cap is applied here instead.
+    if len(body) > limit:
+        raise _Oversize(body[:EXCERPT_BYTES], len(body))
+
+
 def _decoded(chunks: Iterator[bytes], limit: int) -> bytes:
     # a compressed body is capped as decoded: a few kilobytes of gzip can stand for gigabytes
     body: list[bytes] = []
@@ -325,7 +332,7 @@ def receive(client: httpx.Client, exchange: Exchange, max_bytes: int) -> Receive
             limit = _limit(response, max_bytes)
             if _identity(response):
                 response.stream = _Bounded(response.stream, exchange, limit)
-                response.read()
+                _held(response.read(), limit)
                 return Received(response, None)
             # a compressed body is capped once decoded, not as it arrives
             response.stream = _Bounded(response.stream, exchange, None)
@@ -356,7 +363,7 @@ async def receive_async(client: httpx.AsyncClient, exchange: Exchange, max_bytes
             limit = _limit(response, max_bytes)
             if _identity(response):
                 response.stream = _Bounded(response.stream, exchange, limit)
-                await response.aread()
+                _held(await response.aread(), limit)
                 return Received(response, None)
             response.stream = _Bounded(response.stream, exchange, None)
             return Received(_settled(response, await _adecoded(response.aiter_bytes(), limit)), None)
