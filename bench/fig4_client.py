@@ -174,8 +174,9 @@ def run(settings: Settings) -> Figure:
         "",
         "The last two rows are not targets; they bound the async one. An async call held to one deadline must, "
         "at the least, put the call under a timer that cancels it: the hand-written client under one "
-        f"`asyncio.timeout({DEADLINE:.0f})` costs {bound.ratio:.2f}× the bare hand-written one (the size cap adds "
-        "nothing to a body the transport already holds; the timers it cancels stay in the loop's heap until the run "
+        f"`asyncio.timeout({DEADLINE:.0f})` costs {bound.ratio:.2f}× the bare hand-written one (to a body the "
+        "transport already holds, the size cap adds only a test of its length; the timers it cancels stay in the "
+        "loop's heap until the run "
         "ends, which makes each new one a little dearer than where the loop runs between calls). Ours takes "
         f"{above.ratio:.2f}× that bound in the same rounds: its deadline is one timer per event loop "
         "(runtime/alarms.py), and the rest is what the paragraph above lists.",
