@@ -17,8 +17,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from bench.core import NoCollector, calibrate, make_timer, per_call
-from bench.fig7_kept import Kept, replaced
+from bench.core import calibrate, make_timer, per_call
+from bench.fig7_kept import Kept, async_call_rounds, replaced
 
 SAMPLE = 0.002
 """Seconds per timed run: a saving of a few percent of a call needs many short runs, each beside the other side's."""
@@ -164,36 +164,16 @@ def _previous_set_alarm(seconds: float) -> _PreviousAlarm:
 
 
 async def _alarm(rounds: int, module: Any, point: Any) -> Kept:
-    import httpx
-
-    from bench.fig4_client import OPERATION, VENDOR, _transport
+    from bench.fig4_client import OPERATION, VENDOR
     from suno_clients._runtime import alarms
 
-    client = module.AsyncClient(api_key="k", http_client=httpx.AsyncClient(transport=_transport(point)))
-    call = getattr(client, OPERATION)
-
-    async def timed(number: int) -> float:
-        with NoCollector():
-            start = asyncio.get_running_loop().time()
-            for _ in range(number):
-                await call(**point.payload)
-            return (asyncio.get_running_loop().time() - start) / number
-
-    number = 1
-    while await timed(number) * number < SAMPLE / 10:
-        number *= 10
-    number = max(1, round(number * SAMPLE / (await timed(number) * number)))
-    mine: list[float] = []
-    theirs: list[float] = []
-    for index in range(rounds * SHARPER):
-        order = [(False, mine), (True, theirs)]
-        for without, into in order if index % 2 == 0 else order[::-1]:
-            with replaced(alarms, "set_alarm", _previous_set_alarm) if without else contextlib.nullcontext():
-                into.append(await timed(number))
+    mine, theirs = await async_call_rounds(
+        module, point, rounds * SHARPER, SAMPLE, lambda: replaced(alarms, "set_alarm", _previous_set_alarm)
+    )
     return Kept(
         "an alarm set through the last loop's alarms (no weak dictionary's lookup) and stopped without a heap sweep",
         "runtime/alarms.py `set_alarm`, `Alarm.stop`; runtime/exchange.py `alarms`",
         f"figure 4, async `{VENDOR}.{OPERATION}` call",
-        tuple(mine),
-        tuple(theirs),
+        mine,
+        theirs,
     )

@@ -176,10 +176,29 @@ class _TimerPerExchange:
 
 
 async def _alarms(rounds: int, module: Any, point: Any) -> Kept:
+    from bench.fig4_client import OPERATION, VENDOR
+    from suno_clients._runtime import alarms
+
+    mine, theirs = await async_call_rounds(
+        module, point, rounds, BUDGET, lambda: replaced(alarms, "set_alarm", _TimerPerExchange)
+    )
+    return Kept(
+        "one timer per event loop for every exchange's deadline",
+        "runtime/alarms.py",
+        f"figure 4, async `{VENDOR}.{OPERATION}` call",
+        mine,
+        theirs,
+    )
+
+
+async def async_call_rounds(
+    module: Any, point: Any, rounds: int, budget: float, without: Callable[[], contextlib.AbstractContextManager[Any]]
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Seconds per async create call of figure 4, as the code is and under `without()`: `rounds` alternating runs of
+    about `budget` seconds each, in one event loop (each side goes first every other round)."""
     import httpx
 
-    from bench.fig4_client import OPERATION, VENDOR, _transport
-    from suno_clients._runtime import alarms
+    from bench.fig4_client import OPERATION, _transport
 
     client = module.AsyncClient(api_key="k", http_client=httpx.AsyncClient(transport=_transport(point)))
     call = getattr(client, OPERATION)
@@ -192,23 +211,17 @@ async def _alarms(rounds: int, module: Any, point: Any) -> Kept:
             return (asyncio.get_running_loop().time() - start) / number
 
     number = 1
-    while await timed(number) * number < BUDGET / 10:
+    while await timed(number) * number < budget / 10:
         number *= 10
-    number = max(1, round(number * BUDGET / (await timed(number) * number)))
+    number = max(1, round(number * budget / (await timed(number) * number)))
     mine: list[float] = []
     theirs: list[float] = []
     for index in range(rounds):
         order = [(False, mine), (True, theirs)]
-        for without, into in order if index % 2 == 0 else order[::-1]:
-            with replaced(alarms, "set_alarm", _TimerPerExchange) if without else contextlib.nullcontext():
+        for is_without, into in order if index % 2 == 0 else order[::-1]:
+            with without() if is_without else contextlib.nullcontext():
                 into.append(await timed(number))
-    return Kept(
-        "one timer per event loop for every exchange's deadline",
-        "runtime/alarms.py",
-        f"figure 4, async `{VENDOR}.{OPERATION}` call",
-        tuple(mine),
-        tuple(theirs),
-    )
+    return tuple(mine), tuple(theirs)
 
 
 # -- validation (figure 1) ----------------------------------------------------------------------------------------
