@@ -56,7 +56,9 @@ def body_bytes(body: dict[str, Any]) -> bytes:
     7), which builds a new encoder on every call. It stops at 255 levels of nesting, which a free-form
     member may pass: json.dumps writes those. It also writes NaN and Infinity as those words, which are not JSON: a
     body holding either word goes to json.dumps too, which refuses a number JSON cannot say (ValueError) and writes a
-    string that merely contains the word exactly as pydantic_core did.
+    string that merely contains the word exactly as pydantic_core did. Every body reaches here through
+    prepare_body's validation, which refuses the values JSON has no word for (a Decimal, a date, bytes, a set, a
+    key that is not a string): pydantic_core would write those as text where json.dumps raises.
     """
     try:
         encoded = to_json(body)
