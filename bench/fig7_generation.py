@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.core import ROOT
+from bench.core import BIN, PYTHON, ROOT, Command, time_processes
+from bench.fig7_kept import Kept, alternate, replaced
 
 COPIES = 20
 """The 100-spec tree of figure 3: each of the five specs copied this many times."""
@@ -21,16 +22,6 @@ COPIES = 20
 Measure = Callable[[], float]
 Row = tuple[str, str, str, Measure, Measure]
 """name, where, the figure it serves, with it, without it."""
-
-
-@contextlib.contextmanager
-def _replaced(owner: Any, name: str, value: Any) -> Iterator[None]:
-    original = getattr(owner, name)
-    setattr(owner, name, value)
-    try:
-        yield
-    finally:
-        setattr(owner, name, original)
 
 
 def _timed(run: Callable[[], object], context: Callable[[], Any] = contextlib.nullcontext) -> Measure:
@@ -197,7 +188,7 @@ def rows(root: Path) -> list[Row]:
                 _timed(lambda: sunogen.generate(hundred, cache=Cache(None), jobs=2)),
                 _timed(
                     lambda: sunogen.generate(hundred, cache=Cache(None), jobs=2),
-                    lambda: _replaced(workers, "make_each", _make_then_format_here),
+                    lambda: replaced(workers, "make_each", _make_then_format_here),
                 ),
             )
         )
@@ -211,8 +202,72 @@ def rows(root: Path) -> list[Row]:
                 _timed(lambda: sunogen.generate(pair, cache=Cache(None), jobs=2)),
                 _timed(
                     lambda: sunogen.generate(pair, cache=Cache(None), jobs=2),
-                    lambda: _replaced(workers, "_started", _keep_teardown),
+                    lambda: replaced(workers, "_started", _keep_teardown),
                 ),
             )
         )
     return found
+
+
+def kept(rounds: int, tmp: Any) -> list[Kept]:
+    """Figure 7's rows for the generator: the load stage's libyaml, the exit without teardown, then `rows`."""
+    from pathlib import Path
+
+    import yaml
+
+    import sunogen
+    from sunogen import load
+
+    root = Path(tmp)
+    sources = sunogen.read_specs(ROOT / "specs")
+
+    def load_all() -> float:
+        import time
+
+        start = time.perf_counter()
+        for file, text in sources.items():
+            load.load(file, text)
+        return time.perf_counter() - start
+
+    def measure(context: Callable[[], Any]) -> Callable[[], float]:
+        def run() -> float:
+            with context():
+                return load_all()
+
+        return run
+
+    without = measure(lambda: replaced(load, "_Loader", yaml.SafeLoader))
+    mine, theirs = alternate(rounds, measure(contextlib.nullcontext), without)
+    kept = [
+        Kept(
+            "libyaml's C composer",
+            "load.py `_Loader`",
+            "figure 3, loading the five specs (the load stage)",
+            tuple(mine),
+            tuple(theirs),
+        )
+    ]
+    hard = Command(
+        ("taskset", "-c", "0", str(BIN / "sunogen"), "generate", "--no-cache", "--out", str(root / "hard")),
+    )
+    soft = Command(
+        (
+            "taskset", "-c", "0", str(PYTHON), "-c", "import sys; from sunogen.cli import main; sys.exit(main())",
+            "generate", "--no-cache", "--out", str(root / "soft"),
+        ),
+    )  # fmt: skip
+    exiting, tearing_down = time_processes(rounds, (hard, soft), ("console script", "main() then sys.exit"))
+    kept.append(
+        Kept(
+            "generate and check end without tearing the interpreter down (os._exit)",
+            "cli.py `run`",
+            "figure 3, `sunogen generate --no-cache` on one core, whole process",
+            exiting.times,
+            tearing_down.times,
+        )
+    )
+    for name, where, serves, with_it, without in rows(root / "generation"):
+        # a cold 100-spec run takes seconds a side: fewer rounds of it
+        mine, theirs = alternate(max(3, rounds // 3) if "cold 100-spec" in serves else rounds, with_it, without)
+        kept.append(Kept(name, where, serves, tuple(mine), tuple(theirs)))
+    return kept

@@ -19,10 +19,6 @@ from typing import Any
 
 from bench import payloads
 from bench.core import (
-    BIN,
-    PYTHON,
-    ROOT,
-    Command,
     Figure,
     NoCollector,
     Settings,
@@ -31,7 +27,6 @@ from bench.core import (
     per_call,
     seconds,
     table,
-    time_processes,
 )
 
 BUDGET = 0.03
@@ -64,7 +59,7 @@ def replaced(owner: Any, name: str, value: Any) -> Iterator[None]:
         setattr(owner, name, original)
 
 
-def _alternate(rounds: int, with_it: Callable[[], float], without: Callable[[], float]) -> tuple[list[float], ...]:
+def alternate(rounds: int, with_it: Callable[[], float], without: Callable[[], float]) -> tuple[list[float], ...]:
     mine: list[float] = []
     theirs: list[float] = []
     for index in range(rounds):
@@ -104,7 +99,7 @@ def _client(rounds: int) -> list[Kept]:
     statement = f"client.{OPERATION}(**payload)"
 
     without = _statement(statement, namespace, lambda: replaced(base_client, "parsed_url", str))
-    mine, theirs = _alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
+    mine, theirs = alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
 
     def build_each_time(self: Any, method: str, url: Any, *, query: Any, content: Any, timeout: Any) -> Any:
         # Outgoing.build without the kept merge: httpx's build_request merges the client's headers on every call
@@ -118,13 +113,13 @@ def _client(rounds: int) -> list[Kept]:
         )
 
     without = _statement(statement, namespace, lambda: replaced(outgoing.Outgoing, "build", build_each_time))
-    merged, each_time = _alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
+    merged, each_time = alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
 
     def dumps(body: Any) -> bytes:
         return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
     without = _statement(statement, namespace, lambda: replaced(base_client, "body_bytes", dumps))
-    encoded, dumped = _alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
+    encoded, dumped = alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
 
     return [
         Kept(
@@ -293,7 +288,7 @@ def _validation(rounds: int) -> list[Kept]:
             "payload": json.loads(payload.data),
             "data": payload.data,
         }
-        mine, theirs = _alternate(
+        mine, theirs = alternate(
             rounds, _statement(statement, namespace, contextlib.nullcontext), _statement(statement, namespace, without)
         )
         kept.append(Kept(name, where, serves, tuple(mine), tuple(theirs)))
@@ -352,7 +347,7 @@ def _batch(rounds: int) -> list[Kept]:
             _worded_loop(args, check, io.StringIO(), io.BytesIO(text))
             return (time.perf_counter() - start) / count
 
-        mine, theirs = _alternate(rounds, ours, worded)
+        mine, theirs = alternate(rounds, ours, worded)
         kept.append(
             Kept(
                 "a valid line's result is fixed text around its number",
@@ -365,74 +360,6 @@ def _batch(rounds: int) -> list[Kept]:
     return kept
 
 
-# -- generation (figure 3) -----------------------------------------------------------------------------------------
-
-
-def _generation(rounds: int, tmp: Any) -> list[Kept]:
-    from pathlib import Path
-
-    import yaml
-
-    import sunogen
-    from sunogen import load
-
-    root = Path(tmp)
-    sources = sunogen.read_specs(ROOT / "specs")
-
-    def load_all() -> float:
-        import time
-
-        start = time.perf_counter()
-        for file, text in sources.items():
-            load.load(file, text)
-        return time.perf_counter() - start
-
-    def measure(context: Callable[[], Any]) -> Callable[[], float]:
-        def run() -> float:
-            with context():
-                return load_all()
-
-        return run
-
-    without = measure(lambda: replaced(load, "_Loader", yaml.SafeLoader))
-    mine, theirs = _alternate(rounds, measure(contextlib.nullcontext), without)
-    kept = [
-        Kept(
-            "libyaml's C composer",
-            "load.py `_Loader`",
-            "figure 3, loading the five specs (the load stage)",
-            tuple(mine),
-            tuple(theirs),
-        )
-    ]
-    hard = Command(
-        ("taskset", "-c", "0", str(BIN / "sunogen"), "generate", "--no-cache", "--out", str(root / "hard")),
-    )
-    soft = Command(
-        (
-            "taskset", "-c", "0", str(PYTHON), "-c", "import sys; from sunogen.cli import main; sys.exit(main())",
-            "generate", "--no-cache", "--out", str(root / "soft"),
-        ),
-    )  # fmt: skip
-    exiting, tearing_down = time_processes(rounds, (hard, soft), ("console script", "main() then sys.exit"))
-    kept.append(
-        Kept(
-            "generate and check end without tearing the interpreter down (os._exit)",
-            "cli.py `run`",
-            "figure 3, `sunogen generate --no-cache` on one core, whole process",
-            exiting.times,
-            tearing_down.times,
-        )
-    )
-    from bench import fig7_generation
-
-    for name, where, serves, with_it, without in fig7_generation.rows(root / "generation"):
-        # a cold 100-spec run takes seconds a side: fewer rounds of it
-        mine, theirs = _alternate(max(3, rounds // 3) if "cold 100-spec" in serves else rounds, with_it, without)
-        kept.append(Kept(name, where, serves, tuple(mine), tuple(theirs)))
-    return kept
-
-
 def run(settings: Settings) -> Figure:
     """Every kept optimisation, with and without."""
     import tempfile
@@ -440,7 +367,7 @@ def run(settings: Settings) -> Figure:
     figure = Figure(7, "What each kept optimisation buys")
     rounds = settings.rounds_or(9)
     with tempfile.TemporaryDirectory(prefix="sunogen-bench-") as tmp:
-        from bench import fig7_client, fig7_validators
+        from bench import fig7_client, fig7_generation, fig7_validators
 
         kept = [
             *_client(rounds),
@@ -448,7 +375,7 @@ def run(settings: Settings) -> Figure:
             *_validation(rounds),
             *_batch(rounds),
             *fig7_validators.rows(rounds),
-            *_generation(rounds, tmp),
+            *fig7_generation.kept(rounds, tmp),
         ]
     rows = [
         [

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from bench import payloads
-from bench.fig7_kept import Kept, _alternate, _statement, replaced
+from bench.fig7_kept import Kept, _statement, alternate, replaced
 
 
 @contextlib.contextmanager
@@ -33,7 +33,7 @@ def swapped(namespace: dict[str, Any], name: str, value: Any) -> Iterator[None]:
 def _row(
     rounds: int, name: str, where: str, serves: str, statement: str, namespace: dict[str, Any], without: Any
 ) -> Kept:
-    mine, theirs = _alternate(
+    mine, theirs = alternate(
         rounds, _statement(statement, namespace, contextlib.nullcontext), _statement(statement, namespace, without)
     )
     return Kept(name, where, serves, tuple(mine), tuple(theirs))
@@ -201,7 +201,7 @@ def _compiler(rounds: int) -> list[Kept]:
             "without": without.OPERATIONS[payload.operation],
         }
         assert namespace["with_it"](namespace["payload"]) == namespace["without"](namespace["payload"])
-        mine, theirs = _alternate(
+        mine, theirs = alternate(
             rounds,
             _statement("with_it(payload)", namespace, contextlib.nullcontext),
             _statement("without(payload)", namespace, contextlib.nullcontext),
