@@ -17,6 +17,8 @@ from pydantic_core import from_json
 
 
 def _touch(value: Any) -> int:
+    # figure 1's bare walk (bench/fig1_bounds.py), written here again: a timed process imports nothing the floor
+    # does not need, and this script runs as a file, outside the bench package
     if isinstance(value, dict):
         return sum(_touch(member) for member in value.values()) + 1
     if isinstance(value, list):

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.core import calibrate, make_timer, per_call
-from bench.fig7_kept import Kept, async_call_rounds, replaced
+from bench.fig7_kept import Kept, async_call_rounds, create_call, replaced
 
 SAMPLE = 0.002
 """Seconds per timed run: a saving of a few percent of a call needs many short runs, each beside the other side's."""
@@ -28,16 +28,11 @@ SHARPER = 20
 
 def rows(rounds: int) -> list[Kept]:
     """The sync rows, then the async alarm's."""
-    import httpx
 
-    from bench.fig4_client import OPERATION, VENDOR, _transport, endpoint
+    from bench.fig4_client import OPERATION, VENDOR
     from suno_clients._runtime import request_bodies
 
-    module = __import__(f"suno_clients.{VENDOR}", fromlist=["Client"])
-    point = endpoint()
-    client = module.Client(api_key="k", http_client=httpx.Client(transport=_transport(point)))
-    namespace = {"client": client, "payload": point.payload}
-    statement = f"client.{OPERATION}(**payload)"
+    module, point, statement, namespace = create_call()
     serves = f"figure 4, sync `{VENDOR}.{OPERATION}` call"
     without = _putting_back(request_bodies, "to_json", _to_json_a_call_each)
     mine, theirs = _paired(rounds * SHARPER, statement, namespace, without)

@@ -85,18 +85,26 @@ def _statement(statement: str, namespace: dict[str, Any], context: Callable[[], 
 # -- the client call (figure 4) --------------------------------------------------------------------------------------
 
 
-def _client(rounds: int) -> list[Kept]:
+def create_call() -> tuple[Any, Any, str, dict[str, Any]]:
+    """Figure 4's sync call, to time: the vendor's module, its endpoint, the statement and the names it runs with."""
     import httpx
 
     from bench.fig4_client import OPERATION, VENDOR, _transport, endpoint
-    from suno_clients._runtime import base_client, outgoing
-    from suno_clients._runtime.calls import NotGiven
 
     module = __import__(f"suno_clients.{VENDOR}", fromlist=["Client"])
     point = endpoint()
     client = module.Client(api_key="k", http_client=httpx.Client(transport=_transport(point)))
-    namespace = {"client": client, "payload": point.payload}
-    statement = f"client.{OPERATION}(**payload)"
+    return module, point, f"client.{OPERATION}(**payload)", {"client": client, "payload": point.payload}
+
+
+def _client(rounds: int) -> list[Kept]:
+    import httpx
+
+    from bench.fig4_client import OPERATION, VENDOR
+    from suno_clients._runtime import base_client, outgoing
+    from suno_clients._runtime.calls import NotGiven
+
+    module, point, statement, namespace = create_call()
 
     without = _statement(statement, namespace, lambda: replaced(base_client, "parsed_url", str))
     mine, theirs = alternate(rounds, _statement(statement, namespace, contextlib.nullcontext), without)
@@ -280,14 +288,7 @@ def _validation(rounds: int) -> list[Kept]:
          f"figure 1, {with_uri.label}, bytes", with_uri, "validate_json(vendor, operation, data)",
          json_loads_parser),
     ):  # fmt: skip
-        namespace = {
-            "validate": suno_clients.validate,
-            "validate_json": suno_clients.validate_json,
-            "vendor": payload.vendor,
-            "operation": payload.operation,
-            "payload": json.loads(payload.data),
-            "data": payload.data,
-        }
+        namespace = validation_namespace(payload)
         mine, theirs = alternate(
             rounds, _statement(statement, namespace, contextlib.nullcontext), _statement(statement, namespace, without)
         )
@@ -297,6 +298,20 @@ def _validation(rounds: int) -> list[Kept]:
 
 def _refuse(*args: Any, **kwargs: Any) -> Any:
     raise ValueError("pydantic_core's parser taken out: json.loads decides")
+
+
+def validation_namespace(payload: payloads.Payload) -> dict[str, Any]:
+    """The names a figure-1 statement of `payload` runs with: ours, and the payload as bytes and as a dict."""
+    import suno_clients
+
+    return {
+        "validate": suno_clients.validate,
+        "validate_json": suno_clients.validate_json,
+        "vendor": payload.vendor,
+        "operation": payload.operation,
+        "payload": json.loads(payload.data),
+        "data": payload.data,
+    }
 
 
 # -- the batch loop (figure 2) -----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from bench import payloads
-from bench.fig7_kept import Kept, _statement, alternate, replaced
+from bench.fig7_kept import Kept, _statement, alternate, replaced, validation_namespace
 
 
 @contextlib.contextmanager
@@ -37,19 +37,6 @@ def _row(
         rounds, _statement(statement, namespace, contextlib.nullcontext), _statement(statement, namespace, without)
     )
     return Kept(name, where, serves, tuple(mine), tuple(theirs))
-
-
-def _namespace(payload: payloads.Payload) -> dict[str, Any]:
-    import suno_clients
-
-    return {
-        "validate": suno_clients.validate,
-        "validate_json": suno_clients.validate_json,
-        "vendor": payload.vendor,
-        "operation": payload.operation,
-        "payload": json.loads(payload.data),
-        "data": payload.data,
-    }
 
 
 def _non_ascii(payload: payloads.Payload) -> int:
@@ -93,7 +80,11 @@ def _entry_points(rounds: int) -> list[Kept]:
     def in_module(payload: payloads.Payload, name: str, value: Any) -> Callable[[], Any]:
         return lambda: replaced(sys.modules[f"suno_clients._validators.{payload.vendor}"], name, value)
 
-    smallest_names, lyrics_names, unknown_names = _namespace(smallest), _namespace(lyrics), _namespace(unknown)
+    smallest_names, lyrics_names, unknown_names = (
+        validation_namespace(smallest),
+        validation_namespace(lyrics),
+        validation_namespace(unknown),
+    )
     suno_clients.validate_json(smallest.vendor, smallest.operation, smallest.data)  # every module imported
     suno_clients.validate(lyrics.vendor, lyrics.operation, lyrics_names["payload"])
     suno_clients.validate(unknown.vendor, unknown.operation, unknown_names["payload"])

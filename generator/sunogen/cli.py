@@ -367,6 +367,20 @@ def main(argv: Sequence[str] | None = None, *, stdin: IO[Any] | None = None) -> 
         return EXIT_BROKEN_PIPE
 
 
+def end_without_teardown(status: int) -> None:
+    """End this process now with `status`, its output flushed, without tearing down what it imported.
+
+    Returns, and lets the process end as usual, under a profiler or a tracer (cProfile, coverage): they write their
+    results at exit.
+    """
+    # coverage may measure through sys.monitoring, which neither hook shows
+    if sys.getprofile() is not None or sys.gettrace() is not None or "coverage" in sys.modules:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 def run() -> NoReturn:
     """The `sunogen` console script: `main`, then, after generate and check, an exit that skips interpreter teardown.
 
@@ -379,12 +393,8 @@ def run() -> NoReturn:
         # What is left in stdout's buffer can never be written: point the descriptor at /dev/null so the flush
         # at exit succeeds quietly (Python's documented recipe) rather than printing an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    # coverage may measure through sys.monitoring, which neither hook shows
-    watched = sys.getprofile() is not None or sys.gettrace() is not None or "coverage" in sys.modules
-    if sys.argv[1:2] in (["generate"], ["check"]) and not watched:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
+    if sys.argv[1:2] in (["generate"], ["check"]):
+        end_without_teardown(status)
     sys.exit(status)
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import atexit
 import os
-import sys
 from collections.abc import Mapping
 from types import MappingProxyType
 
 from . import vendor_files
 from .cache import Cache
+from .cli import end_without_teardown
 from .format import format_files
 from .vendor_files import Made
 
@@ -25,16 +25,6 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _end_without_teardown() -> None:
-    """A worker's exit: the process ends as it is, without tearing down what it imported (see `_started`)."""
-    # coverage and profilers write their results at exit, and may measure through sys.monitoring, which neither hook
-    # shows (as in cli.run)
-    if sys.getprofile() is None and sys.gettrace() is None and "coverage" not in sys.modules:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
-
-
 def _started() -> None:
     """A worker's initializer: at its exit, after its last batch, it ends without interpreter teardown.
 
@@ -43,7 +33,7 @@ def _started() -> None:
     result is written to the pipe before the worker takes the next), what it printed is flushed, and the pool
     reads no worker's exit status; mypy and the cli's `run` end the same way.
     """
-    atexit.register(_end_without_teardown)
+    atexit.register(end_without_teardown, 0)
 
 
 def batches(specs: dict[str, str], jobs: int) -> list[dict[str, str]]:
